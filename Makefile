@@ -1,0 +1,87 @@
+# boxtop - htop-like TUI container manager with an embedded container core.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+BUILD   ?= build
+
+PKGS     := ncursesw libcap jansson libnl-3.0 libnl-route-3.0 libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+OPT     ?= -O2
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -g $(OPT) -D_GNU_SOURCE \
+           -Icore $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+LDFLAGS += $(EXTRA_LDFLAGS)
+
+CORE_SRC := $(wildcard core/*.c)
+TUI_SRC  := $(wildcard tui/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
+# Unit tests may test tui/ helpers too (layout, graphs): link every tui object
+# except the one holding main().
+TUI_LIB_OBJ := $(filter-out $(BUILD)/tui/main.o,$(TUI_OBJ))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+
+.PHONY: all check asan valgrind install uninstall clean deps bench
+all: $(BUILD)/boxtop $(UNIT_BIN)
+
+$(BUILD)/libboxcore.a: $(CORE_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/boxtop: $(TUI_OBJ) $(BUILD)/libboxcore.a
+	$(CC) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libboxcore.a $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(TUI_LIB_OBJ) $(BUILD)/libboxcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itui -Itests/unit $(LDFLAGS) -o $@ $< $(TUI_LIB_OBJ) $(BUILD)/libboxcore.a $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(CORE_OBJ:.o=.d) $(TUI_OBJ:.o=.d)
+
+# The README's test command: build, then every unit and integration test
+# against the real kernel.  Ends with "N passed, N failed[, N skipped]".
+check: all
+	BOXTOP_BUILD=$(BUILD) tests/run.sh
+
+# ASan + UBSan build in its own directory, the same suite run against it.
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
+
+# The core's unit tests under valgrind's memcheck.
+valgrind: all
+	BOXTOP_BUILD=$(BUILD) BOXTOP_VALGRIND=1 tests/run.sh unit
+
+bench: all
+	tests/bench/run.sh
+
+install: $(BUILD)/boxtop
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/boxtop/themes
+	install -m 755 $(BUILD)/boxtop $(DESTDIR)$(PREFIX)/bin/boxtop
+	install -m 644 man/boxtop.1 $(DESTDIR)$(PREFIX)/share/man/man1/boxtop.1
+	install -m 644 themes/*.theme $(DESTDIR)$(PREFIX)/share/boxtop/themes/ 2>/dev/null || true
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/boxtop $(DESTDIR)$(PREFIX)/share/man/man1/boxtop.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/boxtop
+
+clean:
+	rm -rf build build-asan
+
+# Everything the build and the tests need, on Debian, as root.
+DEPS := build-essential pkg-config libncursesw5-dev libcap-dev libjansson-dev \
+        libnl-3-dev libnl-route-3-dev libssl-dev busybox-static tmux valgrind \
+        iproute2 iputils-ping procps util-linux jq
+deps:
+	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi

@@ -1,0 +1,171 @@
+/* box.h - the one public header of boxtop's embedded container core.
+ *
+ * Front ends (the TUI and the CLI in tui/) include only this file.  The core
+ * never prints and never includes curses: every failure comes back as a
+ * struct box_err holding an errno-style code and one message with context,
+ * and the front end decides how to show it.
+ */
+#ifndef BOX_H
+#define BOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define BOX_NAME_MAX 64
+#define BOX_ERR_MAX 512
+#define BOX_DEFAULT_ROOT "/var/lib/boxtop"
+#define BOX_DEFAULT_IMAGE "busybox"
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* kind: what class of failure, so front ends can pick an exit status. */
+enum box_err_kind {
+	BOX_EOK = 0,
+	BOX_EUSAGE,   /* bad arguments: exit status 2 */
+	BOX_EINVAL,   /* bad value (name, size, config) */
+	BOX_ENOENT,   /* no such container / image / network */
+	BOX_EEXIST,   /* already exists */
+	BOX_ESTATE,   /* wrong state for the operation (e.g. rm of running) */
+	BOX_ESYS,     /* a system call failed; code holds errno */
+};
+
+struct box_err {
+	enum box_err_kind kind;
+	int code;               /* errno when kind == BOX_ESYS, else 0 */
+	char msg[BOX_ERR_MAX];  /* "<what>: <why>", no trailing newline */
+};
+
+/* Fill err and return -1.  With kind BOX_ESYS and code != 0 the
+ * strerror(code) text is appended as the final ": why". */
+int box_fail(struct box_err *err, enum box_err_kind kind, int code,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Prepend "context: " to an error already set, as it travels up. */
+int box_err_wrap(struct box_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void box_err_clear(struct box_err *err);
+
+/* ---- context ----------------------------------------------------------- */
+
+struct box_ctx;   /* opaque: root dir, cgroup layout, open handles */
+
+/* root == NULL: $BOXTOP_ROOT, else BOX_DEFAULT_ROOT. */
+struct box_ctx *box_open(const char *root, struct box_err *err);
+void box_close(struct box_ctx *ctx);
+const char *box_root(const struct box_ctx *ctx);
+
+/* ---- containers --------------------------------------------------------- */
+
+enum box_status {
+	BOX_CREATED = 0,
+	BOX_RUNNING,
+	BOX_PAUSED,
+	BOX_STOPPED,
+};
+const char *box_status_name(enum box_status s);
+
+struct box_mount_opt {
+	char *src;
+	char *dst;
+	bool ro;
+};
+
+/* Options for create/run/batch.  Zero means "not set" for every number. */
+struct box_create_opts {
+	const char *name;
+	const char *image;      /* NULL: BOX_DEFAULT_IMAGE */
+	const char *hostname;   /* NULL: the container name */
+	int64_t memory;         /* bytes */
+	double cpus;            /* CPU quota in CPUs, e.g. 0.5 */
+	int64_t pids;           /* max tasks */
+	char **env;             /* "K=V" */
+	size_t n_env;
+	struct box_mount_opt *mounts;
+	size_t n_mounts;
+	char **argv;            /* NULL: the image's default command */
+	size_t argc;
+	const char *net;        /* NULL: default network; "none", "host", NAME */
+	const char *ip;         /* fixed address on that network */
+	bool tty;               /* process.terminal: a pty as the console */
+};
+
+struct box_info {
+	char name[BOX_NAME_MAX + 1];
+	enum box_status status;
+	pid_t pid;              /* 0 when not running */
+	char image[128];
+	time_t created;
+	time_t started;         /* 0 if never started */
+	time_t finished;        /* 0 if not exited */
+	bool has_exit_code;
+	int exit_code;          /* 128+signal when killed by a signal */
+	char ip[64];            /* first address, "" if none */
+	char net[64];
+	char hostname[128];
+	int64_t memory_limit;   /* 0 = none */
+	double cpus;
+	int64_t pids_limit;
+	char command[256];      /* argv joined with spaces, for display */
+	char cgroup[256];       /* the container's cgroup path, relative */
+};
+
+int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
+	       struct box_err *err);
+/* Start a created or stopped container detached: returns once its init
+ * runs, under a small monitor process that outlives the caller. */
+int box_start(struct box_ctx *ctx, const char *name, struct box_err *err);
+/* Create (unless it exists), start with the caller's stdio, wait, and return
+ * the exit code in *exit_code; remove afterwards when rm. */
+int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
+	    int *exit_code, struct box_err *err);
+/* SIGTERM to init, SIGKILL to the whole cgroup after grace_secs. */
+int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
+	     struct box_err *err);
+/* Send sig to every process of the container's cgroup. */
+int box_kill(struct box_ctx *ctx, const char *name, int sig,
+	     struct box_err *err);
+int box_freeze(struct box_ctx *ctx, const char *name, struct box_err *err);
+int box_thaw(struct box_ctx *ctx, const char *name, struct box_err *err);
+/* force: stop a running/paused container first. */
+int box_remove(struct box_ctx *ctx, const char *name, bool force,
+	       struct box_err *err);
+
+int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
+		 struct box_err *err);
+/* All containers sorted by name; free with free(). */
+int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
+	     struct box_err *err);
+/* The stored OCI config.json and state.json, as JSON text (malloc'd). */
+char *box_config_text(struct box_ctx *ctx, const char *name,
+		      struct box_err *err);
+
+/* Batch: create and start BASE-k for count names, numbering after the
+ * highest existing BASE-k; base_ip (may be NULL) gives ascending addresses.
+ * progress (may be NULL) is called after each container. */
+typedef void (*box_progress_fn)(void *arg, size_t done, size_t total,
+				const char *name);
+int box_batch(struct box_ctx *ctx, const char *base, size_t count,
+	      const char *base_ip, const struct box_create_opts *tmpl,
+	      box_progress_fn progress, void *arg, struct box_err *err);
+
+/* Run argv (NULL: /bin/sh) inside the running container, joining every
+ * namespace and its cgroup; with tty a pty connects it to the caller's
+ * terminal.  Returns the process's exit code in *exit_code. */
+int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
+	     bool tty, int *exit_code, struct box_err *err);
+/* Connect the caller's terminal to the container's console until the user
+ * types Ctrl-a q or the container exits. */
+int box_attach(struct box_ctx *ctx, const char *name, struct box_err *err);
+/* The console log path (the file may not exist yet). */
+int box_log_path(struct box_ctx *ctx, const char *name, char *buf, size_t len,
+		 struct box_err *err);
+
+/* ---- validation helpers the front ends share ----------------------------- */
+
+/* Parse "512M", "1G", "1048576", "64k" (binary units).  */
+int box_parse_size(const char *s, int64_t *out, struct box_err *err);
+int box_check_name(const char *name, struct box_err *err);
+
+#endif

@@ -1,0 +1,97 @@
+/* cgroup.h - one interface over cgroup v1, v2 and hybrid hosts.
+ *
+ * The layout is detected at runtime from /proc/self/mountinfo:
+ *   v2      /sys/fs/cgroup is cgroup2 (controllers in cgroup.controllers)
+ *   v1      per-controller hierarchies (cpu, cpuacct, memory, pids, freezer,
+ *           blkio, ...), possibly co-mounted ("cpu,cpuacct")
+ *   hybrid  v1 controllers plus a cgroup2 mount (e.g. /sys/fs/cgroup/unified)
+ *           that holds no controllers but gives cgroup.freeze/cgroup.kill and
+ *           the process-tracking hierarchy.
+ * A container's cgroup is the same relative path (e.g. "boxtop/web") in
+ * every hierarchy that is used.
+ */
+#ifndef BOX_CGROUP_H
+#define BOX_CGROUP_H
+
+#include "box.h"
+
+enum cg_mode { CG_V1, CG_V2, CG_HYBRID };
+
+#define CG_MAX_HIER 16
+
+struct cg_hier {
+	char mount[256];        /* mount point */
+	char controllers[128];  /* "cpu,cpuacct", "memory", "" for cgroup2 */
+	bool v2;
+};
+
+struct cg_layout {
+	enum cg_mode mode;
+	struct cg_hier hier[CG_MAX_HIER];
+	int n_hier;
+	/* index into hier[] per role, -1 when absent */
+	int cpu, cpuacct, memory, pids, freezer, blkio, unified;
+};
+
+struct cg_limits {
+	int64_t memory;   /* bytes, 0 = none */
+	int64_t cpu_quota_us; /* per cpu_period_us, 0 = none */
+	int64_t cpu_period_us;
+	uint64_t cpu_shares;  /* v1 shares (2..262144), 0 = default; v2 weight is derived */
+	int64_t pids;     /* 0 = none */
+};
+
+struct cg_counters {
+	uint64_t cpu_ns;        /* total CPU time used */
+	uint64_t mem_bytes;     /* current usage */
+	uint64_t mem_limit;     /* 0 = none */
+	uint64_t pids;          /* current tasks */
+	uint64_t blk_read;      /* bytes */
+	uint64_t blk_write;
+	uint64_t oom_kills;
+};
+
+/* Detect from mountinfo_path (normally "/proc/self/mountinfo"; tests pass a
+ * fixture file).  Fails with a clear error when no usable hierarchy exists. */
+int cg_detect(struct cg_layout *out, const char *mountinfo_path,
+	      struct box_err *err);
+
+/* Create relpath in every used hierarchy, apply limits, and return 0.  On
+ * failure everything it created is removed again. */
+int cg_create(const struct cg_layout *l, const char *relpath,
+	      const struct cg_limits *lim, struct box_err *err);
+/* Move pid into relpath in every hierarchy. */
+int cg_attach(const struct cg_layout *l, const char *relpath, pid_t pid,
+	      struct box_err *err);
+/* rmdir relpath in every hierarchy (ENOENT is fine); fails if not empty. */
+int cg_destroy(const struct cg_layout *l, const char *relpath,
+	       struct box_err *err);
+int cg_exists(const struct cg_layout *l, const char *relpath);
+
+/* Freeze or thaw: v2 cgroup.freeze when the unified hierarchy has it (real
+ * v2 or hybrid), else v1 freezer.state.  Waits until the kernel reports the
+ * new state (FROZEN / frozen 1). */
+int cg_freeze(const struct cg_layout *l, const char *relpath, bool frozen,
+	      struct box_err *err);
+/* 1 frozen, 0 not, -1 error. */
+int cg_is_frozen(const struct cg_layout *l, const char *relpath);
+
+/* Signal every process: v2 cgroup.kill for SIGKILL where present; otherwise
+ * freeze, signal every pid in cgroup.procs, thaw; for SIGKILL repeat until
+ * the cgroup is empty. */
+int cg_kill(const struct cg_layout *l, const char *relpath, int sig,
+	    struct box_err *err);
+/* Processes in the cgroup (malloc'd array in *pids). */
+int cg_pids(const struct cg_layout *l, const char *relpath, pid_t **pids,
+	    size_t *n, struct box_err *err);
+/* true when no process is left. */
+bool cg_empty(const struct cg_layout *l, const char *relpath);
+
+/* Read the counters the list pane shows, one open+read per file. */
+int cg_read_counters(const struct cg_layout *l, const char *relpath,
+		     struct cg_counters *out, struct box_err *err);
+
+/* Convert --cpus to quota/period: 0.5 -> 50000/100000. */
+void cg_cpus_to_quota(double cpus, int64_t *quota_us, int64_t *period_us);
+
+#endif

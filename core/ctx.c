@@ -1,0 +1,101 @@
+/* ctx.c - opening a boxtop root: directories, cgroup layout. */
+#include "ctx.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+struct box_ctx *box_open(const char *root, struct box_err *err)
+{
+	if (!root || !*root)
+		root = getenv("BOXTOP_ROOT");
+	if (!root || !*root)
+		root = BOX_DEFAULT_ROOT;
+	if (root[0] != '/') {
+		box_fail(err, BOX_EINVAL, 0,
+			 "root '%s': must be an absolute path", root);
+		return NULL;
+	}
+	struct box_ctx *ctx = calloc(1, sizeof *ctx);
+	if (!ctx) {
+		box_fail(err, BOX_ESYS, ENOMEM, "open root");
+		return NULL;
+	}
+	if (util_path(ctx->root, sizeof ctx->root, err, "%s", root) < 0)
+		goto fail;
+	size_t len = strlen(ctx->root);
+	while (len > 1 && ctx->root[len - 1] == '/')
+		ctx->root[--len] = '\0';
+	char dir[PATH_MAX];
+	static const char *const subdirs[] = {"containers", "images", "layers",
+					      "networks", "profiles"};
+	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
+		if (ctx_path(ctx, dir, sizeof dir, err, "%s", subdirs[i]) < 0 ||
+		    util_mkdir_p(dir, 0711, err) < 0) {
+			box_err_wrap(err, "root %s", ctx->root);
+			goto fail;
+		}
+	}
+	if (!strcmp(ctx->root, BOX_DEFAULT_ROOT))
+		snprintf(ctx->cg_prefix, sizeof ctx->cg_prefix, "boxtop");
+	else
+		snprintf(ctx->cg_prefix, sizeof ctx->cg_prefix, "boxtop-%08x",
+			 fnv1a(ctx->root));
+	/* A host without cgroups can still list containers; the error is kept
+	 * for the operations that need one. */
+	ctx->cg_ok = cg_detect(&ctx->cg, "/proc/self/mountinfo",
+			       &ctx->cg_err) == 0;
+	return ctx;
+fail:
+	free(ctx);
+	return NULL;
+}
+
+void box_close(struct box_ctx *ctx)
+{
+	free(ctx);
+}
+
+const char *box_root(const struct box_ctx *ctx)
+{
+	return ctx->root;
+}
+
+int ctx_path(const struct box_ctx *ctx, char *buf, size_t len,
+	     struct box_err *err, const char *fmt, ...)
+{
+	char rel[PATH_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(rel, sizeof rel, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof rel)
+		return box_fail(err, BOX_EINVAL, 0, "path too long");
+	return util_path(buf, len, err, "%s/%s", ctx->root, rel);
+}
+
+int ctx_cgroup(const struct box_ctx *ctx, const char *name, char *buf,
+	       size_t len, struct box_err *err)
+{
+	return util_path(buf, len, err, "%s/%s", ctx->cg_prefix, name);
+}
+
+const struct cg_layout *ctx_cg(struct box_ctx *ctx, struct box_err *err)
+{
+	if (!ctx->cg_ok) {
+		if (err)
+			*err = ctx->cg_err;
+		return NULL;
+	}
+	return &ctx->cg;
+}

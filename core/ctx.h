@@ -1,0 +1,31 @@
+/* ctx.h - what every core module knows about the boxtop root. */
+#ifndef BOX_CTX_H
+#define BOX_CTX_H
+
+#include "box.h"
+#include "cgroup.h"
+
+#include <limits.h>
+
+struct box_ctx {
+	char root[PATH_MAX];
+	/* Cgroups of this root live under <hierarchy>/<cg_prefix>/<name>.
+	 * "boxtop" for the default root; "boxtop-<hash of root>" otherwise, so
+	 * two roots (two test runs) never share a cgroup. */
+	char cg_prefix[64];
+	struct cg_layout cg;
+	bool cg_ok;             /* layout detected */
+	struct box_err cg_err;  /* why not, reported when a cgroup is needed */
+};
+
+/* "<root>/<fmt...>" into buf. */
+int ctx_path(const struct box_ctx *ctx, char *buf, size_t len,
+	     struct box_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* The container's relative cgroup path "<cg_prefix>/<name>". */
+int ctx_cgroup(const struct box_ctx *ctx, const char *name, char *buf,
+	       size_t len, struct box_err *err);
+/* The cgroup layout, or an error if none could be detected. */
+const struct cg_layout *ctx_cg(struct box_ctx *ctx, struct box_err *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* net.h - container networking (libnl-3 / libnl-route-3 only).
+ * The container lifecycle calls these four hooks; everything else about
+ * networks lives behind them. */
+#ifndef BOX_NET_H
+#define BOX_NET_H
+
+#include "ctx.h"
+
+#include <jansson.h>
+
+/* At create: choose the network (opts->net), lease an address, write the
+ * container's hosts/resolv.conf files, and record it all in config
+ * (annotations, mounts; removing the network namespace for "host"). */
+int net_prepare(struct box_ctx *ctx, const char *name,
+		const struct box_create_opts *opts, json_t *config,
+		struct box_err *err);
+/* At start, in the parent, while the container's init (pid) waits: bring lo
+ * up in its netns and give it its interfaces. */
+int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,
+	      struct box_err *err);
+/* After the container stopped: remove host-side leftovers (best effort). */
+void net_teardown(struct box_ctx *ctx, const char *name, json_t *config);
+/* At rm: release the leases. */
+int net_release(struct box_ctx *ctx, const char *name, json_t *config,
+		struct box_err *err);
+
+#endif

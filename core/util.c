@@ -1,0 +1,257 @@
+/* util.c - paths, files and clocks for the core modules. */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+int util_path(char *buf, size_t len, struct box_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len)
+		return box_fail(err, BOX_EINVAL, 0, "path too long: %.64s...",
+				buf);
+	return 0;
+}
+
+int util_mkdir_p(const char *path, mode_t mode, struct box_err *err)
+{
+	char tmp[4096];
+	if (util_path(tmp, sizeof tmp, err, "%s", path) < 0)
+		return -1;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+			return box_fail(err, BOX_ESYS, errno, "mkdir %s", tmp);
+		*p = '/';
+	}
+	if (mkdir(tmp, mode) < 0 && errno != EEXIST)
+		return box_fail(err, BOX_ESYS, errno, "mkdir %s", tmp);
+	return 0;
+}
+
+static int rm_rf_at(int dirfd, const char *name, dev_t dev, int depth)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno
+								       : 0;
+	if (st.st_dev != dev)
+		return -EXDEV; /* a mount point: never descend into it */
+	if (depth > 256)
+		return -ELOOP;
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		int r = rm_rf_at(dirfd(d), de->d_name, dev, depth + 1);
+		if (r < 0 && !rc)
+			rc = r;
+	}
+	closedir(d);
+	if (rc)
+		return rc;
+	return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT
+		       ? -errno
+		       : 0;
+}
+
+int util_rm_rf(const char *path, struct box_err *err)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0
+				       : box_fail(err, BOX_ESYS, errno,
+						  "remove %s", path);
+	int r = rm_rf_at(AT_FDCWD, path, st.st_dev, 0);
+	if (r < 0)
+		return box_fail(err, BOX_ESYS, -r, "remove %s", path);
+	return 0;
+}
+
+char *util_read_file(const char *path, size_t *len, struct box_err *err)
+{
+	auto_fd fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		box_fail(err, errno == ENOENT ? BOX_ENOENT : BOX_ESYS, errno,
+			 "open %s", path);
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	if (!buf) {
+		box_fail(err, BOX_ESYS, ENOMEM, "read %s", path);
+		return NULL;
+	}
+	for (;;) {
+		if (n + 1 >= cap) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				box_fail(err, BOX_ESYS, ENOMEM, "read %s", path);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			box_fail(err, BOX_ESYS, errno, "read %s", path);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+ssize_t util_read_at(int dirfd, const char *name, char *buf, size_t len)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, len - 1);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+int util_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int util_write_knob(const char *path, const char *val, struct box_err *err)
+{
+	auto_fd fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", path);
+	if (write(fd, val, strlen(val)) < 0)
+		return box_fail(err, BOX_ESYS, errno, "write '%s' to %s", val,
+				path);
+	return 0;
+}
+
+int util_write_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode, struct box_err *err)
+{
+	char tmp[4096];
+	if (util_path(tmp, sizeof tmp, err, "%s.tmp.%d", path, getpid()) < 0)
+		return -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "create %s", tmp);
+	if (util_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return box_fail(err, BOX_ESYS, e, "write %s", tmp);
+	}
+	close(fd);
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return box_fail(err, BOX_ESYS, e, "rename %s", path);
+	}
+	return 0;
+}
+
+void util_iso8601(time_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+time_t util_parse_iso8601(const char *s)
+{
+	struct tm tm = {0};
+	if (!s || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+uint64_t util_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t util_pid_starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	ssize_t n = util_read_at(AT_FDCWD, path, buf, sizeof buf);
+	if (n <= 0)
+		return 0;
+	/* comm may hold spaces and parens: fields restart after the last ')' */
+	char *p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	p += 2; /* now at field 3 (state) */
+	if (*p == 'Z' || *p == 'X')
+		return 0; /* a zombie is not running */
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+void util_close_from(int from)
+{
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, from, ~0U, 0) == 0)
+		return;
+#endif
+	for (int fd = from; fd < 65536; fd++)
+		close(fd);
+}

@@ -1,0 +1,56 @@
+/* util.h - small helpers shared by the core modules (not public API). */
+#ifndef BOX_UTIL_H
+#define BOX_UTIL_H
+
+#include "box.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Scope-bound cleanup, as crun does: the fd or buffer goes when the
+ * variable goes out of scope, on every error path. */
+static inline void util_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void util_freep(void *p)
+{
+	free(*(void **)p);
+}
+#define auto_fd __attribute__((cleanup(util_closep))) int
+#define auto_free __attribute__((cleanup(util_freep)))
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* snprintf into buf; fails with an error naming the path if it would be cut. */
+int util_path(char *buf, size_t len, struct box_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* mkdir -p with mode for every new component. */
+int util_mkdir_p(const char *path, mode_t mode, struct box_err *err);
+/* rm -rf that stays on one filesystem and never follows symlinks. */
+int util_rm_rf(const char *path, struct box_err *err);
+/* Whole file into a NUL-terminated malloc'd buffer. */
+char *util_read_file(const char *path, size_t *len, struct box_err *err);
+/* Read a small file (e.g. a cgroup or /proc knob) through an open dirfd. */
+ssize_t util_read_at(int dirfd, const char *name, char *buf, size_t len);
+/* Write a string to a file, no create, no truncate (cgroup/proc knobs). */
+int util_write_knob(const char *path, const char *val, struct box_err *err);
+/* Atomic replace: write tmp, fsync, rename. */
+int util_write_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode, struct box_err *err);
+/* Clock: seconds since the epoch as "2026-11-24T03:49:53Z". */
+void util_iso8601(time_t t, char *buf, size_t len);
+time_t util_parse_iso8601(const char *s);
+/* Monotonic milliseconds. */
+uint64_t util_now_ms(void);
+/* Start time of pid in clock ticks since boot (field 22 of /proc/pid/stat),
+ * 0 if the process does not exist.  With the pid it names a process
+ * uniquely, so a recycled pid is never mistaken for a container. */
+uint64_t util_pid_starttime(pid_t pid);
+/* Close every fd >= from, except keep (-1 for none). */
+void util_close_from(int from);
+/* Write all of buf, retrying on EINTR and short writes. */
+int util_write_all(int fd, const void *buf, size_t len);
+
+#endif

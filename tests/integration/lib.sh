@@ -1,0 +1,80 @@
+# lib.sh - sourced by every integration test script.
+# Gives each script its own temporary BOXTOP_ROOT, assertion helpers that
+# print PASS/FAIL lines for tests/run.sh, and a cleanup that runs even when
+# the script fails: containers removed, mounts under the root unmounted.
+set -u
+BOXTOP=${BOXTOP_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/boxtop}
+T_ROOT=$(mktemp -d /tmp/boxtop-test.XXXXXX)
+export BOXTOP_ROOT=$T_ROOT
+T_FAILS=0
+T_CLEANUPS=()
+
+bt() { "$BOXTOP" "$@"; }
+
+pass() { echo "PASS: $1"; }
+fail() { echo "FAIL: $1${2:+ - $2}"; T_FAILS=$((T_FAILS + 1)); }
+skip() { echo "SKIP: $1${2:+ - $2}"; }
+
+# ok NAME CMD...: passes when CMD exits 0.
+ok() {
+	local name=$1; shift
+	local out
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$(echo "$out" | tail -n 3 | tr '\n' ' ')"; fi
+}
+# no NAME CMD...: passes when CMD exits non-zero.
+no() {
+	local name=$1; shift
+	if "$@" >/dev/null 2>&1; then fail "$name" "succeeded but should fail"; else pass "$name"; fi
+}
+# eq NAME ACTUAL EXPECTED
+eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+# has NAME HAYSTACK NEEDLE
+has() {
+	case "$2" in *"$3"*) pass "$1" ;; *) fail "$1" "'$3' not in '$(echo "$2" | head -c 300)'" ;; esac
+}
+# err_is NAME EXPECTED_STATUS PATTERN CMD...: fails with that status and a
+# one-line stderr message that matches PATTERN (grep -E).
+err_is() {
+	local name=$1 want=$2 pat=$3; shift 3
+	local errf rc lines
+	errf=$(mktemp); "$@" >/dev/null 2>"$errf"; rc=$?
+	lines=$(wc -l <"$errf")
+	if [ "$rc" != "$want" ]; then fail "$name" "exit $rc, want $want: $(cat "$errf")"
+	elif [ "$lines" != 1 ]; then fail "$name" "want one line of error, got $lines: $(cat "$errf")"
+	elif ! grep -qE "$pat" "$errf"; then fail "$name" "error '$(cat "$errf")' does not match '$pat'"
+	else pass "$name"; fi
+	rm -f "$errf"
+}
+# wait_for SECONDS CMD...: poll (not a timing assertion: a bound on waiting).
+wait_for() {
+	local t=$(( $1 * 10 )); shift
+	while [ $t -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; t=$((t - 1)); done
+	return 1
+}
+status_of() { bt ls --json | jq -r ".[] | select(.name==\"$1\") | .status"; }
+pid_of() { bt ls --json | jq -r ".[] | select(.name==\"$1\") | .pid"; }
+
+# What a test may leave behind, counted: mounts under the root, cgroup
+# directories of this root, network namespaces, processes, veth links.
+leak_snapshot() {
+	local cgp
+	cgp=$(basename "$(bt debug-cgroup-prefix 2>/dev/null || echo none)")
+	echo "mounts=$(grep -c "$T_ROOT" /proc/self/mountinfo)"
+	echo "cgroups=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$cgp*" 2>/dev/null | xargs -r -I{} find {} -type d | wc -l)"
+	echo "state=$(ls "$T_ROOT/containers" 2>/dev/null | wc -l)"
+	echo "links=$(ip -o link 2>/dev/null | wc -l)"
+}
+
+at_cleanup() { T_CLEANUPS+=("$*"); }
+
+t_cleanup() {
+	local c
+	for c in "${T_CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done
+	bt rm --all --force >/dev/null 2>&1
+	# Anything still mounted under the root (a failed test): lazy unmount, deepest first.
+	grep " $T_ROOT" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
+	rm -rf "$T_ROOT"
+}
+trap t_cleanup EXIT

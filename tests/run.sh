@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The test runner: every unit test binary and every integration script, each
+# printing "PASS: name", "FAIL: name - why" or "SKIP: name - why" lines.
+# Ends with one summary line and exits non-zero on any failure.
+#   tests/run.sh            all
+#   tests/run.sh unit       unit tests only
+#   tests/run.sh NAME...    integration scripts whose name contains NAME
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BOXTOP_BUILD:-build}
+export BOXTOP_BIN=${BOXTOP_BIN:-$PWD/$BUILD/boxtop}
+log=$(mktemp /tmp/boxtop-run.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+run_one() { # label, command...
+	local label=$1; shift
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP): ' >>"$log"
+	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP): |^  ' | sed "s|^|[$label] |"
+	# A script that dies without reporting a failure still fails.
+	if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL: '; then
+		echo "FAIL: $label - exited $rc" >>"$log"
+		echo "[$label] FAIL: exited $rc"; printf '%s\n' "$out" | tail -n 15 | sed 's/^/    /'
+	fi
+}
+
+want_unit=1 want_int=1 filters=()
+if [ $# -gt 0 ]; then
+	if [ "$1" = unit ]; then want_int=0; else want_unit=0; filters=("$@"); fi
+fi
+
+if [ $want_unit = 1 ]; then
+	for t in "$BUILD"/tests/unit/test_*; do
+		[ -x "$t" ] || continue
+		if [ -n "${BOXTOP_VALGRIND:-}" ]; then
+			run_one "$(basename "$t")" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$t"
+		else
+			run_one "$(basename "$t")" "$t"
+		fi
+	done
+fi
+if [ $want_int = 1 ]; then
+	for t in tests/integration/t_*.sh; do
+		name=$(basename "$t" .sh)
+		if [ ${#filters[@]} -gt 0 ]; then
+			m=0; for f in "${filters[@]}"; do [[ $name == *"$f"* ]] && m=1; done
+			[ $m = 1 ] || continue
+		fi
+		run_one "$name" bash "$t"
+	done
+fi
+
+p=$(grep -c '^PASS: ' "$log"); f=$(grep -c '^FAIL: ' "$log"); s=$(grep -c '^SKIP: ' "$log")
+if [ "$f" -gt 0 ]; then echo; echo "Failures:"; grep '^FAIL: ' "$log" | sed 's/^/  /'; fi
+echo "$p passed, $f failed, $s skipped"
+[ "$f" -eq 0 ] && [ "$p" -gt 0 ]
