@@ -35,9 +35,10 @@ int box_err_wrap(struct box_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
-	char old[BOX_ERR_MAX];
-	memcpy(old, err->msg, sizeof old);
-	snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+	/* Build in a larger buffer, then cut to size: context first. */
+	char joined[2 * BOX_ERR_MAX + 2];
+	snprintf(joined, sizeof joined, "%s: %s", prefix, err->msg);
+	snprintf(err->msg, sizeof err->msg, "%.*s", BOX_ERR_MAX - 1, joined);
 	return -1;
 }
 

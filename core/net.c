@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if.h>
 #include <netlink/route/link.h>
 #include <netlink/socket.h>
 #include <sched.h>
