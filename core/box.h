@@ -89,6 +89,10 @@ struct box_create_opts {
 	const char *net;        /* NULL: default network; "none", "host", NAME */
 	const char *ip;         /* fixed address on that network */
 	bool tty;               /* process.terminal: a pty as the console */
+	const char *dns;        /* resolv.conf nameserver, NULL: host's */
+	const char *profile;    /* profile name whose defaults apply first */
+	char **verify;          /* paths whose sha256 is checked at start */
+	size_t n_verify;
 };
 
 struct box_info {
@@ -167,5 +171,20 @@ int box_log_path(struct box_ctx *ctx, const char *name, char *buf, size_t len,
 /* Parse "512M", "1G", "1048576", "64k" (binary units).  */
 int box_parse_size(const char *s, int64_t *out, struct box_err *err);
 int box_check_name(const char *name, struct box_err *err);
+
+/* ---- stats (sampling for the TUI) -------------------------------------- */
+/* (owned by the stats module: core/stats.c) */
+
+
+
+/* ---- networks ----------------------------------------------------------- */
+/* (owned by the net module: core/net*.c) */
+
+
+
+/* ---- images and profiles ------------------------------------------------ */
+/* (owned by the image module: core/image*.c, core/profile.c) */
+
+
 
 #endif

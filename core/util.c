@@ -1,5 +1,4 @@
 /* util.c - paths, files and clocks for the core modules. */
-#define _GNU_SOURCE
 #include "util.h"
 
 #include <dirent.h>
@@ -42,19 +41,19 @@ int util_mkdir_p(const char *path, mode_t mode, struct box_err *err)
 	return 0;
 }
 
-static int rm_rf_at(int dirfd, const char *name, dev_t dev, int depth)
+static int rm_rf_at(int at, const char *name, dev_t dev, int depth)
 {
 	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISDIR(st.st_mode))
-		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno
+		return unlinkat(at, name, 0) < 0 && errno != ENOENT ? -errno
 								       : 0;
 	if (st.st_dev != dev)
 		return -EXDEV; /* a mount point: never descend into it */
 	if (depth > 256)
 		return -ELOOP;
-	int fd = openat(dirfd, name,
+	int fd = openat(at, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -75,7 +74,7 @@ static int rm_rf_at(int dirfd, const char *name, dev_t dev, int depth)
 	closedir(d);
 	if (rc)
 		return rc;
-	return unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT
+	return unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT
 		       ? -errno
 		       : 0;
 }

@@ -1,0 +1,43 @@
+/* cli.h - the command-line face: one function per command, a shared table.
+ * Every TUI action is also a command here (that is how it is tested). */
+#ifndef BOX_CLI_H
+#define BOX_CLI_H
+
+#include "box.h"
+
+struct cli {
+	const char *root;       /* --root, NULL: $BOXTOP_ROOT or default */
+	bool json;              /* --json given anywhere */
+	struct box_ctx *ctx;    /* opened by cli_ctx() on first use */
+};
+
+/* A command: argv[0] is the command name; returns the exit status. */
+typedef int (*cli_fn)(struct cli *c, int argc, char **argv);
+
+struct cli_cmd {
+	const char *name;
+	cli_fn fn;
+	const char *usage;      /* one line, shown on usage errors */
+};
+
+/* The root context, opened once; NULL after printing the error. */
+struct box_ctx *cli_ctx(struct cli *c);
+/* Print "boxtop: <msg>" and return the exit status for the error kind
+ * (2 for usage errors, 1 otherwise). */
+int cli_fail(const struct box_err *err);
+/* Print "boxtop: <cmd>: <fmt...>" plus the usage line; returns 2. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print a JSON value (jansson json_t *) with a newline; steals the ref. */
+void cli_print_json(void *json);
+
+/* Commands defined in other files (tui/cli_*.c). */
+int cli_net(struct cli *c, int argc, char **argv);      /* cli_net.c */
+int cli_image(struct cli *c, int argc, char **argv);    /* cli_image.c */
+int cli_profile(struct cli *c, int argc, char **argv);  /* cli_image.c */
+int cli_commit(struct cli *c, int argc, char **argv);   /* cli_image.c */
+
+/* The full-screen TUI (tui/tui.c): argv holds the TUI's own options. */
+int tui_main(struct cli *c, int argc, char **argv);
+
+#endif
