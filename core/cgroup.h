@@ -94,4 +94,36 @@ int cg_read_counters(const struct cg_layout *l, const char *relpath,
 /* Convert --cpus to quota/period: 0.5 -> 50000/100000. */
 void cg_cpus_to_quota(double cpus, int64_t *quota_us, int64_t *period_us);
 
+/* ---- additions (cgroup module) ------------------------------------------ */
+
+/* cg_detect with every mount point taken relative to root ("" or NULL: the
+ * real /); lets tests point the layout at a fixture tree. */
+int cg_detect_at(struct cg_layout *out, const char *mountinfo_path,
+		 const char *root, struct box_err *err);
+/* rmdir the shared prefix (e.g. "boxtop-1234abcd") in every hierarchy if it
+ * is empty; a prefix still holding containers is left alone (returns 0). */
+int cg_destroy_prefix(const struct cg_layout *l, const char *prefix,
+		      struct box_err *err);
+/* v1 cpu.shares -> v2 cpu.weight, the way crun converts it. */
+uint64_t cg_shares_to_weight(uint64_t shares);
+/* Whole-second bound on the kernel confirming freeze/thaw and on emptying a
+ * cgroup in cg_kill. */
+#define CG_WAIT_MS 5000
+
+/* A container's cgroup kept open for sampling: the counter files stay open
+ * and are re-read with pread(), so a sample costs one pread per file and no
+ * open/close or allocation.  Files that do not exist are skipped. */
+enum {
+	CGF_CPU, CGF_MEM, CGF_MEMLIMIT, CGF_OOM, CGF_PIDS, CGF_IO, CGF_N
+};
+struct cg_handle {
+	int fd[CGF_N];          /* -1 when absent */
+	bool v2[CGF_N];         /* format of each file */
+};
+int cg_open(const struct cg_layout *l, const char *relpath,
+	    struct cg_handle *h, struct box_err *err);
+int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
+		   struct box_err *err);
+void cg_close(struct cg_handle *h);
+
 #endif
