@@ -80,44 +80,28 @@ static int check_rel(const char *relpath, struct box_err *err)
 }
 
 /* cgroup2 only hands a controller to children that the parent lists in
- * cgroup.subtree_control: enable ours on the root and every ancestor of the
- * leaf ("" , "a", "a/b" for "a/b/c"). */
-static int enable_v2_controllers(const struct cg_layout *l, int hi,
-				 const char *relpath, struct box_err *err)
+ * cgroup.subtree_control: before a child is made in dir, enable ours there
+ * ("+cpu +memory +pids +io", whichever the root offers). */
+static int enable_controllers(const char *ctl, const char *dir,
+			      struct box_err *err)
 {
-	const char *ctl = l->hier[hi].controllers;
-	char want[160] = "";
+	char want[160] = "", cur[256], p[PATH_MAX];
+	if (!*ctl)
+		return 0;
+	if (util_path(p, sizeof p, err, "%s/cgroup.subtree_control", dir) < 0)
+		return -1;
+	bool all = util_read_at(AT_FDCWD, p, cur, sizeof cur) >= 0;
 	for (const char *c = ctl; *c;) {
 		size_t n = strcspn(c, ",");
+		char one[32];
+		snprintf(one, sizeof one, "%.*s", (int)n, c);
+		all = all && cg_has_token(cur, one, " \n");
 		size_t len = strlen(want);
-		snprintf(want + len, sizeof want - len, "%s+%.*s",
-			 len ? " " : "", (int)n, c);
+		snprintf(want + len, sizeof want - len, "%s+%s", len ? " " : "",
+			 one);
 		c += n + (c[n] == ',');
 	}
-	if (!*want)
-		return 0;
-	char anc[PATH_MAX] = "";
-	for (const char *s = relpath;;) {
-		char cur[256];
-		bool all = cg_read(l, hi, anc, "cgroup.subtree_control", cur,
-				   sizeof cur) >= 0;
-		for (const char *c = ctl; all && *c;) {
-			size_t n = strcspn(c, ",");
-			char one[32];
-			snprintf(one, sizeof one, "%.*s", (int)n, c);
-			all = cg_has_token(cur, one, " \n");
-			c += n + (c[n] == ',');
-		}
-		if (!all && cg_write(l, hi, anc, "cgroup.subtree_control", want,
-				     err) < 0)
-			return -1;
-		const char *slash = strchr(s, '/');
-		if (!slash)
-			return 0;
-		snprintf(anc, sizeof anc, "%.*s", (int)(slash - relpath),
-			 relpath);
-		s = slash + 1;
-	}
+	return all ? 0 : util_write_knob(p, want, err);
 }
 
 /* mkdir -p relpath below the hierarchy's mount; *made counts the trailing
@@ -129,8 +113,15 @@ static int mkdir_tree(const struct cg_layout *l, int hi, const char *relpath,
 	*made = 0;
 	if (cg_path(l, hi, relpath, NULL, p, sizeof p, err) < 0)
 		return -1;
-	for (char *s = p + strlen(l->hier[hi].mount) + 1;; s++) {
+	const char *ctl = l->hier[hi].v2 ? l->hier[hi].controllers : "";
+	char *parent_end = p + strlen(l->hier[hi].mount);
+	for (char *s = parent_end + 1;; s++) {
 		s = strchr(s, '/');
+		*parent_end = '\0';
+		int r = enable_controllers(ctl, p, err);
+		*parent_end = '/';
+		if (r < 0)
+			return -1;
 		if (s)
 			*s = '\0';
 		if (mkdir(p, 0755) == 0)
@@ -140,6 +131,7 @@ static int mkdir_tree(const struct cg_layout *l, int hi, const char *relpath,
 		if (!s)
 			return 0;
 		*s = '/';
+		parent_end = s;
 	}
 }
 
@@ -234,9 +226,6 @@ int cg_create(const struct cg_layout *l, const char *relpath,
 	int made[CG_MAX_HIER] = {0};
 	int hi;
 	for (hi = 0; hi < l->n_hier; hi++) {
-		if (l->hier[hi].v2 &&
-		    enable_v2_controllers(l, hi, relpath, err) < 0)
-			goto fail;
 		if (mkdir_tree(l, hi, relpath, &made[hi], err) < 0)
 			goto fail;
 	}
@@ -286,6 +275,63 @@ out:
 	while (n > 0)
 		close(fds[--n]);
 	return rc;
+}
+
+int cg_clone_fd(const struct cg_layout *l, const char *relpath,
+		struct box_err *err)
+{
+	char p[PATH_MAX];
+	if (l->unified < 0)
+		return box_fail(err, BOX_ESYS, ENOTSUP,
+				"cgroup %s: no cgroup2 hierarchy", relpath);
+	if (check_rel(relpath, err) < 0 ||
+	    cg_path(l, l->unified, relpath, NULL, p, sizeof p, err) < 0)
+		return -1;
+	int fd = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", p);
+	return fd;
+}
+
+/* strcat into a fixed buffer without stdio (async-signal-safe). */
+static bool join(char *buf, size_t len, const char *const parts[], int n)
+{
+	size_t o = 0;
+	for (int i = 0; i < n; i++)
+		for (const char *s = parts[i]; *s; s++) {
+			if (o + 1 >= len)
+				return false;
+			buf[o++] = *s;
+		}
+	buf[o] = '\0';
+	return true;
+}
+
+int cg_attach_self(const struct cg_layout *l, const char *relpath,
+		   bool skip_unified)
+{
+	char p[PATH_MAX];
+	for (int hi = 0; hi < l->n_hier; hi++) {
+		bool v2 = l->hier[hi].v2;
+		if (v2 && skip_unified && hi == l->unified)
+			continue;
+		/* "tasks" with "0" moves only the calling thread and so skips
+		 * the global lock; cgroup2 has no such file (cgroup.threads
+		 * only works inside threaded subtrees), so it pays */
+		const char *const parts[] = {l->hier[hi].mount, "/", relpath,
+					     v2 ? "/cgroup.procs" : "/tasks"};
+		if (!join(p, sizeof p, parts, 4))
+			return -ENAMETOOLONG;
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		ssize_t w = write(fd, "0", 1);
+		int e = errno;
+		close(fd);
+		if (w < 0)
+			return -e;
+	}
+	return 0;
 }
 
 /* v1 may report EBUSY for a moment after the last task exited. */
