@@ -275,6 +275,18 @@ static int load_live(struct box_ctx *ctx, const char *name,
 				"container '%s': no such container", name);
 	if (store_load_state(ctx, name, st, err) < 0)
 		return -1;
+	/* Init just died and its monitor is recording the exit: wait for it
+	 * (briefly), so "stopped" always comes with its exit code. */
+	if (st->status == BOX_RUNNING && !state_init_alive(st) &&
+	    state_monitor_alive(st)) {
+		int mfd = pidfd_of(st->monitor, st->monitor_start);
+		if (mfd >= 0) {
+			wait_exit(mfd, 2000);
+			close(mfd);
+		}
+		if (store_load_state(ctx, name, st, err) < 0)
+			return -1;
+	}
 	*status = real_status(ctx, name, st);
 	return 0;
 }
