@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <linux/sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -71,8 +73,8 @@ static void child_spin(void *arg)
 		;
 }
 
-static const char *sub[] = {"limits", "attach", "freeze", "kill", "oom",
-			    "bomb"};
+static const char *sub[] = {"limits", "attach", "self",  "freeze",
+			    "kill",   "oom",    "bomb"};
 
 static void rel(char *buf, size_t len, const char *leaf)
 {
@@ -256,6 +258,77 @@ static void test_attach(void)
 	CHECK("real: empty after exit", cg_empty(&L, r));
 	CHECK("real: destroy after exit", cg_destroy(&L, r, &err) == 0 &&
 						   gone_everywhere(r));
+}
+
+/* The child joins by itself: "0" into v1 tasks files, and with clone3's
+ * CLONE_INTO_CGROUP for the unified hierarchy. */
+static const char *self_rel;
+static int self_pipe;
+static void child_self(void *arg)
+{
+	bool skip_unified = arg != NULL;
+	int r = cg_attach_self(&L, self_rel, skip_unified);
+	char c = r == 0 ? 'y' : 'n';
+	if (write(self_pipe, &c, 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+static void test_attach_self(void)
+{
+	char r[128];
+	rel(r, sizeof r, "self");
+	struct box_err err = {0};
+	if (cg_create(&L, r, NULL, &err) < 0) {
+		CHECK("real: create for attach_self", 0);
+		return;
+	}
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	self_rel = r;
+	self_pipe = pfd[1];
+	pid_t pid = spawn(child_self, NULL);
+	char c = 0;
+	CHECK("real: cg_attach_self in the child",
+	      read(pfd[0], &c, 1) == 1 && c == 'y');
+	CHECK("real: self-attached child in cg_pids", in_pids(r, pid));
+	CHECK("real: self-attached child everywhere in /proc/pid/cgroup",
+	      proc_cgroup_has(pid, r));
+	kill(pid, SIGKILL);
+	reap(pid, NULL);
+
+	if (L.unified >= 0) {
+		int cfd = cg_clone_fd(&L, r, &err);
+		CHECK("real: cg_clone_fd", cfd >= 0);
+		struct clone_args ca = {.flags = CLONE_INTO_CGROUP,
+					.exit_signal = SIGCHLD,
+					.cgroup = (uint64_t)cfd};
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+		if (pid == 0)
+			child_self((void *)1);
+		if (pid > 0)
+			kids[n_kids++] = pid;
+		close(cfd);
+		if (pid < 0 && errno == ENOSYS) {
+			/* valgrind does not implement clone3 */
+			printf("SKIP: real: clone3 into the cgroup - no clone3\n");
+			goto out;
+		}
+		CHECK("real: clone3 into the cgroup + attach_self",
+		      pid > 0 && read(pfd[0], &c, 1) == 1 && c == 'y');
+		CHECK("real: cloned child everywhere in /proc/pid/cgroup",
+		      pid > 0 && proc_cgroup_has(pid, r));
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			reap(pid, NULL);
+		}
+	}
+out:
+	close(pfd[0]);
+	close(pfd[1]);
+	CHECK("real: destroy after attach_self", cg_destroy(&L, r, &err) == 0);
 }
 
 static uint64_t cpu_of(const char *r)
@@ -492,6 +565,7 @@ int main(void)
 	atexit(cleanup);
 	test_limits();
 	test_attach();
+	test_attach_self();
 	test_freeze();
 	test_kill();
 	test_bomb();
