@@ -450,6 +450,9 @@ static void test_kill(void)
 	CHECK(nm("SIGTERM reached both"),
 	      WIFSIGNALED(sa) && WTERMSIG(sa) == SIGTERM && WIFSIGNALED(sb) &&
 		      WTERMSIG(sb) == SIGTERM);
+	CHECK(nm("cg_kill of a missing cgroup says so"),
+	      cg_kill(&L, "boxtop-test-none/x", SIGKILL, &err) < 0 &&
+		      err.kind == BOX_ENOENT);
 	CHECK(nm("destroy after kill"),
 	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
 }
@@ -668,6 +671,7 @@ int main(void)
 		test_bomb();
 		test_runaway();
 		L = HOST;
+		tag = "real";
 	}
 	cleanup();
 	CHECK(nm("prefix removed everywhere"), gone_everywhere(prefix));
