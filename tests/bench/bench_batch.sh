@@ -1,0 +1,137 @@
+#!/bin/bash
+# bench_batch.sh - items 2 and 3: start N detached `sleep 1000` containers,
+# then stop and remove them all; the same for every peer, RUNS times.
+#   boxtop batch (one process)        | boxtop rm --all --force
+#   loop of crun run -d --bundle B ID  | loop of crun kill ID KILL + delete --force
+#   loop of runc run -d                | loop of runc kill + delete --force
+#   loop of lxc-start -d               | loop of lxc-stop -k + lxc-destroy
+# Then N=1000 for boxtop alone (fewer runs: BENCH_RUNS_1000, default 3),
+# with the batch process's peak RSS and the host's MemAvailable drop.
+#
+# Internal modes (the loops run as one timed process each, and for crun
+# inside its mount namespace):
+#   bench_batch.sh --measure PEER N RUNS
+#   bench_batch.sh --start PEER N  /  --stop PEER N
+. "$(dirname "$0")/lib.sh"
+SELF=$BENCH_DIR/bench_batch.sh
+BUNDLE=$BENCH_WORK/bundle-sleep
+
+start_loop() { # start_loop PEER N
+	local i
+	case $1 in
+	boxtop) exec "$BOXTOP" batch bxb --count "$2" $(boxtop_net_opt) -- sleep 1000 ;;
+	crun) for i in $(seq "$2"); do
+		crun_ run -d --bundle "$BUNDLE" "bxb-$i" </dev/null >/dev/null 2>&1 || return 1
+	done ;;
+	runc) for i in $(seq "$2"); do
+		runc_ run -d --bundle "$BUNDLE" "bxb-$i" </dev/null >/dev/null 2>&1 || return 1
+	done ;;
+	lxc) for i in $(seq "$2"); do
+		lxc-start -P "$LXC_PATH" -n "bxb-$i" -d </dev/null >/dev/null 2>&1 || return 1
+	done ;;
+	esac
+}
+
+stop_loop() { # stop_loop PEER N
+	local i rc=0
+	case $1 in
+	boxtop) exec "$BOXTOP" rm --all --force ;;
+	crun) for i in $(seq "$2"); do
+		crun_ kill "bxb-$i" KILL >/dev/null 2>&1
+		crun_ delete --force "bxb-$i" >/dev/null 2>&1 || rc=1
+	done ;;
+	runc) for i in $(seq "$2"); do
+		runc_ kill "bxb-$i" KILL >/dev/null 2>&1
+		runc_ delete --force "bxb-$i" >/dev/null 2>&1 || rc=1
+	done ;;
+	lxc) for i in $(seq "$2"); do
+		lxc-stop -P "$LXC_PATH" -n "bxb-$i" -k >/dev/null 2>&1
+		lxc-destroy -P "$LXC_PATH" -n "bxb-$i" >/dev/null 2>&1 || rc=1
+	done ;;
+	esac
+	return $rc
+}
+
+running() { # running PEER: how many of our containers run now
+	case $1 in
+	boxtop) "$BOXTOP" ls --json 2>/dev/null | jq '[.[] | select(.status == "running")] | length' ;;
+	crun) crun_ list 2>/dev/null | awk '$3 == "running"' | wc -l ;;
+	runc) runc_ list 2>/dev/null | awk '$3 == "running"' | wc -l ;;
+	lxc) lxc-ls -P "$LXC_PATH" --running -1 2>/dev/null | wc -l ;;
+	esac
+}
+
+# prepare PEER N: untimed set-up a run needs.  LXC defines its containers
+# first (a config file each, like crun's bundle that already exists);
+# lxc-destroy removes them again.
+prepare() {
+	local i
+	[ "$1" = lxc ] || return 0
+	for i in $(seq "$2"); do lxc_config "bxb-$i" "/bin/sleep 1000"; done
+}
+
+measure() { # measure PEER N RUNS: writes batch.PEER.N(.raw), rm.PEER.N, mem.PEER.N
+	local peer=$1 n=$2 runs=$3 r got before after
+	local out=$BENCH_WORK/batch.$peer.$n
+	for r in $(seq "$runs"); do
+		prepare "$peer" "$n"
+		sync
+		before=$(mem_avail_kb)
+		if ! timed "$out" bash "$SELF" --start "$peer" "$n"; then
+			echo "start of $n failed in run $r" >"$out.fail"
+			bash "$SELF" --stop "$peer" "$n"
+			return 1
+		fi
+		got=$(running "$peer")
+		after=$(mem_avail_kb)
+		echo $(((before - after) / n)) >>"$BENCH_WORK/mem.$peer.$n"
+		if [ "$got" != "$n" ]; then
+			echo "only $got of $n running after start in run $r" >"$out.fail"
+			bash "$SELF" --stop "$peer" "$n"
+			return 1
+		fi
+		[ -n "${BENCH_HOOK:-}" ] && [ "$r" = "$runs" ] && $BENCH_HOOK "$peer" "$n"
+		timed "$BENCH_WORK/rm.$peer.$n" bash "$SELF" --stop "$peer" "$n" ||
+			echo "stop of $n failed in run $r" >"$out.fail"
+		got=$(running "$peer")
+		[ "$got" = 0 ] || { echo "$got still running after stop in run $r" >"$out.fail"; return 1; }
+	done
+}
+
+case ${1:-} in
+--start) start_loop "$2" "$3"; exit ;;
+--stop) stop_loop "$2" "$3"; exit ;;
+--measure) measure "$2" "$3" "$4"; exit ;;
+esac
+
+make_bundle "$BUNDLE" sleep 1000 || exit 1
+
+# one_peer PEER N RUNS: measure and record items 2 and 3 for PEER.
+one_peer() {
+	local peer=$1 n=$2 runs=$3 wrap=""
+	if [ "$peer" != boxtop ] && ! have_peer "$peer"; then
+		skip "batch$n" "$peer" "$(peer_why "$peer")"
+		skip "rm$n" "$peer" "$(peer_why "$peer")"
+		return
+	fi
+	[ "$peer" = crun ] && wrap=in_crun_ns
+	say "  $peer: $runs runs of $n containers"
+	$wrap bash "$SELF" --measure "$peer" "$n" "$runs"
+	local f=$BENCH_WORK/batch.$peer.$n
+	if [ -e "$f.fail" ]; then
+		skip "batch$n" "$peer" "$(cat "$f.fail")"
+		skip "rm$n" "$peer" "$(cat "$f.fail")"
+		return
+	fi
+	record "batch$n" "$peer" "$f" ms
+	record "rm$n" "$peer" "$BENCH_WORK/rm.$peer.$n" ms
+	record "mem$n" "$peer" "$BENCH_WORK/mem.$peer.$n" kB
+	if [ "$peer" = boxtop ]; then
+		awk '{ print $4 }' "$f.raw" >"$f.rss"
+		record "batchrss$n" "$peer" "$f.rss" kB
+	fi
+}
+
+for p in boxtop crun runc lxc; do one_peer "$p" 100 "$RUNS"; done
+one_peer boxtop 1000 "${BENCH_RUNS_1000:-3}"
+note "1000 containers: boxtop only, ${BENCH_RUNS_1000:-3} runs (time and memory)."
