@@ -92,6 +92,7 @@ row pss_alone "4. monitor PSS, one container started alone (kB)" "" max 200 "≤
 row rss_alone "4. monitor RSS, started alone (kB)" "" none 0 "-"
 row pss_batch "4. monitor PSS, each of 100 started as a batch (kB)" "" max 200 "≤ 200 kB"
 row rss_batch "4. monitor RSS, each of 100 in a batch (kB)" "" none 0 "-"
+row monpss1000 "4. total PSS of all monitors at 1000 running (kB)" "" none 0 "-"
 for n in 100 500 1000; do
 	row stats$n "5. one stats sample, $n running: CPU µs per container" "" max 20 "≤ 20 µs"
 done
