@@ -106,18 +106,9 @@ esac
 
 make_bundle "$BUNDLE" sleep 1000 || exit 1
 
-# one_peer PEER N RUNS: measure and record items 2 and 3 for PEER.
-one_peer() {
-	local peer=$1 n=$2 runs=$3 wrap=""
-	if [ "$peer" != boxtop ] && ! have_peer "$peer"; then
-		skip "batch$n" "$peer" "$(peer_why "$peer")"
-		skip "rm$n" "$peer" "$(peer_why "$peer")"
-		return
-	fi
-	[ "$peer" = crun ] && wrap=in_crun_ns
-	say "  $peer: $runs runs of $n containers"
-	$wrap bash "$SELF" --measure "$peer" "$n" "$runs"
-	local f=$BENCH_WORK/batch.$peer.$n
+# record_peer PEER N: record items 2 and 3 for PEER from the run files.
+record_peer() {
+	local peer=$1 n=$2 f=$BENCH_WORK/batch.$1.$2
 	if [ -e "$f.fail" ]; then
 		skip "batch$n" "$peer" "$(cat "$f.fail")"
 		skip "rm$n" "$peer" "$(cat "$f.fail")"
@@ -125,13 +116,34 @@ one_peer() {
 	fi
 	record "batch$n" "$peer" "$f" ms
 	record "rm$n" "$peer" "$BENCH_WORK/rm.$peer.$n" ms
-	record "mem$n" "$peer" "$BENCH_WORK/mem.$peer.$n" kB
 	if [ "$peer" = boxtop ]; then
 		awk '{ print $4 }' "$f.raw" >"$f.rss"
 		record "batchrss$n" "$peer" "$f.rss" kB
 	fi
 }
 
-for p in boxtop crun runc lxc; do one_peer "$p" 100 "$RUNS"; done
-one_peer boxtop 1000 "${BENCH_RUNS_1000:-3}"
+# Run by run, every peer in turn (so load from anything else on the
+# machine hits them alike); a peer that failed once is left out after.
+peers=boxtop
+for p in crun runc lxc; do
+	if have_peer $p; then peers="$peers $p"
+	else skip batch100 $p "$(peer_why $p)"; skip rm100 $p "$(peer_why $p)"; fi
+done
+for r in $(seq "$RUNS"); do
+	say "  run $r of $RUNS: $peers"
+	for p in $peers; do
+		[ -e "$BENCH_WORK/batch.$p.100.fail" ] && continue
+		if [ $p = crun ]; then
+			in_crun_ns bash "$SELF" --measure crun 100 1
+		else
+			bash "$SELF" --measure $p 100 1
+		fi
+	done
+done
+for p in $peers; do record_peer $p 100; done
+
+# 1000 for boxtop alone: time, peak RSS of the batch process, MemAvailable.
+bash "$SELF" --measure boxtop 1000 "${BENCH_RUNS_1000:-3}"
+record_peer boxtop 1000
+record mem1000 boxtop "$BENCH_WORK/mem.boxtop.1000" kB
 note "1000 containers: boxtop only, ${BENCH_RUNS_1000:-3} runs (time and memory)."

@@ -41,30 +41,31 @@ case ${1:-} in
 --crun) crun_runs "$2"; exit ;;
 esac
 
-# boxtop
-boxtop_runs() {
-	local r cg v
-	for r in $(seq "$RUNS"); do
-		"$BOXTOP" create bxk --pids 2000 $(boxtop_net_opt) -- sh -c "$FORK" >/dev/null &&
-			"$BOXTOP" start bxk >/dev/null || return 1
-		cg=/sys/fs/cgroup/pids/$("$BOXTOP" info bxk --json | jq -r .cgroup)
-		wait_procs "$cg/pids.current" 1001 || return 1
-		timed "$BENCH_WORK/kill.boxtop" "$BOXTOP" kill bxk || return 1
-		v=$(cat "$cg/pids.current" 2>/dev/null || echo 0)
-		[ "$v" = 0 ] || { say "boxtop kill returned with $v processes left"; return 1; }
-		"$BOXTOP" rm --force bxk >/dev/null
-	done
+boxtop_once() {
+	local cg v
+	"$BOXTOP" create bxk --pids 2000 $(boxtop_net_opt) -- sh -c "$FORK" >/dev/null &&
+		"$BOXTOP" start bxk >/dev/null || return 1
+	cg=/sys/fs/cgroup/pids/$("$BOXTOP" info bxk --json | jq -r .cgroup)
+	wait_procs "$cg/pids.current" 1001 || return 1
+	timed "$BENCH_WORK/kill.boxtop" "$BOXTOP" kill bxk || return 1
+	v=$(cat "$cg/pids.current" 2>/dev/null || echo 0)
+	[ "$v" = 0 ] || { say "boxtop kill returned with $v processes left"; return 1; }
+	"$BOXTOP" rm --force bxk >/dev/null
 }
-if boxtop_runs; then record kill boxtop "$BENCH_WORK/kill.boxtop" ms
-else skip kill boxtop "see the log"; "$BOXTOP" rm --force bxk >/dev/null 2>&1; fi
 
 if have_peer crun; then
 	make_bundle "$BENCH_WORK/bundle-kill" sh -c "$FORK" &&
 		jq '.linux.resources.pids.limit = 2000' "$BENCH_WORK/bundle-kill/config.json" >"$BENCH_WORK/k.json" &&
 		mv "$BENCH_WORK/k.json" "$BENCH_WORK/bundle-kill/config.json"
-	if in_crun_ns bash "$BENCH_DIR/bench_kill.sh" --crun "$RUNS"; then
-		record kill crun "$BENCH_WORK/kill.crun" ms
-	else skip kill crun "see the log"; fi
-else skip kill crun "$(peer_why crun)"; fi
+fi
+# Run by run, boxtop then crun.
+bfail="" cfail=""
+have_peer crun || cfail="$(peer_why crun)"
+for r in $(seq "$RUNS"); do
+	[ -n "$bfail" ] || boxtop_once || { bfail="failed in run $r"; "$BOXTOP" rm --force bxk >/dev/null 2>&1; }
+	[ -n "$cfail" ] || in_crun_ns bash "$BENCH_DIR/bench_kill.sh" --crun 1 || cfail="failed in run $r"
+done
+if [ -z "$bfail" ]; then record kill boxtop "$BENCH_WORK/kill.boxtop" ms; else skip kill boxtop "$bfail"; fi
+if [ -z "$cfail" ]; then record kill crun "$BENCH_WORK/kill.crun" ms; else skip kill crun "$cfail"; fi
 skip kill runc "not measured (same kill --all scheme as crun)"
 skip kill lxc "not measured"

@@ -74,6 +74,7 @@ cat <<EOF
 - Every peer runs the same busybox rootfs (the host's /bin/busybox); crun
   and runc from one \`crun spec\` bundle (read-only root), LXC over an
   overlay of it, boxtop on its built-in busybox image (same binary).
+- $(paste -sd';' "$BENCH_WORK/load.txt" 2>/dev/null | sed 's/;/; /g') (2 CPUs shared with other work: medians, not means, and peers interleaved run by run)
 - Cells: median [min–max] over the runs (n below), (×crun) = that peer's
   median divided by crun's median from the same run. Times in ms.
 
@@ -84,8 +85,7 @@ row run "1. run to exit \`/bin/true\` (ms)" floor ratio 0.5 "≤ 0.5× crun"
 row batch100 "2. start 100 detached \`sleep 1000\` (ms)" "" ratio 0.3 "≤ 0.3× crun"
 row batch1000 "2. start 1000 (ms), boxtop only" "" none 0 "-"
 row batchrss1000 "2. peak RSS of \`boxtop batch\` for 1000 (kB)" "" none 0 "-"
-row mem100 "2. host memory per container at 100 (kB, MemAvailable drop; noisy)" "" none 0 "-"
-row mem1000 "2. host memory per container at 1000 (kB, MemAvailable drop)" "" none 0 "-"
+row mem1000 "2. host memory per container at 1000 (kB, MemAvailable drop; noisy)" "" none 0 "-"
 row rm100 "3. stop + remove 100 (ms)" "" ratio 0.2 "≤ 0.2× crun"
 row rm1000 "3. stop + remove 1000 (ms), boxtop only" "" none 0 "-"
 row pss_alone "4. monitor PSS, one container started alone (kB)" "" max 200 "≤ 200 kB"

@@ -55,10 +55,11 @@ record_value() {
 
 # timed OUTFILE CMD...: run CMD once under timeit, append its wall time in
 # ms to OUTFILE; the full timeit line goes to OUTFILE.raw.  Fails if CMD did.
+# With TIMEIT_NS set (a mount namespace path) CMD runs in that namespace.
 timed() {
 	local out=$1 line
 	shift
-	line=$("$TIMEIT" "$@") || return 1
+	line=$("$TIMEIT" ${TIMEIT_NS:+-m "$TIMEIT_NS"} "$@") || return 1
 	printf '%s\n' "$line" >>"$out.raw"
 	set -- $line
 	awk -v ns="$1" 'BEGIN { printf "%.3f\n", ns / 1e6 }' >>"$out"
@@ -70,14 +71,30 @@ cpu_ms_of_raw() {
 	awk '{ printf "%.3f\n", ($2 + $3) / 1000 }' "$1" >"$2"
 }
 
-# in_crun_ns CMD...: crun 1.8 refuses this VM's hybrid cgroup layout, so it
-# runs in a private mount namespace without the cgroup2 mount.  The umount
-# happens only inside that namespace; the host keeps its mounts.
-in_crun_ns() {
+# crun 1.8 refuses this VM's hybrid cgroup layout, so it runs in a private
+# mount namespace without the cgroup2 mount.  run.sh keeps one such
+# namespace alive (a holder process, $BENCH_WORK/crun-ns.pid); the umount
+# happens only inside it, the host keeps its mounts.
+crun_ns_start() {
 	unshare --mount --propagation private sh -c \
-		'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified || exit 1; fi; exec "$@"' \
-		sh "$@"
+		'if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified || exit 1; fi; exec sleep 100000' \
+		</dev/null >/dev/null 2>&1 &
+	local pid=$! i
+	for i in $(seq 100); do
+		if [ "$(readlink "/proc/$pid/ns/mnt")" != "$(readlink /proc/self/ns/mnt)" ] &&
+			! grep -q ' /sys/fs/cgroup/unified ' "/proc/$pid/mountinfo" 2>/dev/null; then
+			echo "$pid" >"$BENCH_WORK/crun-ns.pid"
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	kill "$pid"
+	return 1
 }
+crun_ns() { echo "/proc/$(cat "$BENCH_WORK/crun-ns.pid")/ns/mnt"; }
+# in_crun_ns CMD...: run CMD in that namespace.
+in_crun_ns() { nsenter --mount="$(crun_ns)" "$@"; }
 
 crun_() { crun --root "$CRUN_STATE" "$@"; }
 runc_() { runc --root "$RUNC_STATE" "$@"; }

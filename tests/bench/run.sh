@@ -69,6 +69,12 @@ cleanup() {
 		done
 	fi
 	tmux -L "boxtop-bench-$$" kill-server >/dev/null 2>&1
+	# LXC leaves an empty lxc.pivot cgroup in each hierarchy; remove it if
+	# this run made it (rmdir fails on a cgroup in use, which is right).
+	if [ -z "$lxc_pivot_before" ]; then
+		for d in /sys/fs/cgroup/*/lxc.pivot; do [ -d "$d" ] && rmdir "$d" 2>/dev/null; done
+	fi
+	[ -s "$BENCH_WORK/crun-ns.pid" ] && kill "$(cat "$BENCH_WORK/crun-ns.pid")" 2>/dev/null
 	# Never rm -rf through a mount that something left behind.
 	if grep -q " $BENCH_WORK" /proc/self/mountinfo; then
 		say "bench: mounts remain under $BENCH_WORK; not removing it:"
@@ -77,6 +83,7 @@ cleanup() {
 		rm -rf "$BENCH_WORK"
 	fi
 }
+lxc_pivot_before=$(ls -d /sys/fs/cgroup/*/lxc.pivot 2>/dev/null)
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 export BENCH_TMUX="boxtop-bench-$$"
@@ -110,7 +117,9 @@ if "$BOXTOP" create bxnetprobe --net none -- /bin/true >/dev/null 2>&1; then
 fi
 "$BOXTOP" rm --force bxnetprobe >/dev/null 2>&1
 probe boxtop "$BOXTOP" run --rm $(boxtop_net_opt) bxprobe -- /bin/true
-if command -v crun >/dev/null; then
+if command -v crun >/dev/null && ! crun_ns_start; then
+	echo "cannot make a mount namespace without the cgroup2 mount" >"$BENCH_WORK/peer-skip.crun"
+elif command -v crun >/dev/null; then
 	probe crun in_crun_ns crun --root "$CRUN_STATE" run --bundle "$BENCH_WORK/bundle-true" probe
 else echo "crun not installed" >"$BENCH_WORK/peer-skip.crun"; fi
 if command -v runc >/dev/null; then
@@ -126,10 +135,13 @@ probe floor unshare --fork --pid --mount --uts --ipc --net true
 # --- the measurements ------------------------------------------------------
 items=${*:-run batch monitor stats tui kill}
 start=$(date +%s)
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$BENCH_WORK/load.txt"
 for it in $items; do
 	say "== bench: $it"
 	bash "$BENCH_DIR/bench_$it.sh" || say "bench: $it failed (exit $?)"
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$BENCH_WORK/load.txt"
+echo "measured in $(($(date +%s) - start)) s" >>"$BENCH_WORK/load.txt"
 say "bench: measured in $(($(date +%s) - start)) s"
 
 bash "$BENCH_DIR/bench_report.sh" >"$BENCH_WORK/results.md"
