@@ -53,6 +53,11 @@ int layer_copy_tree(const char *src, const char *dst, unsigned flags,
 /* sha256 of a file's contents, as 64 hex chars. */
 int layer_sha256_fd(int fd, char hex[65], struct box_err *err);
 
+/* Open path (read-only) as seen from inside the tree rootfd: symlinks,
+ * absolute or with "..", resolve within it, never out (openat2
+ * RESOLVE_IN_ROOT).  -1 with errno on failure. */
+int layer_open_in(int rootfd, const char *path);
+
 /* Sum of the apparent sizes of regular files and symlinks under dir. */
 int64_t layer_du(const char *dir);
 
