@@ -43,7 +43,7 @@ void job_free(struct import_job *job)
 int job_tmp(struct import_job *job, bool scratch, char out[PATH_MAX],
 	    struct box_err *err)
 {
-	if (store_tmp_dir(job->ctx, out, err) < 0)
+	if (istore_tmp_dir(job->ctx, out, err) < 0)
 		return -1;
 	if (scratch) {
 		char **ns = realloc(job->scratch,
@@ -140,25 +140,25 @@ int job_add_layer(struct import_job *job, const char *tmp,
 
 int job_commit(struct import_job *job, struct box_err *err)
 {
-	auto_fd lock = store_lock(job->ctx, err);
+	auto_fd lock = istore_lock(job->ctx, err);
 	if (lock < 0)
 		return -1;
-	if (store_exists(job->ctx, job->meta.name))
+	if (istore_exists(job->ctx, job->meta.name))
 		return box_fail(err, BOX_EEXIST, 0, "image already exists");
 	int rc = 0;
 	for (size_t i = 0; i < job->n_built && !rc; i++) {
 		struct built_layer *b = &job->built[i];
 		if (!b->digest[0])
 			continue; /* built but not used: job_free drops it */
-		rc = store_install_layer(job->ctx, b->tmp, b->digest, err);
+		rc = istore_install_layer(job->ctx, b->tmp, b->digest, err);
 		if (!rc)
 			b->tmp[0] = '\0';
 	}
 	if (!rc)
-		rc = store_save(job->ctx, &job->meta, err);
+		rc = istore_save(job->ctx, &job->meta, err);
 	if (rc) {
 		/* layers just renamed into place that no image names go */
-		store_gc(job->ctx, NULL);
+		istore_gc(job->ctx, NULL);
 		return -1;
 	}
 	return 0;
@@ -295,7 +295,7 @@ int box_image_import(struct box_ctx *ctx, const char *name,
 {
 	if (box_check_name(name, err) < 0)
 		return box_err_wrap(err, "image import");
-	if (store_exists(ctx, name) || !strcmp(name, BOX_DEFAULT_IMAGE))
+	if (istore_exists(ctx, name) || !strcmp(name, BOX_DEFAULT_IMAGE))
 		return box_fail(err, BOX_EEXIST, 0,
 				"image import %s: image already exists", name);
 	char path[PATH_MAX];

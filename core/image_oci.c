@@ -212,9 +212,9 @@ static int import_layers(struct import_job *job, const char *dir,
 		 * a corrupt source is refused, not half-trusted. */
 		if (check_blob(blob, desc, err) < 0)
 			return box_err_wrap(err, "layer %zu", i + 1);
-		if (store_layer_exists(job->ctx, diff)) {
+		if (istore_layer_exists(job->ctx, diff)) {
 			char lp[PATH_MAX];
-			store_layer_path(job->ctx, diff, lp, sizeof lp, NULL);
+			istore_layer_path(job->ctx, diff, lp, sizeof lp, NULL);
 			job->done += (uint64_t)json_integer_value(
 				json_object_get(desc, "size"));
 			job_progress(job);

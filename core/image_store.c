@@ -113,7 +113,7 @@ static int image_json_path(struct box_ctx *ctx, const char *name, char *buf,
 	return ctx_path(ctx, buf, len, err, "images/%s/image.json", name);
 }
 
-bool store_exists(struct box_ctx *ctx, const char *name)
+bool istore_exists(struct box_ctx *ctx, const char *name)
 {
 	char path[PATH_MAX];
 	return image_json_path(ctx, name, path, sizeof path, NULL) == 0 &&
@@ -133,7 +133,7 @@ static void copy_str(char *dst, size_t len, json_t *o, const char *key,
 	snprintf(dst, len, "%s", s ? s : dflt);
 }
 
-int store_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
+int istore_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
 	       struct box_err *err)
 {
 	memset(m, 0, sizeof *m);
@@ -193,7 +193,7 @@ int store_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
 	return rc;
 }
 
-int store_save(struct box_ctx *ctx, const struct img_meta *m,
+int istore_save(struct box_ctx *ctx, const struct img_meta *m,
 	       struct box_err *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX], created[32];
@@ -230,7 +230,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void store_names_free(char **names, size_t n)
+void istore_names_free(char **names, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
@@ -270,13 +270,13 @@ static int list_dir(const char *dir, char ***out, size_t *n,
 	return 0;
 oom:
 	closedir(d);
-	store_names_free(*out, *n);
+	istore_names_free(*out, *n);
 	*out = NULL;
 	*n = 0;
 	return box_fail(err, BOX_ESYS, ENOMEM, "list %s", dir);
 }
 
-int store_names(struct box_ctx *ctx, char ***names, size_t *n,
+int istore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		struct box_err *err)
 {
 	char dir[PATH_MAX];
@@ -287,7 +287,7 @@ int store_names(struct box_ctx *ctx, char ***names, size_t *n,
 	 * none under a real name, but be tolerant) */
 	size_t k = 0;
 	for (size_t i = 0; i < *n; i++) {
-		if (store_exists(ctx, (*names)[i]))
+		if (istore_exists(ctx, (*names)[i]))
 			(*names)[k++] = (*names)[i];
 		else
 			free((*names)[i]);
@@ -296,7 +296,7 @@ int store_names(struct box_ctx *ctx, char ***names, size_t *n,
 	return 0;
 }
 
-int store_lock(struct box_ctx *ctx, struct box_err *err)
+int istore_lock(struct box_ctx *ctx, struct box_err *err)
 {
 	char path[PATH_MAX];
 	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
@@ -314,7 +314,7 @@ int store_lock(struct box_ctx *ctx, struct box_err *err)
 	return fd;
 }
 
-int store_layer_path(struct box_ctx *ctx, const char *digest, char *buf,
+int istore_layer_path(struct box_ctx *ctx, const char *digest, char *buf,
 		     size_t len, struct box_err *err)
 {
 	if (!digest_valid(digest))
@@ -324,15 +324,15 @@ int store_layer_path(struct box_ctx *ctx, const char *digest, char *buf,
 	return ctx_path(ctx, buf, len, err, "layers/%s", digest + 7);
 }
 
-bool store_layer_exists(struct box_ctx *ctx, const char *digest)
+bool istore_layer_exists(struct box_ctx *ctx, const char *digest)
 {
 	char path[PATH_MAX];
 	struct stat st;
-	return store_layer_path(ctx, digest, path, sizeof path, NULL) == 0 &&
+	return istore_layer_path(ctx, digest, path, sizeof path, NULL) == 0 &&
 	       stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int store_tmp_dir(struct box_ctx *ctx, char buf[PATH_MAX],
+int istore_tmp_dir(struct box_ctx *ctx, char buf[PATH_MAX],
 		  struct box_err *err)
 {
 	if (ctx_path(ctx, buf, PATH_MAX, err, "layers/.tmp-%d-XXXXXX",
@@ -344,11 +344,11 @@ int store_tmp_dir(struct box_ctx *ctx, char buf[PATH_MAX],
 	return 0;
 }
 
-int store_install_layer(struct box_ctx *ctx, const char *tmp,
+int istore_install_layer(struct box_ctx *ctx, const char *tmp,
 			const char *digest, struct box_err *err)
 {
 	char path[PATH_MAX];
-	if (store_layer_path(ctx, digest, path, sizeof path, err) < 0)
+	if (istore_layer_path(ctx, digest, path, sizeof path, err) < 0)
 		return -1;
 	if (rename(tmp, path) == 0)
 		return 0;
@@ -366,12 +366,12 @@ static bool tmp_owner_alive(const char *name)
 	return pid == getpid() || kill(pid, 0) == 0 || errno == EPERM;
 }
 
-int store_gc(struct box_ctx *ctx, struct box_err *err)
+int istore_gc(struct box_ctx *ctx, struct box_err *err)
 {
 	char **images = NULL;
 	size_t ni = 0;
 	char dir[PATH_MAX];
-	if (store_names(ctx, &images, &ni, err) < 0)
+	if (istore_names(ctx, &images, &ni, err) < 0)
 		return -1;
 	/* the set of referenced digests */
 	char **used = NULL;
@@ -379,7 +379,7 @@ int store_gc(struct box_ctx *ctx, struct box_err *err)
 	int rc = 0;
 	for (size_t i = 0; i < ni && !rc; i++) {
 		struct img_meta m;
-		if (store_load(ctx, images[i], &m, NULL) < 0)
+		if (istore_load(ctx, images[i], &m, NULL) < 0)
 			continue; /* unreadable: keeps nothing alive */
 		char **nn = realloc(used, (nu + m.n_layers) * sizeof *nn);
 		if (!nn)
@@ -391,7 +391,7 @@ int store_gc(struct box_ctx *ctx, struct box_err *err)
 		}
 		img_meta_free(&m);
 	}
-	store_names_free(images, ni);
+	istore_names_free(images, ni);
 	if (rc)
 		goto out;
 	if (ctx_path(ctx, dir, sizeof dir, err, "layers") < 0) {
@@ -433,7 +433,7 @@ out:
 
 /* ---- containers' images --------------------------------------------------- */
 
-int store_container_image(struct box_ctx *ctx, const char *container,
+int istore_container_image(struct box_ctx *ctx, const char *container,
 			  char *buf, size_t len, struct box_err *err)
 {
 	char path[PATH_MAX];
@@ -459,7 +459,7 @@ int store_container_image(struct box_ctx *ctx, const char *container,
 	return rc;
 }
 
-int store_image_users(struct box_ctx *ctx, const char *name, char ***names,
+int istore_image_users(struct box_ctx *ctx, const char *name, char ***names,
 		      size_t *n, struct box_err *err)
 {
 	char dir[PATH_MAX];
@@ -470,7 +470,7 @@ int store_image_users(struct box_ctx *ctx, const char *name, char ***names,
 		return -1;
 	for (size_t i = 0; i < na; i++) {
 		char img[256];
-		if (store_container_image(ctx, all[i], img, sizeof img,
+		if (istore_container_image(ctx, all[i], img, sizeof img,
 					  NULL) == 0 &&
 		    !strcmp(img, name)) {
 			char *t = all[k];
@@ -484,6 +484,6 @@ int store_image_users(struct box_ctx *ctx, const char *name, char ***names,
 			free(all[i]);
 		*names = all;
 	} else
-		store_names_free(all, na);
+		istore_names_free(all, na);
 	return 0;
 }

@@ -40,42 +40,42 @@ void img_meta_free(struct img_meta *m);
 int img_meta_add_layer(struct img_meta *m, const char *digest, int64_t size,
 		       struct box_err *err);
 /* Load images/<name>/image.json (BOX_ENOENT when there is none). */
-int store_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
+int istore_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
 	       struct box_err *err);
 /* Write images/<name>/image.json atomically (caller holds the lock). */
-int store_save(struct box_ctx *ctx, const struct img_meta *m,
+int istore_save(struct box_ctx *ctx, const struct img_meta *m,
 	       struct box_err *err);
-bool store_exists(struct box_ctx *ctx, const char *name);
-/* Image names, sorted; free with store_names_free. */
-int store_names(struct box_ctx *ctx, char ***names, size_t *n,
+bool istore_exists(struct box_ctx *ctx, const char *name);
+/* Image names, sorted; free with istore_names_free. */
+int istore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		struct box_err *err);
-void store_names_free(char **names, size_t n);
+void istore_names_free(char **names, size_t n);
 
 /* The store lock: returns an fd to close (with auto_fd) to unlock. */
-int store_lock(struct box_ctx *ctx, struct box_err *err);
+int istore_lock(struct box_ctx *ctx, struct box_err *err);
 
 /* $ROOT/layers/<hex> for "sha256:<hex>"; refuses anything but 64 hex
  * digits, so a digest string from an archive can never name a path. */
-int store_layer_path(struct box_ctx *ctx, const char *digest, char *buf,
+int istore_layer_path(struct box_ctx *ctx, const char *digest, char *buf,
 		     size_t len, struct box_err *err);
-bool store_layer_exists(struct box_ctx *ctx, const char *digest);
+bool istore_layer_exists(struct box_ctx *ctx, const char *digest);
 /* A new empty directory under layers/ to build a layer in (0755). */
-int store_tmp_dir(struct box_ctx *ctx, char buf[PATH_MAX],
+int istore_tmp_dir(struct box_ctx *ctx, char buf[PATH_MAX],
 		  struct box_err *err);
 /* Rename a built tmp dir into place as the layer digest; when the layer is
  * already there the tmp dir is dropped.  Caller holds the lock. */
-int store_install_layer(struct box_ctx *ctx, const char *tmp,
+int istore_install_layer(struct box_ctx *ctx, const char *tmp,
 			const char *digest, struct box_err *err);
 /* Remove every layer no image names, and tmp dirs of dead importers.
  * Caller holds the lock. */
-int store_gc(struct box_ctx *ctx, struct box_err *err);
+int istore_gc(struct box_ctx *ctx, struct box_err *err);
 
 /* Containers whose config.json says they were made from image name
  * (annotation org.boxtop.image).  names may be NULL to only count. */
-int store_image_users(struct box_ctx *ctx, const char *name, char ***names,
+int istore_image_users(struct box_ctx *ctx, const char *name, char ***names,
 		      size_t *n, struct box_err *err);
 /* The image a container was made from, from its config.json. */
-int store_container_image(struct box_ctx *ctx, const char *container,
+int istore_container_image(struct box_ctx *ctx, const char *container,
 			  char *buf, size_t len, struct box_err *err);
 
 /* JSON string array <-> NULL-terminated vector. */
