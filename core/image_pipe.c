@@ -129,22 +129,23 @@ int zpipe_open_read(const char *path, struct zpipe *z, struct box_err *err)
 	return 0;
 }
 
-int zpipe_open_write(const char *path, struct zpipe *z, struct box_err *err)
+int zpipe_open_write(const char *path, const char *name, struct zpipe *z,
+		     struct box_err *err)
 {
 	memset(z, 0, sizeof *z);
 	z->fd = z->file_fd = -1;
 	const struct codec *c = NULL;
-	size_t plen = strlen(path);
+	size_t plen = strlen(name);
 	for (size_t i = 0; i < ARRAY_LEN(codecs) && !c; i++)
 		for (int k = 0; k < 2; k++) {
 			size_t el = strlen(codecs[i].ext[k]);
-			if (plen > el && !strcmp(path + plen - el,
+			if (plen > el && !strcmp(name + plen - el,
 						 codecs[i].ext[k]))
 				c = &codecs[i];
 		}
 	if (c && !in_path(c->tool))
 		return box_fail(err, BOX_EINVAL, 0,
-				"%s: needs %s (apt-get install %s)", path,
+				"%s: needs %s (apt-get install %s)", name,
 				c->tool, c->pkg);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)

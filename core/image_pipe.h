@@ -17,9 +17,10 @@ struct zpipe {
 /* Open path for reading as plain tar: the codec is told by the first bytes
  * of the file, not its name (OCI blobs have no extension). */
 int zpipe_open_read(const char *path, struct zpipe *z, struct box_err *err);
-/* Create path for writing a tar; compressed when it ends in .gz/.tgz/.xz/
- * .zst/.bz2. */
-int zpipe_open_write(const char *path, struct zpipe *z, struct box_err *err);
+/* Create path for writing a tar; compressed when name (the file's final
+ * name, path may be a temporary one) ends in .gz/.tgz/.xz/.zst/.bz2. */
+int zpipe_open_write(const char *path, const char *name, struct zpipe *z,
+		     struct box_err *err);
 /* Bytes of the (compressed) file consumed so far, for progress. */
 off_t zpipe_pos(const struct zpipe *z);
 /* Close; with ok the tool must have exited 0 (else its failure is the
