@@ -42,8 +42,24 @@ static bool wait_exit(int pidfd, int ms)
 	}
 }
 
-int box_create(struct box_ctx *ctx, const struct box_create_opts *o,
+static int create_applied(struct box_ctx *ctx, const struct box_create_opts *o,
+			  struct box_err *err);
+
+/* A profile's defaults first, explicit options over them (image.h). */
+int box_create(struct box_ctx *ctx, const struct box_create_opts *in,
 	       struct box_err *err)
+{
+	struct box_create_opts o;
+	void *hold;
+	if (profile_apply(ctx, in, &o, &hold, err) < 0)
+		return box_err_wrap(err, "create %s", in->name ? in->name : "");
+	int rc = create_applied(ctx, &o, err);
+	profile_release(hold);
+	return rc;
+}
+
+static int create_applied(struct box_ctx *ctx, const struct box_create_opts *o,
+			  struct box_err *err)
 {
 	if (box_check_name(o->name, err) < 0)
 		return -1;
@@ -107,6 +123,10 @@ int box_create(struct box_ctx *ctx, const struct box_create_opts *o,
 			goto fail;
 		}
 	}
+	/* the integrity check's reference hashes, from the image as it is */
+	if (verify_record(ctx, o->name, img.lowerdir, o->verify, o->n_verify,
+			  err) < 0)
+		goto fail;
 	config = config_build(o, image, img.cmd, img.env, img.cwd, cg, err);
 	if (!config)
 		goto fail;

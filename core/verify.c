@@ -138,6 +138,19 @@ static void save_result(struct box_ctx *ctx, const char *name, json_t *root,
 	free(text);
 }
 
+/* One line in the container's console log, so `logs` tells why it did
+ * not start. */
+static void log_line(struct box_ctx *ctx, const char *name, const char *msg)
+{
+	char path[PATH_MAX];
+	if (ctx_path(ctx, path, sizeof path, NULL, "containers/%s/console.log",
+		     name) < 0)
+		return;
+	auto_fd fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		dprintf(fd, "boxtop: %s\n", msg);
+}
+
 static int check(struct box_ctx *ctx, const char *name, const char *lowerdir,
 		 size_t *bad, struct box_err *err)
 {
@@ -196,9 +209,11 @@ static int check(struct box_ctx *ctx, const char *name, const char *lowerdir,
 	free(out);
 	if (!rc) {
 		save_result(ctx, name, root, msg);
-		if (*bad)
+		if (*bad) {
 			rc = box_fail(err, BOX_ESTATE, 0,
 				      "integrity check failed: %s", msg);
+			log_line(ctx, name, err->msg);
+		}
 	}
 	json_decref(root);
 	return rc;
