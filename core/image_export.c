@@ -184,7 +184,8 @@ static int walk(struct exp *x, int dfd, const char *rel, int depth)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
 		char sub[PATH_MAX];

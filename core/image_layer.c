@@ -548,7 +548,7 @@ static int copy_dir(struct copy *c, int sdir, int ddir, const char *rel,
 		n++;
 	}
 	closedir(d);
-	if (!rc)
+	if (!rc && n)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char sub[PATH_MAX];
