@@ -143,6 +143,8 @@ int job_commit(struct import_job *job, struct box_err *err)
 	auto_fd lock = istore_lock(job->ctx, err);
 	if (lock < 0)
 		return -1;
+	/* what killed imports left behind goes first */
+	istore_gc(job->ctx, NULL);
 	if (istore_exists(job->ctx, job->meta.name))
 		return box_fail(err, BOX_EEXIST, 0, "image already exists");
 	int rc = 0;

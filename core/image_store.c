@@ -358,10 +358,17 @@ int istore_install_layer(struct box_ctx *ctx, const char *tmp,
 	return util_rm_rf(tmp, err);
 }
 
+/* Leftovers carry their maker's pid: ".tmp-<pid>-..." (layers being
+ * built), ".view-<pid>-..." and ".rm-<name>-<pid>" (under images/). */
 static bool tmp_owner_alive(const char *name)
 {
 	int pid = 0;
-	if (sscanf(name, ".tmp-%d-", &pid) != 1 || pid <= 0)
+	const char *dash = strrchr(name, '-');
+	if (!strncmp(name, ".tmp-", 5) || !strncmp(name, ".view-", 6))
+		sscanf(strchr(name, '-') + 1, "%d", &pid);
+	else if (!strncmp(name, ".rm-", 4) && dash)
+		sscanf(dash + 1, "%d", &pid);
+	if (pid <= 0)
 		return true; /* not ours to judge */
 	return pid == getpid() || kill(pid, 0) == 0 || errno == EPERM;
 }
@@ -377,10 +384,15 @@ int istore_gc(struct box_ctx *ctx, struct box_err *err)
 	char **used = NULL;
 	size_t nu = 0;
 	int rc = 0;
+	bool unsure = false;
 	for (size_t i = 0; i < ni && !rc; i++) {
 		struct img_meta m;
-		if (istore_load(ctx, images[i], &m, NULL) < 0)
-			continue; /* unreadable: keeps nothing alive */
+		if (istore_load(ctx, images[i], &m, NULL) < 0) {
+			/* Unreadable metadata: which layers it names is not
+			 * known, so no layer is judged unused this time. */
+			unsure = true;
+			continue;
+		}
 		char **nn = realloc(used, (nu + m.n_layers) * sizeof *nn);
 		if (!nn)
 			rc = box_fail(err, BOX_ESYS, ENOMEM, "gc");
@@ -410,9 +422,9 @@ int istore_gc(struct box_ctx *ctx, struct box_err *err)
 			continue;
 		bool drop;
 		if (n[0] == '.')
-			drop = !strncmp(n, ".tmp-", 5) && !tmp_owner_alive(n);
+			drop = !tmp_owner_alive(n);
 		else {
-			drop = true;
+			drop = !unsure;
 			for (size_t i = 0; i < nu && drop; i++)
 				drop = !used[i] || strcmp(used[i], n) != 0;
 		}
@@ -424,6 +436,21 @@ int istore_gc(struct box_ctx *ctx, struct box_err *err)
 			rc = -1;
 	}
 	closedir(d);
+	/* and what dead processes left under images/ */
+	if (ctx_path(ctx, dir, sizeof dir, err, "images") == 0 &&
+	    (d = opendir(dir))) {
+		while ((de = readdir(d))) {
+			char path[PATH_MAX];
+			if (de->d_name[0] != '.' || !strcmp(de->d_name, ".") ||
+			    !strcmp(de->d_name, "..") ||
+			    tmp_owner_alive(de->d_name) ||
+			    util_path(path, sizeof path, NULL, "%s/%s", dir,
+				      de->d_name) < 0)
+				continue;
+			util_rm_rf(path, NULL);
+		}
+		closedir(d);
+	}
 out:
 	for (size_t i = 0; i < nu; i++)
 		free(used[i]);
