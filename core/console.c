@@ -12,29 +12,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 
-int console_openpty(int *master, int *slave, struct box_err *err)
-{
-	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (m < 0)
-		return box_fail(err, BOX_ESYS, errno, "open /dev/ptmx");
-	if (grantpt(m) < 0 || unlockpt(m) < 0) {
-		int e = errno;
-		close(m);
-		return box_fail(err, BOX_ESYS, e, "unlock pty");
-	}
-	/* TIOCGPTPEER opens the slave through the master, with no path lookup
-	 * that could race or resolve somewhere else. */
-	int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (s < 0) {
-		int e = errno;
-		close(m);
-		return box_fail(err, BOX_ESYS, e, "open pty slave");
-	}
-	*master = m;
-	*slave = s;
-	return 0;
-}
-
 void console_copy_winsize(int master)
 {
 	struct winsize ws;

@@ -7,8 +7,6 @@
 
 #include <termios.h>
 
-/* A new pty pair: master and slave, both O_CLOEXEC, slave not our ctty. */
-int console_openpty(int *master, int *slave, struct box_err *err);
 /* Copy the caller's window size (fd 0 or 1) to the pty master. */
 void console_copy_winsize(int master);
 

@@ -52,6 +52,7 @@ exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
 		goto fail;
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	spawn_reset_signals();
 	spawn_exec_in_path(argv, s->env, msg, sizeof msg);
 fail:
 	(void)!write(errfd, msg, strlen(msg));

@@ -49,6 +49,16 @@ void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 		 last_err == ENOENT ? "command not found in PATH" : strerror(last_err));
 }
 
+void spawn_reset_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* The child: never returns.  Writes any error to errfd and exits 127. */
 static void __attribute__((noreturn))
 child_main(const struct cg_layout *cg, const struct spec *s,
@@ -149,9 +159,7 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 	/* Nothing of ours may leak into the container: every fd above 2 is
 	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	spawn_reset_signals();
 	spawn_exec_in_path(s->argv, s->env, msg, sizeof msg);
 fail:
 	if (write(errfd, msg, strlen(msg)) < 0)

@@ -30,6 +30,10 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 			size_t len);
 
+/* Every signal back to its default action and none blocked: dispositions
+ * set to "ignore" by the monitor would survive exec otherwise. */
+void spawn_reset_signals(void);
+
 /* Capabilities: keep only the mask in bounding, permitted, effective;
  * inheritable and ambient empty.  Child side; msg on error. */
 int caps_apply(uint64_t keep, char *msg, size_t len);
