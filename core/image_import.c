@@ -128,6 +128,30 @@ int job_unpack_file(struct import_job *job, const char *file,
 	return 0;
 }
 
+int job_hash_file(struct import_job *job, const char *file, char digest[72],
+		  struct box_err *err)
+{
+	struct zpipe z;
+	if (zpipe_open_read(file, &z, err) < 0)
+		return -1;
+	struct tar_reader r; /* used only for its hashing reader */
+	if (tar_reader_init(&r, z.fd, err) < 0) {
+		zpipe_close(&z, false, NULL);
+		return -1;
+	}
+	job->cur = &z;
+	job->cur_base = job->done;
+	int rc = tar_finish(&r, digest, err);
+	job->cur = NULL;
+	tar_reader_free(&r);
+	if (zpipe_close(&z, rc == 0, rc == 0 ? err : NULL) < 0)
+		rc = -1;
+	struct stat st;
+	if (stat(file, &st) == 0)
+		job->done = job->cur_base + (uint64_t)st.st_size;
+	return rc;
+}
+
 int job_add_layer(struct import_job *job, const char *tmp,
 		  const char *digest, int64_t size, struct box_err *err)
 {
@@ -243,7 +267,7 @@ static int import_archive(struct import_job *job, const char *file,
 	if (job_tmp(job, false, tmp, err) < 0 ||
 	    job_unpack_file(job, file, tmp, 0, digest, &size, err) < 0)
 		return -1;
-	if (is_oci_layout(tmp)) {
+	if (is_oci_layout(tmp) || docker_is_save(tmp)) {
 		/* It was a layout, not a root: it is only scratch now. */
 		char **ns = realloc(job->scratch,
 				    (job->n_scratch + 1) * sizeof *ns);
@@ -253,7 +277,8 @@ static int import_archive(struct import_job *job, const char *file,
 		ns[job->n_scratch++] = strdup(tmp);
 		job->built[job->n_built - 1].tmp[0] = '\0';
 		job->done = job->total = 0;
-		return oci_import(job, tmp, tag, err);
+		return is_oci_layout(tmp) ? oci_import(job, tmp, tag, err)
+					  : docker_import(job, tmp, tag, err);
 	}
 	if (tag)
 		return box_fail(err, BOX_EINVAL, 0,
@@ -317,6 +342,8 @@ int box_image_import(struct box_ctx *ctx, const char *name,
 		rc = box_fail(err, BOX_ESYS, errno, "stat %s", path);
 	else if (S_ISDIR(st.st_mode) && is_oci_layout(path))
 		rc = oci_import(&job, path, tag, err);
+	else if (S_ISDIR(st.st_mode) && docker_is_save(path))
+		rc = docker_import(&job, path, tag, err);
 	else if (S_ISDIR(st.st_mode) && tag)
 		rc = box_fail(err, BOX_EINVAL, 0,
 			      "%s: not an OCI image layout (no oci-layout and "

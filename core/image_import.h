@@ -41,6 +41,9 @@ int job_tmp(struct import_job *job, bool scratch, char out[PATH_MAX],
 int job_unpack_file(struct import_job *job, const char *file,
 		    const char *tmp, unsigned flags, char digest[72],
 		    int64_t *size, struct box_err *err);
+/* sha256 of the (maybe compressed) file's uncompressed stream. */
+int job_hash_file(struct import_job *job, const char *file, char digest[72],
+		  struct box_err *err);
 /* The tmp dir holds the layer digest; add it on top of the image. */
 int job_add_layer(struct import_job *job, const char *tmp,
 		  const char *digest, int64_t size, struct box_err *err);
@@ -52,6 +55,18 @@ void job_progress(struct import_job *job);
 /* The OCI image layout in dir (tag: NULL for its only image). */
 int oci_import(struct import_job *job, const char *dir, const char *tag,
 	       struct box_err *err);
+/* One layer blob whose uncompressed stream must hash to diff (its name in
+ * the store); skipped when the store already has it. */
+int oci_layer(struct import_job *job, const char *blob, const char *diff,
+	      size_t i, uint64_t blob_size, bool blob_checked,
+	      struct box_err *err);
+/* An image config's os/architecture/Cmd/Entrypoint/Env/WorkingDir/created
+ * into job->meta. */
+int oci_config(struct import_job *job, json_t *config, struct box_err *err);
+/* The older `docker save` format (manifest.json, <id>/layer.tar). */
+bool docker_is_save(const char *dir);
+int docker_import(struct import_job *job, const char *dir, const char *tag,
+		  struct box_err *err);
 /* "amd64", "arm64", ... for this machine, as OCI names it. */
 const char *oci_host_arch(void);
 

@@ -56,7 +56,7 @@ static int check_blob(const char *path, json_t *desc, struct box_err *err)
 {
 	const char *want = json_string_value(json_object_get(desc, "digest"));
 	json_t *jsize = json_object_get(desc, "size");
-	auto_fd fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	auto_fd fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return box_fail(err, errno == ENOENT ? BOX_ENOENT : BOX_ESYS,
 				errno, "blob %s", want);
@@ -181,6 +181,74 @@ static void take_strv(char ***dst, json_t *cfg, const char *key)
 	}
 }
 
+int oci_layer(struct import_job *job, const char *blob, const char *diff,
+	      size_t i, uint64_t blob_size, bool blob_checked,
+	      struct box_err *err)
+{
+	if (istore_layer_exists(job->ctx, diff) && !blob_checked) {
+		/* Nothing vouched for this blob yet (docker save has no blob
+		 * digests): its stream must still hash to the diff_id it
+		 * claims, or another layer's name could be borrowed. */
+		char got[72];
+		if (job_hash_file(job, blob, got, err) < 0)
+			return box_err_wrap(err, "layer %zu", i + 1);
+		if (strcmp(got, diff))
+			return box_fail(err, BOX_EINVAL, 0,
+					"layer %zu: digest mismatch: uncompressed "
+					"%.19s... but the config's diff_id is "
+					"%.19s...",
+					i + 1, got, diff);
+		blob_checked = true;
+		job->done -= blob_size; /* counted again below */
+	}
+	if (istore_layer_exists(job->ctx, diff)) {
+		/* shared with an image already here: not unpacked again */
+		char lp[PATH_MAX];
+		istore_layer_path(job->ctx, diff, lp, sizeof lp, NULL);
+		job->done += blob_size;
+		job_progress(job);
+		return img_meta_add_layer(&job->meta, diff, layer_du(lp), err);
+	}
+	char tmp[PATH_MAX], got[72];
+	int64_t size;
+	if (job_tmp(job, false, tmp, err) < 0 ||
+	    job_unpack_file(job, blob, tmp, LAYER_OCI_WHITEOUTS, got, &size,
+			    err) < 0)
+		return box_err_wrap(err, "layer %zu", i + 1);
+	if (strcmp(got, diff))
+		return box_fail(err, BOX_EINVAL, 0,
+				"layer %zu: digest mismatch: uncompressed "
+				"%.19s... but the config's diff_id is %.19s...",
+				i + 1, got, diff);
+	return job_add_layer(job, tmp, diff, size, err);
+}
+
+int oci_config(struct import_job *job, json_t *config, struct box_err *err)
+{
+	const char *os = json_string_value(json_object_get(config, "os"));
+	const char *arch = json_string_value(
+		json_object_get(config, "architecture"));
+	if (os && strcmp(os, "linux"))
+		return box_fail(err, BOX_EINVAL, 0,
+				"image is for %s, not linux", os);
+	struct img_meta *m = &job->meta;
+	if (arch)
+		snprintf(m->arch, sizeof m->arch, "%s", arch);
+	json_t *cfg = json_object_get(config, "config");
+	take_strv(&m->cmd, cfg, "Cmd");
+	take_strv(&m->entrypoint, cfg, "Entrypoint");
+	take_strv(&m->env, cfg, "Env");
+	const char *wd = json_string_value(json_object_get(cfg, "WorkingDir"));
+	if (wd && *wd)
+		snprintf(m->workdir, sizeof m->workdir, "%s", wd);
+	const char *created = json_string_value(json_object_get(config,
+								 "created"));
+	time_t ct = created ? util_parse_iso8601(created) : 0;
+	if (ct)
+		m->created = ct;
+	return 0;
+}
+
 static int import_layers(struct import_job *job, const char *dir,
 			 json_t *layers, json_t *diff_ids, struct box_err *err)
 {
@@ -212,30 +280,10 @@ static int import_layers(struct import_job *job, const char *dir,
 		 * a corrupt source is refused, not half-trusted. */
 		if (check_blob(blob, desc, err) < 0)
 			return box_err_wrap(err, "layer %zu", i + 1);
-		if (istore_layer_exists(job->ctx, diff)) {
-			char lp[PATH_MAX];
-			istore_layer_path(job->ctx, diff, lp, sizeof lp, NULL);
-			job->done += (uint64_t)json_integer_value(
-				json_object_get(desc, "size"));
-			job_progress(job);
-			if (img_meta_add_layer(&job->meta, diff, layer_du(lp),
-					       err) < 0)
-				return -1;
-			continue;
-		}
-		char tmp[PATH_MAX], got[72];
-		int64_t size;
-		if (job_tmp(job, false, tmp, err) < 0 ||
-		    job_unpack_file(job, blob, tmp, LAYER_OCI_WHITEOUTS, got,
-				    &size, err) < 0)
-			return box_err_wrap(err, "layer %zu", i + 1);
-		if (strcmp(got, diff))
-			return box_fail(err, BOX_EINVAL, 0,
-					"layer %zu: uncompressed digest %.19s... "
-					"does not match the config's diff_id "
-					"%.19s...",
-					i + 1, got, diff);
-		if (job_add_layer(job, tmp, diff, size, err) < 0)
+		if (oci_layer(job, blob, diff, i,
+			      (uint64_t)json_integer_value(
+				      json_object_get(desc, "size")),
+			      true, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -289,28 +337,9 @@ int oci_import(struct import_job *job, const char *dir, const char *tag,
 			 json_array_size(diff_ids), json_array_size(layers));
 		goto out;
 	}
-	const char *os = json_string_value(json_object_get(config, "os"));
-	const char *arch = json_string_value(
-		json_object_get(config, "architecture"));
-	if (os && strcmp(os, "linux")) {
-		box_fail(err, BOX_EINVAL, 0, "image is for %s, not linux", os);
+	if (oci_config(job, config, err) < 0)
 		goto out;
-	}
 	struct img_meta *m = &job->meta;
-	if (arch)
-		snprintf(m->arch, sizeof m->arch, "%s", arch);
-	json_t *cfg = json_object_get(config, "config");
-	take_strv(&m->cmd, cfg, "Cmd");
-	take_strv(&m->entrypoint, cfg, "Entrypoint");
-	take_strv(&m->env, cfg, "Env");
-	const char *wd = json_string_value(json_object_get(cfg, "WorkingDir"));
-	if (wd && *wd)
-		snprintf(m->workdir, sizeof m->workdir, "%s", wd);
-	const char *created = json_string_value(json_object_get(config,
-								 "created"));
-	time_t ct = created ? util_parse_iso8601(created) : 0;
-	if (ct)
-		m->created = ct;
 	if (!m->description) {
 		const char *t = desc_tag(desc);
 		json_t *ann = json_object_get(manifest, "annotations");

@@ -96,6 +96,29 @@ else
 	skip "oci: layouts" "umoci not installed (apt-get install umoci)"
 fi
 
+# ---- docker save before Docker 25: manifest.json + <id>/layer.tar ------------------
+mkdir -p "$W/ds/l1" "$W/ds/l2" "$W/l2root/etc"
+tar -C "$W/rootfs" -cf "$W/ds/l1/layer.tar" .
+echo second >"$W/l2root/etc/second"
+: >"$W/l2root/etc/.wh.marker"
+tar -C "$W/l2root" -cf "$W/ds/l2/layer.tar" .
+h1=$(sha256sum "$W/ds/l1/layer.tar" | cut -d' ' -f1)
+h2=$(sha256sum "$W/ds/l2/layer.tar" | cut -d' ' -f1)
+printf '{"architecture":"amd64","os":"linux","config":{"Cmd":["/bin/cat","/etc/second"]},"rootfs":{"type":"layers","diff_ids":["sha256:%s","sha256:%s"]}}\n' \
+	"$h1" "$h2" >"$W/ds/cfg.json"
+echo '[{"Config":"cfg.json","RepoTags":["legacy:1"],"Layers":["l1/layer.tar","l2/layer.tar"]}]' >"$W/ds/manifest.json"
+tar -C "$W/ds" -cf "$W/ds.tar" .
+ok "docker save: import" bt image import legacy "$W/ds.tar"
+eq "docker save: config Cmd, upper layer" "$(bt run ds1 --rm --image legacy)" second
+eq "docker save: whiteout applied" "$(bt run ds2 --rm --image legacy -- sh -c 'ls /etc/marker 2>/dev/null || echo absent')" absent
+eq "docker save: same bottom layer as the .tar.gz import, stored once" \
+	"$(bt image info legacy --json | jq -r '.layers[0].digest')" "$(bt image info fromtgz --json | jq -r '.layers[0].digest')"
+sed -i "s/$h2/$h1/" "$W/ds/cfg.json"
+tar -C "$W/ds" -cf "$W/ds-bad.tar" .
+before=$(store_count)
+err_is "docker save: layer not matching its diff_id refused" 1 "digest mismatch" bt image import legacybad "$W/ds-bad.tar"
+eq "docker save: refusal leaves nothing behind" "$(store_count)" "$before"
+
 # ---- hostile archives --------------------------------------------------------
 python3 - "$W/evil.tar" <<'EOF'
 import io, sys, tarfile
@@ -141,12 +164,13 @@ if command -v script >/dev/null; then
 fi
 
 # ---- commit ------------------------------------------------------------------------
-ok "commit: make changes" bt run c1 --image fromtgz -- sh -c 'echo changed > /etc/marker; echo new > /root/added; rm /etc/hostname'
+ok "commit: make changes" bt run c1 --image fromtgz -- sh -c 'echo changed > /etc/marker; echo new > /root/added; rm /etc/hostname; rm -rf /var; mkdir /var; touch /var/only'
 ok "commit: stopped container" bt commit c1 committed
 eq "commit: one more layer" "$(bt image info committed --json | jq '.layers | length')" 2
 eq "commit: change seen" "$(bt run c2 --rm --image committed -- cat /etc/marker /root/added)" "changed
 new"
 eq "commit: deletion kept" "$(bt run c3 --rm --image committed -- sh -c 'ls /etc/hostname 2>/dev/null || echo absent')" absent
+eq "commit: replaced directory is opaque over the lower layer" "$(bt run c3b --rm --image committed -- ls /var)" only
 ok "commit: running container" bt create c4 --image fromtgz -- sh -c 'echo live > /root/live; exec sleep 1000'
 ok "commit: start it" bt start c4
 wait_for 5 bt exec c4 -- test -e /root/live
