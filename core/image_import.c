@@ -162,8 +162,20 @@ int job_add_layer(struct import_job *job, const char *tmp,
 	return img_meta_add_layer(&job->meta, digest, size, err);
 }
 
+/* Overlay takes its layer list as one mount option, at most a page with
+ * the upper and work dirs: refuse at import, not at every start. */
+#define LOWERDIR_BUDGET 3500
+
 int job_commit(struct import_job *job, struct box_err *err)
 {
+	size_t need = job->meta.n_layers *
+		      (strlen(job->ctx->root) + sizeof "/layers/" + 64 + 1);
+	if (need > LOWERDIR_BUDGET)
+		return box_fail(err, BOX_EINVAL, 0,
+				"%zu layers are more than one overlay mount "
+				"takes under %s (flatten it: image export, "
+				"then import the tarball)",
+				job->meta.n_layers, job->ctx->root);
 	auto_fd lock = istore_lock(job->ctx, err);
 	if (lock < 0)
 		return -1;

@@ -92,6 +92,13 @@ if command -v umoci >/dev/null; then
 	before=$(store_count)
 	err_is "oci: malformed manifest refused" 1 "malformed manifest" bt image import mal "$W/mal"
 	eq "oci: malformed manifest leaves nothing behind" "$(store_count)" "$before"
+
+	# a digest that tries to name a path outside blobs/
+	cp -a "$W/oci" "$W/trav"
+	jq '.manifests = [{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:../../../../../../etc/passwd","size":1}]' \
+		"$W/oci/index.json" >"$W/trav/index.json"
+	err_is "oci: digest naming a path refused" 1 "malformed digest" bt image import trav "$W/trav"
+	eq "oci: refusals leave nothing behind" "$(store_count)" "$before"
 else
 	skip "oci: layouts" "umoci not installed (apt-get install umoci)"
 fi
