@@ -283,10 +283,12 @@ static int import_archive(struct import_job *job, const char *file,
 		/* It was a layout, not a root: it is only scratch now. */
 		char **ns = realloc(job->scratch,
 				    (job->n_scratch + 1) * sizeof *ns);
-		if (!ns)
+		if (ns)
+			job->scratch = ns;
+		char *copy = ns ? strdup(tmp) : NULL;
+		if (!copy)
 			return box_fail(err, BOX_ESYS, ENOMEM, "import");
-		job->scratch = ns;
-		ns[job->n_scratch++] = strdup(tmp);
+		ns[job->n_scratch++] = copy;
 		job->built[job->n_built - 1].tmp[0] = '\0';
 		job->done = job->total = 0;
 		return is_oci_layout(tmp) ? oci_import(job, tmp, tag, err)
