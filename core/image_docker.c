@@ -59,7 +59,7 @@ static json_t *pick(json_t *man, const char *tag, struct box_err *err)
 					 ?: "?");
 		}
 		box_fail(err, BOX_EINVAL, 0,
-			 "the archive holds %zu images: choose one as "
+			 "the archive holds %zu images: choose one with "
 			 "SOURCE:TAG (tags: %s)",
 			 json_array_size(man), tags);
 		return NULL;

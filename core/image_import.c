@@ -305,6 +305,36 @@ static int import_archive(struct import_job *job, const char *file,
 		       : 0;
 }
 
+/* Standard input into a scratch file (`docker export C | boxtop image
+ * import NAME -`). */
+static int save_stdin(struct import_job *job, char path[PATH_MAX],
+		      struct box_err *err)
+{
+	char dir[PATH_MAX];
+	if (job_tmp(job, true, dir, err) < 0 ||
+	    util_path(path, PATH_MAX, err, "%s/stdin", dir) < 0)
+		return -1;
+	auto_fd fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "create %s", path);
+	char buf[65536];
+	snprintf(job->what, sizeof job->what, "reading standard input");
+	for (;;) {
+		ssize_t n = read(0, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return box_fail(err, BOX_ESYS, errno,
+					"read standard input");
+		if (n == 0)
+			return 0;
+		if (util_write_all(fd, buf, (size_t)n) < 0)
+			return box_fail(err, BOX_ESYS, errno, "write %s", path);
+		job->done += (uint64_t)n;
+		job_progress(job);
+	}
+}
+
 /* SOURCE or SOURCE:TAG, the longest existing path winning (a directory
  * may have a colon in its name). */
 static int split_source(const char *source, char *path, size_t len,
@@ -340,19 +370,29 @@ int box_image_import(struct box_ctx *ctx, const char *name,
 		return box_fail(err, BOX_EEXIST, 0,
 				"image import %s: image already exists", name);
 	char path[PATH_MAX];
-	const char *tag;
-	if (split_source(source, path, sizeof path, &tag, err) < 0)
+	const char *tag = NULL;
+	bool from_stdin = !strcmp(source, "-") || !strncmp(source, "-:", 2);
+	if (!from_stdin &&
+	    split_source(source, path, sizeof path, &tag, err) < 0)
 		return box_err_wrap(err, "image import %s", name);
 	struct import_job job;
 	job_init(&job, ctx, name);
 	job.progress = progress;
 	job.arg = arg;
-	job.meta.source = strdup(source);
+	job.meta.source = strdup(from_stdin ? "(standard input)" : source);
+	job.label = from_stdin ? "standard input" : path;
 	if (description)
 		job.meta.description = strdup(description);
 	struct stat st;
-	int rc;
-	if (stat(path, &st) < 0)
+	int rc = 0;
+	if (from_stdin) {
+		/* a pipe cannot be sniffed or read twice: keep it first */
+		tag = source[1] == ':' && source[2] ? source + 2 : NULL;
+		rc = save_stdin(&job, path, err);
+	}
+	if (rc < 0)
+		;
+	else if (stat(path, &st) < 0)
 		rc = box_fail(err, BOX_ESYS, errno, "stat %s", path);
 	else if (S_ISDIR(st.st_mode) && is_oci_layout(path))
 		rc = oci_import(&job, path, tag, err);

@@ -136,8 +136,9 @@ static json_t *pick_by_tag(json_t *index, const char *dir, const char *tag,
 				 desc_tag(d));
 		}
 		box_fail(err, BOX_EINVAL, 0,
-			 "%s holds %zu images: choose one as %s:TAG (tags: %s)",
-			 dir, json_array_size(m), dir, tags);
+			 "%s holds %zu images: choose one with SOURCE:TAG "
+			 "(tags: %s)",
+			 dir, json_array_size(m), tags);
 		return NULL;
 	}
 	json_array_foreach(m, i, d)
@@ -303,7 +304,8 @@ int oci_import(struct import_job *job, const char *dir, const char *tag,
 		box_fail(err, BOX_EINVAL, 0, "malformed index.json: %s", je.text);
 		goto out;
 	}
-	json_t *desc = pick_by_tag(index, dir, tag, err);
+	json_t *desc = pick_by_tag(index, job->label ? job->label : dir, tag,
+				   err);
 	if (!desc)
 		goto out;
 	if (is_index_type(json_string_value(json_object_get(desc,

@@ -23,6 +23,8 @@ eq "import: directory seen in a container" "$(bt run d1 --rm --image fromdir -- 
 echo from-tar >"$W/rootfs/etc/marker"
 tar -C "$W/rootfs" -czf "$W/root.tar.gz" .
 ok "import: .tar.gz" bt image import fromtgz "$W/root.tar.gz"
+ok "import: standard input" sh -c "'$BOXTOP' image import fromstdin - <'$W/root.tar.gz'"
+eq "import: standard input seen in a container" "$(bt run d3 --rm --image fromstdin -- cat /etc/marker)" "from-tar"
 eq "import: .tar.gz seen in a container" "$(bt run d2 --rm --image fromtgz -- cat /etc/marker)" "from-tar"
 if command -v zstd >/dev/null; then
 	tar -C "$W/rootfs" -cf - . | zstd -q -c >"$W/root.tar.zst"
@@ -31,7 +33,7 @@ else
 	skip "import: .tar.zst" "zstd not installed"
 fi
 eq "image ls --json lists them" "$(bt image ls --json | jq -r '[.[].name] | sort | join(",")')" \
-	"busybox,fromdir,fromtgz$(command -v zstd >/dev/null && echo ,fromzst)"
+	"busybox,fromdir,fromstdin,fromtgz$(command -v zstd >/dev/null && echo ,fromzst)"
 
 # ---- OCI layout: two layers, a whiteout, config defaults ---------------------
 if command -v umoci >/dev/null; then
@@ -51,7 +53,7 @@ if command -v umoci >/dev/null; then
 		umoci repack --image oci:top b2
 	) >"$W/umoci.log" 2>&1 || { fail "umoci: make layout" "$(tail -n 3 "$W/umoci.log")"; }
 
-	err_is "oci: two tags and none chosen is refused" 1 "choose one as .*:TAG" bt image import o0 "$W/oci"
+	err_is "oci: two tags and none chosen is refused" 1 "holds 2 images: choose one with SOURCE:TAG \\(tags: base, top\\)" bt image import o0 "$W/oci"
 	before=$(ls "$T_ROOT/layers" | wc -l)
 	ok "oci: import DIR:TAG" bt image import otop "$W/oci:top"
 	eq "oci: two layers" "$(bt image info otop --json | jq '.layers | length')" 2
