@@ -218,6 +218,10 @@ eq "profile: explicit memory wins" "$(bt info p1 --json | jq .limits.memory)" 33
 eq "profile: pids from the profile" "$(bt info p1 --json | jq .limits.pids)" 50
 eq "profile: image from the profile" "$(bt info p1 --json | jq -r .image)" fromtgz
 eq "profile: env merged, explicit wins" "$(bt run p2 --rm --profile small --env B=3 -- sh -c 'echo $A $B')" "1 3"
+ok "profile: batch with it" bt batch pb --count 2 --profile small -- sleep 1000
+eq "profile: batch made two" "$(bt ls --json | jq -c '[.[] | select(.name | startswith("pb-")) | .name] | length')" 2
+eq "profile: batch pids from the profile" "$(bt info "$(bt ls --json | jq -r '[.[] | select(.name | startswith("pb-"))][0].name')" --json | jq .limits.pids)" 50
+bt rm --force $(bt ls --json | jq -r '.[] | select(.name | startswith("pb-")) | .name') >/dev/null 2>&1
 err_is "profile: exists" 1 "already exists" bt profile create small --pids 5
 ok "profile: --replace" bt profile create small --pids 5 --replace
 eq "profile: replaced" "$(bt profile show small | jq -c .)" '{"pids":5}'
