@@ -72,6 +72,13 @@ static int create_applied(struct box_ctx *ctx,
 	struct img_ref img;
 	if (image_resolve(ctx, image, &img, err) < 0)
 		return box_err_wrap(err, "create %s", o->name);
+	/* Held until config.json names the image: `image rm` waits for it,
+	 * then sees this container as a user. */
+	int pin = image_pin(ctx, image, err);
+	if (pin < 0) {
+		image_ref_free(&img);
+		return box_err_wrap(err, "create %s", o->name);
+	}
 
 	char dir[PATH_MAX], path[PATH_MAX], cg[256];
 	json_t *config = NULL;
@@ -118,6 +125,7 @@ static int create_applied(struct box_ctx *ctx,
 		goto fail;
 	json_decref(config);
 	image_ref_free(&img);
+	image_unpin(pin);
 	store_unlock(lock);
 	return 0;
 fail:
@@ -127,6 +135,7 @@ fail:
 	image_ref_free(&img);
 	if (made_dir)
 		util_rm_rf(dir, NULL);
+	image_unpin(pin);
 	store_unlock(lock);
 	return box_err_wrap(err, "create %s", o->name);
 }

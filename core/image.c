@@ -4,6 +4,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,6 +109,35 @@ void image_ref_free(struct img_ref *ref)
 	strv_free(ref->cmd);
 	strv_free(ref->env);
 	memset(ref, 0, sizeof *ref);
+}
+
+int image_pin(struct box_ctx *ctx, const char *name, struct box_err *err)
+{
+	char path[PATH_MAX];
+	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
+		return -1;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", path);
+	while (flock(fd, LOCK_SH) < 0) {
+		if (errno == EINTR)
+			continue;
+		int e = errno;
+		close(fd);
+		return box_fail(err, BOX_ESYS, e, "lock %s", path);
+	}
+	if (!istore_exists(ctx, name)) {
+		close(fd);
+		return box_fail(err, BOX_ENOENT, 0,
+				"image '%s': removed meanwhile", name);
+	}
+	return fd;
+}
+
+void image_unpin(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 /* ---- list / info ----------------------------------------------------------- */

@@ -28,6 +28,14 @@ int image_ensure_builtin(struct box_ctx *ctx, struct box_err *err);
 
 /* ---- hooks for create and start ------------------------------------------ */
 
+/* Create: after image_resolve, hold the image until config.json names it:
+ * returns an fd (a shared lock on the store) to pass to image_unpin, or -1
+ * when the image was removed meanwhile.  `image rm` takes the lock
+ * exclusively, so it never removes an image a create is writing a config
+ * for.  Take no other image lock while pinned. */
+int image_pin(struct box_ctx *ctx, const char *name, struct box_err *err);
+void image_unpin(int fd);
+
 /* Create: in->profile names a profile (NULL: *out = *in, nothing held).
  * *out is in with every field in leaves unset taken from the profile;
  * explicit options win: numbers and strings set in `in` are kept, env
