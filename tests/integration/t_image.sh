@@ -74,6 +74,21 @@ if command -v umoci >/dev/null; then
 	eq "oci: archive gives the same layers" "$(bt image info otar --json | jq -c '[.layers[].digest]')" \
 		"$(bt image info otop --json | jq -c '[.layers[].digest]')"
 
+	# skopeo recompressing the layers with zstd: new blob digests, same
+	# diff_ids, so the layers are found in the store, not stored again
+	if command -v skopeo >/dev/null && command -v zstd >/dev/null; then
+		if skopeo copy -q --dest-compress-format zstd "oci:$W/oci:top" "oci-archive:$W/skz.tar:top" >"$W/skopeo.log" 2>&1; then
+			nl=$(ls "$T_ROOT/layers" | wc -l)
+			ok "skopeo: zstd oci-archive import" bt image import oskz "$W/skz.tar"
+			eq "skopeo: recompressed layers are the same layers" "$(ls "$T_ROOT/layers" | wc -l)" "$nl"
+			eq "skopeo: image runs" "$(bt run sk1 --rm --image oskz -- cat /etc/layer2)" layer2
+		else
+			fail "skopeo: copy" "$(tail -n 2 "$W/skopeo.log")"
+		fi
+	else
+		skip "skopeo: zstd oci-archive" "skopeo or zstd not installed"
+	fi
+
 	# corrupt layer: same size, one byte changed -> digest mismatch
 	cp -a "$W/oci" "$W/bad"
 	man=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="top") | .digest' "$W/bad/index.json")
