@@ -219,18 +219,32 @@ static int export_fn(int rootfd, bool raw, void *arg, int outfd,
 	return tar_write_end(&x->w, err);
 }
 
+/* Stream the image as a plain tar to fd (standard output). */
+static int export_fd(struct box_ctx *ctx, const char *lowerdir, int fd,
+		     struct box_err *err)
+{
+	struct exp x = {.w = {.fd = fd}};
+	return view_run(ctx, lowerdir, export_fn, &x, NULL, err);
+}
+
 int box_image_export(struct box_ctx *ctx, const char *name, const char *file,
 		     box_progress_fn progress, void *arg, struct box_err *err)
 {
 	struct img_ref ref;
 	if (image_resolve(ctx, name, &ref, err) < 0)
 		return box_err_wrap(err, "image export");
+	if (!strcmp(file, "-")) {
+		int rc = export_fd(ctx, ref.lowerdir, 1, err);
+		image_ref_free(&ref);
+		return rc < 0 ? box_err_wrap(err, "image export %s", name) : 0;
+	}
 	/* Write beside the target and rename: a failed export leaves no
 	 * half-written tarball under the asked name. */
-	char tmp[PATH_MAX], dircopy[PATH_MAX];
-	snprintf(dircopy, sizeof dircopy, "%s", file);
-	if (util_path(tmp, sizeof tmp, err, "%s/.%s.tmp-%d", dirname(dircopy),
-		      basename((char *)file), (int)getpid()) < 0) {
+	char tmp[PATH_MAX], dcopy[PATH_MAX], bcopy[PATH_MAX];
+	snprintf(dcopy, sizeof dcopy, "%s", file);
+	snprintf(bcopy, sizeof bcopy, "%s", file);
+	if (util_path(tmp, sizeof tmp, err, "%s/.%s.tmp-%d", dirname(dcopy),
+		      basename(bcopy), (int)getpid()) < 0) {
 		image_ref_free(&ref);
 		return box_err_wrap(err, "image export %s", name);
 	}
@@ -241,8 +255,7 @@ int box_image_export(struct box_ctx *ctx, const char *name, const char *file,
 	}
 	if (progress)
 		progress(arg, 0, 0, "exporting");
-	struct exp x = {.w = {.fd = z.fd}};
-	int rc = view_run(ctx, ref.lowerdir, export_fn, &x, NULL, err);
+	int rc = export_fd(ctx, ref.lowerdir, z.fd, err);
 	if (zpipe_close(&z, rc == 0, rc == 0 ? err : NULL) < 0)
 		rc = -1;
 	if (rc == 0 && rename(tmp, file) < 0)

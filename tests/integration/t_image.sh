@@ -222,6 +222,7 @@ if command -v umoci >/dev/null; then
 	no "export: whited-out file absent" sh -c "tar -tf $W/otop.tar | grep -q etc/doomed"
 	has "export: upper layer file present" "$(tar -tf "$W/otop.tar")" "etc/layer2"
 fi
+eq "export: to standard output" "$(bt image export fromtgz - | tar -xOf - etc/marker)" from-tar
 err_is "export: unknown image" 1 "no such image" bt image export nosuch "$W/x.tar"
 no "export: no file left on failure" test -e "$W/x.tar"
 
