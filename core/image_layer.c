@@ -353,6 +353,17 @@ static int copy_xattrs(struct copy *c, int sfd, int dfd, const char *rel)
 					: box_fail(c->err, BOX_ESYS, errno,
 						   "list xattrs of '%s'", rel);
 	for (char *nm = names; nm < names + n; nm += strlen(nm) + 1) {
+		/* A redirect or metacopy entry names data in the lower layers
+		 * by path or inode: copied alone it would be an empty or
+		 * wrong file.  Only a plain upper (the kernel's default
+		 * redirect_dir=off, metacopy=off) stands on its own. */
+		if ((c->flags & LAYER_OVERLAY_UPPER) &&
+		    (!strcmp(nm, "trusted.overlay.redirect") ||
+		     !strcmp(nm, "trusted.overlay.metacopy")))
+			return box_fail(c->err, BOX_EINVAL, 0,
+					"'%s' is an overlay %s entry: commit "
+					"needs redirect_dir and metacopy off",
+					rel, nm + 16);
 		if (!xattr_kept(nm, c->flags))
 			continue;
 		char val[4096];

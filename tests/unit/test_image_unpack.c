@@ -306,6 +306,14 @@ static void test_copy_tree(void)
 	snprintf(p, sizeof p, "%s/d", d1);
 	CHECK("upper: opaque kept",
 	      getxattr(p, "trusted.overlay.opaque", v, sizeof v) == 1);
+	/* a redirect entry cannot stand alone: refused, not copied wrong */
+	sh("mkdir -p %s/moved && python3 -c \"import os; os.setxattr('%s/moved', "
+	   "'trusted.overlay.redirect', b'/old')\" && rm -rf %s && mkdir %s",
+	   up, up, d1, d1);
+	CHECK("upper: overlay redirect refused",
+	      layer_copy_tree(up, d1, LAYER_OVERLAY_UPPER, g1, NULL, &err) < 0 &&
+		      strstr(err.msg, "redirect"));
+	sh("rm -rf %s/moved", up);
 	sh("rm -rf %s && mkdir %s", d2, d2);
 	layer_copy_tree(up, d2, 0, g2, NULL, &err);
 	CHECK("plain dir copy drops whiteouts and trusted xattrs",
