@@ -79,6 +79,7 @@ struct box_create_opts {
 	const char *hostname;   /* NULL: the container name */
 	int64_t memory;         /* bytes */
 	double cpus;            /* CPU quota in CPUs, e.g. 0.5 */
+	uint64_t cpu_shares;    /* relative weight (v1 shares, 2..262144) */
 	int64_t pids;           /* max tasks */
 	char **env;             /* "K=V" */
 	size_t n_env;

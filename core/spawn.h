@@ -1,0 +1,28 @@
+/* spawn.h - clone a container's init into new namespaces.
+ *
+ * The caller (the monitor, or `boxtop run` in the foreground) becomes its
+ * parent.  The child waits on a sync pipe until the parent has put it into
+ * its cgroup and network, then sets up its root and execs; exec failure or
+ * any setup error comes back as text on a CLOEXEC error pipe, so a clean
+ * EOF means exec succeeded. */
+#ifndef BOX_SPAWN_H
+#define BOX_SPAWN_H
+
+#include "spec.h"
+
+struct spawn_io {
+	int console;    /* pty slave for a terminal, or -1 */
+	int stdio[3];   /* without a terminal: fds for 0, 1, 2 (-1: /dev/null) */
+};
+
+/* Start the init; returns its pid (host view) or -1.  The child is set up
+ * completely: in its cgroup, with its network, exec'd. */
+pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
+		      const struct spec *s, const struct spawn_io *io,
+		      struct box_err *err);
+
+/* Capabilities: keep only the mask in bounding, permitted, effective;
+ * inheritable and ambient empty.  Child side; msg on error. */
+int caps_apply(uint64_t keep, char *msg, size_t len);
+
+#endif
