@@ -280,8 +280,16 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	if (!stale && (in->status == BOX_RUNNING || in->status == BOX_PAUSED) &&
 	    in->pid > 0 && kill(in->pid, 0) < 0 && errno == ESRCH)
 		stale = true;
-	if (!stale)
+	if (!stale) {
+		/* freezing changes no file: the freezer says paused or not */
+		if ((in->status == BOX_RUNNING || in->status == BOX_PAUSED) &&
+		    st->ctx->cg_ok && in->cgroup[0]) {
+			int fz = cg_is_frozen(&st->ctx->cg, in->cgroup);
+			if (fz >= 0)
+				e->row.info.status = fz ? BOX_PAUSED : BOX_RUNNING;
+		}
 		return;
+	}
 	struct box_err err = {0};
 	struct box_info info;
 	if (box_info_get(st->ctx, e->name, &info, &err) < 0)

@@ -10,6 +10,13 @@ struct fkey {
 	int code;
 };
 
+/* Labels take at least 6 cells and keep one blank after them. */
+static int label_w(const char *label)
+{
+	int l = (int)strlen(label) + 1;
+	return l < 7 ? 7 : l;
+}
+
 /* Labels per context; "main" changes with tags and read-only mode. */
 static size_t bar_for(struct tui *t, const char *ctx, struct fkey *k)
 {
@@ -61,7 +68,7 @@ void fkeys_draw(struct tui *t, const char *ctx)
 		wattrset(w, theme_attr(R_FKEY));
 		waddstr(w, k[i].key);
 		wattrset(w, theme_attr(R_FLABEL));
-		wprintw(w, "%-6s", k[i].label);
+		wprintw(w, "%-*s", label_w(k[i].label), k[i].label);
 	}
 	/* fill the rest of the bar */
 	int y, x;
@@ -79,8 +86,7 @@ int fkeys_key_at(struct tui *t, const char *ctx, int x)
 	size_t n = bar_for(t, ctx, k);
 	int pos = 0;
 	for (size_t i = 0; i < n; i++) {
-		int lw = (int)strlen(k[i].label);
-		int wdt = (int)strlen(k[i].key) + (lw > 6 ? lw : 6);
+		int wdt = (int)strlen(k[i].key) + label_w(k[i].label);
 		if (x >= pos && x < pos + wdt)
 			return k[i].code;
 		pos += wdt;

@@ -165,14 +165,41 @@ void list_draw_header(struct tui *t)
 	fmt_size(bm, sizeof bm, (double)h->box_mem);
 	werase(w);
 	wattrset(w, theme_attr(R_HEADER));
-	char line[512];
-	snprintf(line, sizeof line,
-		 "boxtop  %u run %u paused %u stopped %u new  CPU %.1f%% "
-		 "(boxes %.1f%%)  Mem %s/%s (boxes %s)  %.1fs%s%s",
-		 h->n_running, h->n_paused, h->n_stopped, h->n_created,
-		 h->cpu_pct, h->box_cpu_pct, mu, mt, bm, t->o.delay / 10.0,
-		 t->frozen_display ? " [PAUSED]" : "",
+	/* segments in order of importance; the less important ones are left
+	 * out on a narrow screen rather than cut in the middle */
+	char seg[6][128];
+	snprintf(seg[0], sizeof seg[0], "%u running %u paused %u stopped%s",
+		 h->n_running, h->n_paused, h->n_stopped,
+		 t->frozen_display ? " [PAUSED]" : "");
+	snprintf(seg[1], sizeof seg[1], "CPU %.1f%%", h->cpu_pct);
+	snprintf(seg[2], sizeof seg[2], "Mem %s/%s", mu, mt);
+	snprintf(seg[3], sizeof seg[3], "%.1fs%s", t->o.delay / 10.0,
 		 t->o.readonly ? " [READ-ONLY]" : "");
+	snprintf(seg[4], sizeof seg[4], "boxes CPU %.1f%% mem %s", h->box_cpu_pct, bm);
+	snprintf(seg[5], sizeof seg[5], "%u created", h->n_created);
+	static const int order[6] = {0, 5, 1, 2, 4, 3};      /* on screen */
+	static const int importance[6] = {0, 1, 2, 5, 3, 4}; /* kept first */
+	bool used[6] = {false};
+	int len = 0;
+	for (int k = 0; k < 6; k++) {
+		int i = importance[k];
+		int l = (int)strlen(seg[i]) + 3;
+		if (len + l <= t->cols) {
+			used[i] = true;
+			len += l;
+		}
+	}
+	char line[800] = "";
+	size_t off = 0;
+	for (int k = 0; k < 6; k++) {
+		int i = order[k];
+		if (!used[i])
+			continue;
+		int n = snprintf(line + off, sizeof line - off, "%s%s",
+				 off ? "  " : "", seg[i]);
+		if (n > 0 && (size_t)n < sizeof line - off)
+			off += (size_t)n;
+	}
 	mvwaddnstr(w, 0, 0, line, t->cols);
 	if (t->filter[0] || t->ntags) {
 		char extra[120] = "";

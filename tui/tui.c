@@ -60,7 +60,8 @@ static int opt_num(const char *opt, const char *v, long lo, long hi, long *out)
 /* 0 ok, 2 usage error (printed), 1 for --help (printed). */
 static int parse_opts(struct tui_opts *o, int argc, char **argv)
 {
-	for (int i = 0; i < argc; i++) {
+	/* argv[0] is the program (or whatever preceded the options) */
+	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = NULL;
 		char opt[64];
@@ -70,9 +71,6 @@ static int parse_opts(struct tui_opts *o, int argc, char **argv)
 			*eq = '\0';
 			v = strchr(a, '=') + 1;
 		}
-		/* argv[0] may be the program or command name: skip it */
-		if (i == 0 && a[0] != '-')
-			continue;
 		bool takes = !strcmp(opt, "-d") || !strcmp(opt, "--delay") ||
 			     !strcmp(opt, "-n") || !strcmp(opt, "--theme") ||
 			     !strcmp(opt, "--iterations");

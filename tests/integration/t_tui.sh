@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# t_tui.sh - drive the real screen in tmux against real containers, as a
+# person would: keys in with send-keys, the screen read back with
+# capture-pane.  No timing assertions: every wait polls for screen text.
+source "$(dirname "$0")/lib.sh"
+
+if ! command -v tmux >/dev/null; then skip "tui" "tmux not installed"; exit 0; fi
+S=bt$$
+export TMUX_TMPDIR=$T_ROOT   # our own tmux server, nothing shared
+tm() { tmux -L "$S" "$@"; }
+at_cleanup "tmux -L $S kill-server"
+
+# tui_open [W H] [env/args...]: start the screen in a fresh session.
+tui_open() {
+	local w=$1 h=$2; shift 2
+	tm kill-session -t "$S" 2>/dev/null
+	tm new-session -d -s "$S" -x "$w" -y "$h" \
+		"env BOXTOP_ROOT=$T_ROOT TERM=${TUI_TERM:-screen} $* ; sleep 60"
+}
+screen() { tm capture-pane -p -t "$S"; }
+screen_has() { screen | grep -qE -- "$1"; }
+screen_lacks() { ! screen | grep -qE -- "$1"; }
+keys() { tm send-keys -t "$S" "$@"; }
+# wait_screen NAME PATTERN: pass when the screen shows PATTERN (polled).
+wait_screen() {
+	if wait_for 15 screen_has "$2"; then pass "$1"; else fail "$1" "screen lacks '$2': $(screen | head -n 8 | tr -s ' ' | tr '\n' '|')"; fi
+}
+# the list row of a container: "name  status ..."
+row_of() { screen | grep -E "^\*?$1 " | head -n 1; }
+status_is() { [ "$(status_of "$1")" = "$2" ]; }
+
+# ---- bad input never opens the screen ------------------------------------
+err_is "bad delay is a usage error" 2 '^boxtop: --delay: want a number' bt --delay x
+err_is "unknown option" 2 "^boxtop: unknown option '--bogus'" bt --bogus
+out=$(bt --help 2>&1); has "help lists options" "$out" "--readonly"
+
+# ---- containers to look at -----------------------------------------------
+bt create t-run -- /bin/sh -c 'while true; do sleep 1; done' >/dev/null 2>&1
+bt start t-run >/dev/null 2>&1
+bt create t-new -- /bin/sleep 1000 >/dev/null 2>&1
+if [ "$(status_of t-run)" != running ]; then
+	fail "setup: a running container" "t-run is '$(status_of t-run)'"
+	exit 1
+fi
+
+tui_open 80 24 "$BOXTOP"
+wait_screen "screen opens with the function bar" 'F1Help'
+wait_screen "list shows the running container" '^t-run +running'
+wait_screen "list shows the created container" '^t-new +created'
+wait_screen "header counts" '1 running 0 paused 0 stopped'
+has "function bar labels" "$(screen | tail -n 1)" "F10Quit"
+
+# select t-run: filter narrows the list to it
+keys /; keys -l t-run; keys Enter
+wait_screen "filter shows matching row" '^t-run '
+if wait_for 5 screen_lacks '^t-new '; then pass "filter hides other rows"; else fail "filter hides other rows"; fi
+wait_screen "filter shown in header" 'filter:t-run'
+
+# freeze: p shows paused (and the core agrees), p again thaws
+keys p
+wait_screen "freeze shows paused" '^t-run +paused'
+eq "freeze reached the core" "$(status_of t-run)" paused
+keys p
+wait_screen "thaw shows running" '^t-run +running'
+
+# detail pane: Tab shows config and processes from inside
+keys Tab
+wait_screen "detail pane shows the command" 'command +/bin/sh -c while'
+wait_screen "detail pane lists processes" 'PID USER'
+wait_screen "detail pane shows a process of the container" 'sleep|/bin/sh'
+keys Tab Tab
+wait_screen "back to graphs" 'HOST CPU'
+
+# exec a shell and come back to an intact screen
+keys e
+if wait_for 10 screen_has '^(/ )?# ?$|# $'; then pass "exec opens a shell"; else fail "exec opens a shell" "$(screen | tr -s ' ' | head -c 300)"; fi
+keys -l 'echo inside-$((6*7))'; keys Enter
+wait_screen "exec runs in the container" 'inside-42'
+keys -l exit; keys Enter
+wait_screen "exec returns to the screen" 'F1Help'
+wait_screen "screen intact after exec" '^t-run +running'
+if wait_for 5 screen_lacks 'inside-42'; then pass "exec output cleared"; else fail "exec output cleared"; fi
+
+# attach to the console and detach with Ctrl-a q
+keys a
+wait_screen "attach connects" 'attached to t-run|Ctrl-a q'
+keys C-a q
+wait_screen "attach returns to the screen" 'F1Help'
+wait_screen "screen intact after attach" '^t-run +running'
+
+# Ctrl-K kills at once, no question asked
+keys C-k
+if wait_for 15 status_is t-run stopped; then pass "Ctrl-K kills"; else fail "Ctrl-K kills" "status $(status_of t-run)"; fi
+wait_screen "killed container shows stopped" '^t-run +stopped'
+
+# Esc clears the filter
+keys Escape
+wait_screen "Esc clears the filter" '^t-new '
+
+# create dialog
+keys n
+wait_screen "create dialog opens" 'Create and start'
+keys -l t-dlg; keys Tab Tab Tab Tab Tab; keys -l 'sleep 1000'; keys Enter
+if wait_for 20 status_is t-dlg running; then pass "create dialog creates and starts"; else fail "create dialog creates and starts" "status '$(status_of t-dlg)' $(screen | tail -n 2 | tr '\n' ' ')"; fi
+wait_screen "created container in the list" '^t-dlg +running'
+
+# create dialog refuses a bad name inside the dialog, creates nothing
+n0=$(bt ls --json | jq length)
+keys n; keys -l 'bad/name'; keys Enter
+wait_screen "create dialog shows the error" 'name'
+keys Escape
+eq "bad name creates nothing" "$(bt ls --json | jq length)" "$n0"
+
+# batch dialog: base, image, ip, count
+keys b
+wait_screen "batch dialog opens" 'Batch create'
+keys C-u; keys -l tb; keys Tab Tab Tab; keys C-u; keys -l 3; keys Tab Tab; keys -l 'sleep 1000'; keys Enter
+if wait_for 60 bash -c "[ \$($BOXTOP ls --json | jq '[.[] | select(.name|startswith(\"tb-\")) | select(.status==\"running\")] | length') = 3 ]"; then
+	pass "batch dialog creates and starts 3"
+else
+	fail "batch dialog creates and starts 3" "$(bt ls 2>&1 | tr '\n' ' ')"
+fi
+wait_screen "batch rows shown" '^tb-[0-9]+ +running'
+wait_screen "batch reports done" 'batch: done|tb-'
+
+# sort: name ascending puts t-dlg first of t-*, inverted puts tb-* first
+keys /; keys -l t; keys Enter
+keys N
+first() { screen | sed -n 3p | awk '{print $1}'; }
+wait_for 5 bash -c "true"
+f1=$(first)
+keys I
+if wait_for 5 bash -c "[ \"\$(tmux -L $S capture-pane -p -t $S | sed -n 3p | awk '{print \$1}')\" != '$f1' ]"; then pass "invert changes the row order"; else fail "invert changes the row order" "first row stays $f1"; fi
+keys P
+wait_screen "sort by CPU marked in the titles" 'CPU%v'
+keys Escape
+
+# resize to 60x20 and back: columns drop, then return
+tm resize-window -t "$S" -x 60 -y 20 2>/dev/null || tm resize-pane -t "$S" -x 60 -y 20
+wait_screen "60x20 still lists containers" '^t-new +created'
+if wait_for 10 screen_lacks 'NET rx/tx'; then pass "60x20 drops low-priority columns"; else fail "60x20 drops low-priority columns"; fi
+wait_screen "60x20 keeps the function bar" 'F1Help'
+tm resize-window -t "$S" -x 30 -y 10 2>/dev/null
+wait_screen "too small says the size it needs" 'needs at least 40x12'
+tm resize-window -t "$S" -x 80 -y 24 2>/dev/null
+wait_screen "80x24 again shows all columns" 'NET rx/tx'
+wait_screen "80x24 again lists containers" '^t-new +created'
+
+# help and quit
+keys h
+wait_screen "help lists keys" 'Ctrl-K kill now'
+keys q
+wait_screen "help closes" 'F1Help'
+keys q
+if wait_for 10 screen_lacks 'F1Help'; then pass "q quits"; else fail "q quits"; fi
+
+# ---- colour, monochrome and ASCII ----------------------------------------
+COLOR_RE=$'\e\\[([0-9;]*;)?(3[0-9]|4[0-9]|9[0-7]|10[0-7]|38;5|48;5)[;m]'
+BRAILLE_RE=$'[\u2800-\u28ff\u2581-\u2588]'
+esc_screen() { tm capture-pane -p -e -t "$S"; }
+has_color() { esc_screen | grep -qE "$COLOR_RE"; }
+has_braille() { screen | grep -q "$BRAILLE_RE"; }
+
+tui_open 80 24 "$BOXTOP"
+wait_screen "default theme opens" 'F1Help'
+if wait_for 10 has_color; then pass "default theme sends colours"; else fail "default theme sends colours"; fi
+
+tui_open 80 24 "$BOXTOP --theme monochrome"
+wait_screen "monochrome opens" 'F1Help'
+if has_color; then fail "monochrome sends no colour codes" "$(esc_screen | grep -oE "$COLOR_RE" | head -3 | cat -v)"; else pass "monochrome sends no colour codes"; fi
+
+tui_open 80 24 "NO_COLOR=1 $BOXTOP"
+wait_screen "NO_COLOR opens" 'F1Help'
+if has_color; then fail "NO_COLOR sends no colour codes"; else pass "NO_COLOR sends no colour codes"; fi
+
+TUI_TERM=vt100 tui_open 80 24 "$BOXTOP"
+wait_screen "vt100 opens" 'F1Help'
+if has_color; then fail "vt100 sends no colour codes"; else pass "vt100 sends no colour codes"; fi
+
+tui_open 80 24 "$BOXTOP --ascii --no-color"
+wait_screen "ascii opens" 'F1Help'
+wait_for 4 bash -c false  # a few samples for the graphs
+if has_braille; then fail "ascii shows no braille or blocks"; else pass "ascii shows no braille or blocks"; fi
+if has_color; then fail "ascii --no-color sends no colour"; else pass "ascii --no-color sends no colour"; fi
+
+tui_open 80 24 "LANG=C LC_ALL=C $BOXTOP"
+wait_screen "C locale opens" 'F1Help'
+if has_braille; then fail "C locale shows no braille"; else pass "C locale shows no braille"; fi
+
+# ---- a bad theme file: its error, named by line, then the default --------
+mkdir -p "$T_ROOT/themes"
+printf 'normal = white,black\nselected = black,purpel\n' >"$T_ROOT/themes/broken.theme"
+tui_open 100 24 "BOXTOP_THEMES=$T_ROOT/themes $BOXTOP --theme broken"
+wait_screen "bad theme shows its error with the line" "broken.theme: line 2: selected: unknown colour 'purpel'"
+wait_screen "bad theme still opens the screen" 'F1Help'
+tui_open 80 24 "$BOXTOP --theme nosuch"
+wait_screen "missing theme says so" 'theme nosuch: not found'
+
+# ---- read-only and -n ----------------------------------------------------
+tui_open 80 24 "$BOXTOP --readonly"
+wait_screen "readonly marked" 'READ-ONLY'
+n0=$(bt ls --json | jq length)
+keys n
+wait_screen "readonly refuses actions" 'read-only mode'
+eq "readonly created nothing" "$(bt ls --json | jq length)" "$n0"
+has "readonly bar has no Kill" "$(screen | tail -n 1)" "F10Quit"
+
+tm kill-session -t "$S" 2>/dev/null
+tm new-session -d -s "$S" -x 80 -y 24 "env BOXTOP_ROOT=$T_ROOT $BOXTOP -d 1 -n 3; echo rc=\$? ; sleep 60"
+wait_screen "-n 3 refreshes and exits 0" '^rc=0'
+
+exit 0
