@@ -218,8 +218,11 @@ int cg_kill(const struct cg_layout *l, const char *relpath, int sig,
 	}
 	if (cg_unified_has(l, relpath, "cgroup.kill")) {
 		/* the kernel kills the whole subtree and races no fork */
-		if (cg_write(l, l->unified, relpath, "cgroup.kill", "1", err) < 0)
+		if (cg_write(l, l->unified, relpath, "cgroup.kill", "1", err) < 0) {
+			if (!cg_exists(l, relpath))
+				return 0; /* gone meanwhile: nothing to kill */
 			return box_err_wrap(err, "kill cgroup %s", relpath);
+		}
 	} else {
 		/* Without cgroup.kill a fork bomb outruns a plain pass over
 		 * cgroup.procs: freeze so nobody forks, signal all, thaw so
@@ -244,8 +247,11 @@ int cg_kill(const struct cg_layout *l, const char *relpath, int sig,
 				break;
 		}
 	}
-	if (wait_empty(l, relpath, CG_WAIT_MS) < 0)
-		return box_fail(err, BOX_ESYS, errno,
+	/* The owner (a monitor) may remove the cgroup as it empties: a
+	 * cgroup that is gone has no processes left. */
+	if (wait_empty(l, relpath, CG_WAIT_MS) < 0 && cg_exists(l, relpath) &&
+	    !cg_empty(l, relpath))
+		return box_fail(err, BOX_ESYS, ETIMEDOUT,
 				"kill cgroup %s: processes remain", relpath);
 	return 0;
 }

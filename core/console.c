@@ -10,29 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
-
-int console_openpty(int *master, int *slave, struct box_err *err)
-{
-	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (m < 0)
-		return box_fail(err, BOX_ESYS, errno, "open /dev/ptmx");
-	if (grantpt(m) < 0 || unlockpt(m) < 0) {
-		int e = errno;
-		close(m);
-		return box_fail(err, BOX_ESYS, e, "unlock pty");
-	}
-	/* TIOCGPTPEER opens the slave through the master, with no path lookup
-	 * that could race or resolve somewhere else. */
-	int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (s < 0) {
-		int e = errno;
-		close(m);
-		return box_fail(err, BOX_ESYS, e, "open pty slave");
-	}
-	*master = m;
-	*slave = s;
-	return 0;
-}
+#include <sys/socket.h>
 
 void console_copy_winsize(int master)
 {
@@ -149,3 +127,47 @@ out:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
+
+/* fd passing over a unix socket (SCM_RIGHTS), one byte of payload. */
+int console_send_fd(int sock, int fd)
+{
+	char byte = 'M';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+int console_recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	ssize_t n;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
+}
+

@@ -7,8 +7,6 @@
 
 #include <termios.h>
 
-/* A new pty pair: master and slave, both O_CLOEXEC, slave not our ctty. */
-int console_openpty(int *master, int *slave, struct box_err *err);
 /* Copy the caller's window size (fd 0 or 1) to the pty master. */
 void console_copy_winsize(int master);
 
@@ -23,5 +21,9 @@ void console_restore(const struct termios *saved, bool changed);
  * readable, after draining output.  Returns 0 when output closed. */
 int console_relay(int in_fd, int out_fd, int winsize_fd, bool detach_keys,
 		  int exit_pidfd);
+
+/* Pass an fd over a unix socket; receive one (O_CLOEXEC), -1 on EOF. */
+int console_send_fd(int sock, int fd);
+int console_recv_fd(int sock);
 
 #endif

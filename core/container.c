@@ -423,6 +423,10 @@ int box_remove(struct box_ctx *ctx, const char *name, bool force,
 	if (rc == 0)
 		rc = util_rm_rf(dir, err);
 	store_unlock(lock);
+	/* The root's shared cgroup directory goes with its last container. */
+	const struct cg_layout *l = ctx_cg(ctx, NULL);
+	if (l)
+		cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
 }
 
@@ -481,6 +485,8 @@ int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
 	out->finished = st.finished;
 	out->has_exit_code = st.has_exit_code;
 	out->exit_code = st.exit_code;
+	out->oom_killed = st.oom_killed;
+	snprintf(out->error, sizeof out->error, "%s", st.error);
 	json_decref(config);
 	return 0;
 }

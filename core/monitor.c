@@ -58,7 +58,7 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 	json_t *config = store_load_config(ctx, name, err);
 	if (!config)
 		return -1;
-	int rc = -1, slave = -1;
+	int rc = -1;
 	bool cg_made = false;
 	struct img_ref img = {0};
 	struct spec s = {0};
@@ -79,19 +79,16 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		goto out;
 	cg_made = true;
 
-	struct spawn_io io = {.console = -1, .stdio = {-1, -1, -1}};
-	if (detached || (s.terminal && isatty(0))) {
-		if (console_openpty(&run->master, &slave, err) < 0)
-			goto out;
-		io.console = slave;
-		if (!detached)
-			console_copy_winsize(run->master);
-	} else {
+	struct spawn_io io = {.console = false, .stdio = {-1, -1, -1}};
+	if (detached || (s.terminal && isatty(0)))
+		io.console = true;
+	else
 		io.stdio[0] = 0, io.stdio[1] = 1, io.stdio[2] = 2;
-	}
-	run->pid = spawn_container(ctx, name, config, &s, &io, err);
+	run->pid = spawn_container(ctx, name, config, &s, &io, &run->master, err);
 	if (run->pid < 0)
 		goto out;
+	if (!detached && run->master >= 0)
+		console_copy_winsize(run->master);
 	run->pidfd = pidfd_open_(run->pid);
 
 	struct box_state st;
@@ -111,8 +108,6 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		goto out;
 	rc = 0;
 out:
-	if (slave >= 0)
-		close(slave);
 	if (rc < 0) {
 		if (run->pid > 0) {
 			kill(run->pid, SIGKILL);
@@ -180,20 +175,7 @@ static int listen_console(struct box_ctx *ctx, const char *name)
  * keep reading the master for the log. */
 static bool send_master(int client, int master)
 {
-	char byte = 'M';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = u.buf, .msg_controllen = sizeof u.buf};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	return sendmsg(client, &msg, MSG_NOSIGNAL) == 1;
+	return console_send_fd(client, master) == 0;
 }
 
 int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)

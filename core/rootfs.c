@@ -3,6 +3,7 @@
  * points out of it), /dev with its nodes, pivot_root, masked and read-only
  * paths.  Runs in the child between clone and exec. */
 #include "rootfs.h"
+#include "console.h"
 #include "util.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -149,7 +151,7 @@ static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
 }
 
 /* The device nodes the OCI spec requires in every container. */
-static int make_devices(int rootfd, int console_fd, char *msg, size_t len)
+static int make_devices(int rootfd, char *msg, size_t len)
 {
 	static const struct {
 		const char *name;
@@ -187,23 +189,39 @@ static int make_devices(int rootfd, int console_fd, char *msg, size_t len)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			FAIL("symlink /dev/%s", links[i].name);
 	}
-	if (console_fd >= 0) {
-		int f = openat(devdir, "console",
-			       O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (f < 0)
-			FAIL("create /dev/console");
-		char src[64], dst[64];
-		fd_path(console_fd, src, sizeof src);
-		fd_path(f, dst, sizeof dst);
-		int r = mount(src, dst, NULL, MS_BIND, NULL);
-		close(f);
-		if (r < 0)
-			FAIL("bind the console on /dev/console");
-	}
 	return 0;
 }
 
-int rootfs_prepare(const struct spec *s, int console_fd, char *msg, size_t len)
+/* The console: a pty of the container's own devpts instance, so that its
+ * slave can be bind-mounted on /dev/console and is /dev/pts/0 inside. */
+static int make_console(int rootfd, int sock, int *slave, char *msg, size_t len)
+{
+	auto_fd ptmx = open_in_root(rootfd, "/dev/pts/ptmx", true);
+	if (ptmx < 0)
+		FAIL("find /dev/pts/ptmx");
+	char path[64];
+	fd_path(ptmx, path, sizeof path);
+	auto_fd master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || unlockpt(master) < 0)
+		FAIL("open the console pty");
+	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		FAIL("open the console pty slave");
+	auto_fd target = open_in_root(rootfd, "/dev/console", true);
+	if (target < 0)
+		FAIL("create /dev/console");
+	char src[64], dst[64];
+	fd_path(*slave, src, sizeof src);
+	fd_path(target, dst, sizeof dst);
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		FAIL("bind the console on /dev/console");
+	if (console_send_fd(sock, master) < 0)
+		FAIL("pass the console to the monitor");
+	return 0;
+}
+
+int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
+		   char *msg, size_t len)
 {
 	errno = 0;
 	/* Nothing we mount may propagate back to the host. */
@@ -224,14 +242,17 @@ int rootfs_prepare(const struct spec *s, int console_fd, char *msg, size_t len)
 		/* /dev must be filled before mounts below it hide nothing. */
 		if (!dev_done && strncmp(m->dst, "/dev", 4) == 0 &&
 		    strcmp(m->dst, "/dev") != 0) {
-			if (make_devices(rootfd, console_fd, msg, len) < 0)
+			if (make_devices(rootfd, msg, len) < 0)
 				return -1;
 			dev_done = true;
 		}
 		if (do_mount(rootfd, m, msg, len) < 0)
 			return -1;
 	}
-	if (!dev_done && make_devices(rootfd, console_fd, msg, len) < 0)
+	if (!dev_done && make_devices(rootfd, msg, len) < 0)
+		return -1;
+	if (console_sock >= 0 &&
+	    make_console(rootfd, console_sock, console_slave, msg, len) < 0)
 		return -1;
 	return 0;
 }

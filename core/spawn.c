@@ -1,6 +1,7 @@
 /* spawn.c - clone the container init and bring it to exec. */
 #include "spawn.h"
 #include "net.h"
+#include "console.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -14,12 +15,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
 /* PATH lookup in the container's own environment (execvpe would use ours). */
-static void exec_in_path(char *const argv[], char *const envp[], char *msg,
+void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 			 size_t len)
 {
 	const char *file = argv[0];
@@ -49,13 +51,22 @@ static void exec_in_path(char *const argv[], char *const envp[], char *msg,
 
 /* The child: never returns.  Writes any error to errfd and exits 127. */
 static void __attribute__((noreturn))
-child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
-	   int errfd)
+child_main(const struct cg_layout *cg, const struct spec *s,
+	   const struct spawn_io *io, int syncfd, int errfd, int consock)
 {
+	int slave = -1;
 	char msg[512] = "";
 	char go;
 	/* Until the parent says go, die with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Join the cgroup ourselves: a process moving itself skips the
+	 * kernel's slow global lock that moving another process takes. */
+	int r = cg_attach_self(cg, s->cgroup, false);
+	if (r < 0) {
+		snprintf(msg, sizeof msg, "join cgroup %s: %s", s->cgroup,
+			 strerror(-r));
+		goto fail;
+	}
 	if (read(syncfd, &go, 1) != 1)
 		_exit(127);
 	/* From here the container outlives its monitor, like any init. */
@@ -70,13 +81,23 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 		snprintf(msg, sizeof msg, "setsid: %s", strerror(errno));
 		goto fail;
 	}
-	if (io->console >= 0) {
-		if (ioctl(io->console, TIOCSCTTY, 0) < 0) {
+	if ((s->ns_flags & CLONE_NEWNS) &&
+	    (rootfs_prepare(s, io->console ? consock : -1, &slave, msg,
+			    sizeof msg) < 0 ||
+	     rootfs_pivot(s, msg, sizeof msg) < 0 ||
+	     rootfs_finish(s, msg, sizeof msg) < 0))
+		goto fail;
+	if (io->console) {
+		if (slave < 0) {
+			snprintf(msg, sizeof msg, "a console needs a mount namespace");
+			goto fail;
+		}
+		if (ioctl(slave, TIOCSCTTY, 0) < 0) {
 			snprintf(msg, sizeof msg, "set controlling tty: %s", strerror(errno));
 			goto fail;
 		}
 		for (int i = 0; i < 3; i++)
-			dup2(io->console, i);
+			dup2(slave, i);
 	} else {
 		int devnull = -1;
 		for (int i = 0; i < 3; i++) {
@@ -92,11 +113,6 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 				fcntl(i, F_SETFD, 0);
 		}
 	}
-	if ((s->ns_flags & CLONE_NEWNS) &&
-	    (rootfs_prepare(s, io->console, msg, sizeof msg) < 0 ||
-	     rootfs_pivot(s, msg, sizeof msg) < 0 ||
-	     rootfs_finish(s, msg, sizeof msg) < 0))
-		goto fail;
 	if ((s->ns_flags & CLONE_NEWUTS) && *s->hostname &&
 	    sethostname(s->hostname, strlen(s->hostname)) < 0) {
 		snprintf(msg, sizeof msg, "sethostname '%s': %s", s->hostname,
@@ -136,7 +152,7 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	exec_in_path(s->argv, s->env, msg, sizeof msg);
+	spawn_exec_in_path(s->argv, s->env, msg, sizeof msg);
 fail:
 	if (write(errfd, msg, strlen(msg)) < 0)
 		_exit(126);
@@ -145,15 +161,24 @@ fail:
 
 pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		      const struct spec *s, const struct spawn_io *io,
-		      struct box_err *err)
+		      int *console_master, struct box_err *err)
 {
-	int syncp[2], errp[2];
+	int syncp[2], errp[2], consp[2] = {-1, -1};
+	*console_master = -1;
+	if (io->console &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, consp) < 0)
+		return box_fail(err, BOX_ESYS, errno, "socketpair");
 	if (pipe2(syncp, O_CLOEXEC) < 0)
 		return box_fail(err, BOX_ESYS, errno, "pipe");
 	if (pipe2(errp, O_CLOEXEC) < 0) {
 		close(syncp[0]);
 		close(syncp[1]);
 		return box_fail(err, BOX_ESYS, errno, "pipe");
+	}
+	const struct cg_layout *cg = ctx_cg(ctx, err);
+	if (!cg) {
+		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
+		return -1;
 	}
 	/* A raw clone behaves like fork but creates the namespaces in one
 	 * step; the caller is single-threaded (monitor or CLI). */
@@ -166,31 +191,55 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	if (pid == 0) {
 		close(syncp[1]);
 		close(errp[0]);
-		child_main(s, io, syncp[0], errp[1]);
+		if (consp[0] >= 0)
+			close(consp[0]);
+		child_main(cg, s, io, syncp[0], errp[1], consp[1]);
 	}
 	close(syncp[0]);
 	close(errp[1]);
+	if (consp[1] >= 0)
+		close(consp[1]);
 	int rc = 0;
-	const struct cg_layout *cg = ctx_cg(ctx, err);
-	if (!cg || cg_attach(cg, s->cgroup, pid, err) < 0 ||
-	    net_setup(ctx, name, config, pid, err) < 0)
+	if (net_setup(ctx, name, config, pid, err) < 0)
 		rc = -1;
-	if (rc == 0 && write(syncp[1], "g", 1) != 1)
-		rc = box_fail(err, BOX_ESYS, errno, "release the container init");
-	close(syncp[1]); /* on failure: EOF, the child exits */
 	if (rc == 0) {
+		/* A child that failed early has closed its end: EPIPE, not a
+		 * SIGPIPE that would kill us; its message follows below. */
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+		sigaction(SIGPIPE, &ign, &old);
+		ssize_t w = write(syncp[1], "g", 1);
+		sigaction(SIGPIPE, &old, NULL);
+		if (w != 1)
+			rc = -1;
+	}
+	close(syncp[1]); /* on failure: EOF, the child exits */
+	/* The console master comes before exec; EOF here means the child
+	 * failed, and says why on the error pipe. */
+	if (rc == 0 && consp[0] >= 0)
+		*console_master = console_recv_fd(consp[0]);
+	if (consp[0] >= 0)
+		close(consp[0]);
+	/* Read errors even when we failed: the child may have said why. */
+	{
 		char msg[512];
 		ssize_t n;
 		do
 			n = read(errp[0], msg, sizeof msg - 1);
 		while (n < 0 && errno == EINTR);
-		if (n > 0) {
+		if (n > 0 && (rc == 0 || !err || !*err->msg)) {
 			msg[n] = '\0';
 			rc = box_fail(err, BOX_ESYS, 0, "%s", msg);
+		} else if (rc < 0 && err && !*err->msg) {
+			box_fail(err, BOX_ESYS, 0, "container init died during setup");
 		}
 	}
 	close(errp[0]);
+	if (rc == 0 && io->console && *console_master < 0)
+		rc = box_fail(err, BOX_ESYS, 0, "the container's console did not arrive");
 	if (rc < 0) {
+		if (*console_master >= 0)
+			close(*console_master);
+		*console_master = -1;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		return -1;

@@ -11,7 +11,11 @@
 #include "spec.h"
 
 struct spawn_io {
-	int console;    /* pty slave for a terminal, or -1 */
+	/* A terminal: the child makes a pty in the container's own devpts
+	 * (a host pty could not be bind-mounted on /dev/console from inside
+	 * the new mount namespace) and passes the master back; it arrives
+	 * in *console_master. */
+	bool console;
 	int stdio[3];   /* without a terminal: fds for 0, 1, 2 (-1: /dev/null) */
 };
 
@@ -19,7 +23,12 @@ struct spawn_io {
  * completely: in its cgroup, with its network, exec'd. */
 pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		      const struct spec *s, const struct spawn_io *io,
-		      struct box_err *err);
+		      int *console_master, struct box_err *err);
+
+/* execve argv[0] searched in the PATH of envp (not ours); on return msg
+ * says why it failed. */
+void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
+			size_t len);
 
 /* Capabilities: keep only the mask in bounding, permitted, effective;
  * inheritable and ambient empty.  Child side; msg on error. */

@@ -51,4 +51,7 @@ int store_sock_addr(const struct box_ctx *ctx, const char *name,
 bool state_init_alive(const struct box_state *st);
 bool state_monitor_alive(const struct box_state *st);
 
+/* name, status, pid, image, created, ... as a JSON object (info.c). */
+json_t *info_summary_json(const struct box_info *info);
+
 #endif
