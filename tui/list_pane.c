@@ -168,13 +168,13 @@ void list_draw_header(struct tui *t)
 	/* segments in order of importance; the less important ones are left
 	 * out on a narrow screen rather than cut in the middle */
 	char seg[6][128];
-	snprintf(seg[0], sizeof seg[0], "%u running %u paused %u stopped%s",
-		 h->n_running, h->n_paused, h->n_stopped,
-		 t->frozen_display ? " [PAUSED]" : "");
+	snprintf(seg[0], sizeof seg[0], "%s%s%u running %u paused %u stopped",
+		 t->o.readonly ? "[READ-ONLY] " : "",
+		 t->frozen_display ? "[PAUSED] " : "", h->n_running, h->n_paused,
+		 h->n_stopped);
 	snprintf(seg[1], sizeof seg[1], "CPU %.1f%%", h->cpu_pct);
 	snprintf(seg[2], sizeof seg[2], "Mem %s/%s", mu, mt);
-	snprintf(seg[3], sizeof seg[3], "%.1fs%s", t->o.delay / 10.0,
-		 t->o.readonly ? " [READ-ONLY]" : "");
+	snprintf(seg[3], sizeof seg[3], "%.1fs", t->o.delay / 10.0);
 	snprintf(seg[4], sizeof seg[4], "boxes CPU %.1f%% mem %s", h->box_cpu_pct, bm);
 	snprintf(seg[5], sizeof seg[5], "%u created", h->n_created);
 	static const int order[6] = {0, 5, 1, 2, 4, 3};      /* on screen */

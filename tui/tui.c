@@ -76,8 +76,7 @@ static int parse_opts(struct tui_opts *o, int argc, char **argv)
 			     !strcmp(opt, "--iterations");
 		if (takes && !v) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "boxtop: %s: needs a value\n%s", opt,
-					usage_text);
+				fprintf(stderr, "boxtop: %s: needs a value\n", opt);
 				return 2;
 			}
 			v = argv[++i];
@@ -105,7 +104,7 @@ static int parse_opts(struct tui_opts *o, int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 1;
 		} else {
-			fprintf(stderr, "boxtop: unknown option '%s'\n%s", a, usage_text);
+			fprintf(stderr, "boxtop: unknown option '%s' (see boxtop --help)\n", a);
 			return 2;
 		}
 	}

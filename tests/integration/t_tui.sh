@@ -32,6 +32,7 @@ status_is() { [ "$(status_of "$1")" = "$2" ]; }
 # ---- bad input never opens the screen ------------------------------------
 err_is "bad delay is a usage error" 2 '^boxtop: --delay: want a number' bt --delay x
 err_is "unknown option" 2 "^boxtop: unknown option '--bogus'" bt --bogus
+err_is "delay needs a value" 2 '^boxtop: -d: needs a value' bt -d
 out=$(bt --help 2>&1); has "help lists options" "$out" "--readonly"
 
 # ---- containers to look at -----------------------------------------------
@@ -126,9 +127,8 @@ wait_screen "batch reports done" 'batch: done|tb-'
 # sort: name ascending puts t-dlg first of t-*, inverted puts tb-* first
 keys /; keys -l t; keys Enter
 keys N
-first() { screen | sed -n 3p | awk '{print $1}'; }
-wait_for 5 bash -c "true"
-f1=$(first)
+wait_screen "sort by name marked" 'NAME\^'
+f1=$(screen | sed -n 3p | awk '{print $1}')
 keys I
 if wait_for 5 bash -c "[ \"\$(tmux -L $S capture-pane -p -t $S | sed -n 3p | awk '{print \$1}')\" != '$f1' ]"; then pass "invert changes the row order"; else fail "invert changes the row order" "first row stays $f1"; fi
 keys P
@@ -155,15 +155,16 @@ keys q
 if wait_for 10 screen_lacks 'F1Help'; then pass "q quits"; else fail "q quits"; fi
 
 # ---- colour, monochrome and ASCII ----------------------------------------
-COLOR_RE=$'\e\\[([0-9;]*;)?(3[0-9]|4[0-9]|9[0-7]|10[0-7]|38;5|48;5)[;m]'
-BRAILLE_RE=$'[\u2800-\u28ff\u2581-\u2588]'
+# SGR colour parameters (39/49 are "default colour", i.e. none)
+COLOR_RE=$'\e\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]'
 esc_screen() { tm capture-pane -p -e -t "$S"; }
 has_color() { esc_screen | grep -qE "$COLOR_RE"; }
-has_braille() { screen | grep -q "$BRAILLE_RE"; }
+has_braille() { screen | LC_ALL=C.UTF-8 grep -qP '[\x{2800}-\x{28FF}\x{2581}-\x{2588}]'; }
 
 tui_open 80 24 "$BOXTOP"
 wait_screen "default theme opens" 'F1Help'
 if wait_for 10 has_color; then pass "default theme sends colours"; else fail "default theme sends colours"; fi
+if wait_for 15 has_braille; then pass "UTF-8 draws braille graphs"; else fail "UTF-8 draws braille graphs"; fi
 
 tui_open 80 24 "$BOXTOP --theme monochrome"
 wait_screen "monochrome opens" 'F1Help'
@@ -179,7 +180,7 @@ if has_color; then fail "vt100 sends no colour codes"; else pass "vt100 sends no
 
 tui_open 80 24 "$BOXTOP --ascii --no-color"
 wait_screen "ascii opens" 'F1Help'
-wait_for 4 bash -c false  # a few samples for the graphs
+wait_screen "ascii graphs drawn" '[.:|#]{2,}'
 if has_braille; then fail "ascii shows no braille or blocks"; else pass "ascii shows no braille or blocks"; fi
 if has_color; then fail "ascii --no-color sends no colour"; else pass "ascii --no-color sends no colour"; fi
 
