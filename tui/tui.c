@@ -196,6 +196,10 @@ static void draw_status(struct tui *t)
 		wprintw(w, "] %zu/%zu %s", done, total, label);
 	} else if (finished) {
 		tui_message(t, failed, "%s", res);
+		/* show the result of the work now, not at the next tick */
+		tui_sample(t);
+		list_draw_header(t);
+		list_draw(t);
 	}
 	if (!worker_busy(t->worker) && t->msg[0] &&
 	    tui_now_ms() < t->msg_until_ms) {

@@ -146,6 +146,65 @@ tm resize-window -t "$S" -x 80 -y 24 2>/dev/null
 wait_screen "80x24 again shows all columns" 'NET rx/tx'
 wait_screen "80x24 again lists containers" '^t-new +created'
 
+# ---- actions on the selected container ----------------------------------
+# an init that leaves on SIGTERM, so stop needs no grace period
+bt create t-act -- /bin/sh -c 'trap "exit 0" TERM; echo hello-console; while true; do sleep 1; done' >/dev/null 2>&1
+bt start t-act >/dev/null 2>&1
+keys /; keys C-u; keys -l t-act; keys Enter
+wait_screen "select t-act" '^t-act +running'
+keys s
+if wait_for 20 status_is t-act stopped; then pass "s stops"; else fail "s stops" "$(status_of t-act)"; fi
+wait_screen "stopped shown" '^t-act +stopped'
+keys s
+if wait_for 20 status_is t-act running; then pass "s starts again"; else fail "s starts again" "$(status_of t-act)"; fi
+p1=$(pid_of t-act)
+keys r
+if wait_for 20 bash -c "p=\$($BOXTOP ls --json | jq -r '.[] | select(.name==\"t-act\") | .pid'); [ \"\$p\" != '$p1' ] && [ \"\$p\" != 0 ] && [ \"\$p\" != null ]"; then pass "r restarts (new pid)"; else fail "r restarts (new pid)"; fi
+wait_for 10 status_is t-act running
+
+# the console log view
+keys l
+wait_screen "log view shows console output" 'hello-console'
+wait_screen "log view bar" 'F10Back'
+keys q
+wait_screen "log view closes" 'F1Help'
+
+# signal menu: pick SIGKILL; the next menu preselects it
+keys k
+wait_screen "signal menu opens" 'Send signal'
+keys Down; keys Enter
+if wait_for 15 status_is t-act stopped; then pass "signal menu sends SIGKILL"; else fail "signal menu sends SIGKILL" "$(status_of t-act)"; fi
+keys k
+wait_screen "signal menu remembers the last signal" 'SIGKILL'
+keys Escape
+
+# remove asks first: n keeps it, y removes it
+keys x
+wait_screen "remove asks" 'Remove t-act\?'
+keys n
+wait_for 3 bash -c false
+eq "remove declined keeps it" "$(status_of t-act)" stopped
+keys x
+wait_screen "remove asks again" 'Remove t-act\?'
+keys y
+if wait_for 15 bash -c "[ -z \"\$($BOXTOP ls --json | jq -r '.[] | select(.name==\"t-act\") | .name')\" ]"; then pass "remove after yes"; else fail "remove after yes"; fi
+keys Escape
+
+# tags: Space tags two rows, p freezes both
+keys /; keys C-u; keys -l tb-; keys Enter
+wait_screen "batch rows filtered" '^tb-1 '
+keys Home; keys Space Space
+wait_screen "two tagged" 'tagged:2'
+keys p
+if wait_for 15 bash -c "[ \$($BOXTOP ls --json | jq '[.[] | select(.status==\"paused\")] | length') = 2 ]"; then pass "action applies to tagged rows"; else fail "action applies to tagged rows" "$(bt ls 2>&1 | tr '\n' ' ')"; fi
+eq "untagged row untouched" "$(status_of tb-3)" running
+wait_screen "tagged rows shown paused" '^\*tb-2 +paused'
+keys p
+if wait_for 15 bash -c "[ \$($BOXTOP ls --json | jq '[.[] | select(.status==\"paused\")] | length') = 0 ]"; then pass "tagged thaw"; else fail "tagged thaw"; fi
+keys U
+if wait_for 5 screen_lacks 'tagged:'; then pass "U untags all"; else fail "U untags all"; fi
+keys Escape
+
 # help and quit
 keys h
 wait_screen "help lists keys" 'Ctrl-K kill now'
@@ -205,6 +264,22 @@ keys n
 wait_screen "readonly refuses actions" 'read-only mode'
 eq "readonly created nothing" "$(bt ls --json | jq length)" "$n0"
 has "readonly bar has no Kill" "$(screen | tail -n 1)" "F10Quit"
+
+# F2 setup: choose a theme, saved to boxtoprc under $HOME
+mkdir -p "$T_ROOT/home"
+tui_open 80 24 "HOME=$T_ROOT/home $BOXTOP"
+wait_screen "setup: screen" 'F1Help'
+keys F2
+wait_screen "setup opens" 'Setup'
+keys C-u; keys -l monochrome; keys Tab; keys C-u; keys -l 25; keys Enter
+if wait_for 10 test -f "$T_ROOT/home/.config/boxtop/boxtoprc"; then pass "setup saves boxtoprc"; else fail "setup saves boxtoprc"; fi
+rc=$(cat "$T_ROOT/home/.config/boxtop/boxtoprc" 2>/dev/null)
+has "boxtoprc theme" "$rc" "theme = monochrome"
+has "boxtoprc delay" "$rc" "delay = 25"
+wait_screen "delay applied" '2\.5s'
+tui_open 80 24 "HOME=$T_ROOT/home $BOXTOP"
+wait_screen "boxtoprc read at start" '2\.5s'
+if has_color; then fail "boxtoprc theme applied (no colour)"; else pass "boxtoprc theme applied (no colour)"; fi
 
 tm kill-session -t "$S" 2>/dev/null
 tm new-session -d -s "$S" -x 80 -y 24 "env BOXTOP_ROOT=$T_ROOT $BOXTOP -d 1 -n 3; echo rc=\$? ; sleep 60"
