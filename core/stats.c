@@ -17,12 +17,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #define INFO_REFRESH 30
@@ -130,7 +133,7 @@ size_t stats_ring_copy(const struct stats_ring *r, float *out, size_t max)
 
 struct entry {
 	char name[BOX_NAME_MAX + 1];
-	struct timespec state_mtime, config_mtime;
+	struct timespec state_mtime;
 	bool have_info;
 	bool seen;
 	unsigned age;           /* samples since box_info was read */
@@ -140,6 +143,10 @@ struct entry {
 	uint64_t prev_cpu, prev_rx, prev_tx, prev_rd, prev_wr;
 	int net_fd;             /* /proc/<pid>/net/dev, kept open */
 	pid_t net_pid;
+	struct cg_handle cgh;   /* counter files, kept open while it runs */
+	bool cgh_open;
+	int frz_fd;             /* cgroup.events or freezer.state, kept open */
+	bool frz_v2;
 	struct stats_ring *hist; /* BOX_M_COUNT rings, allocated on first sample */
 };
 
@@ -201,6 +208,13 @@ struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err)
 		box_fail(err, BOX_ESYS, errno, "stats: open %s", dir);
 		goto fail;
 	}
+	/* about eight descriptors stay open per running container: use the
+	 * hard limit (1000 containers need ~8000) */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	st->stat_fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 	st->mem_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
 	long nc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -211,10 +225,24 @@ fail:
 	return NULL;
 }
 
-static void entry_free(struct entry *e)
+/* Close what is kept open for a running container (it stopped, or the
+ * entry goes). */
+static void entry_close(struct entry *e)
 {
 	if (e->net_fd >= 0)
 		close(e->net_fd);
+	e->net_fd = -1;
+	if (e->frz_fd >= 0)
+		close(e->frz_fd);
+	e->frz_fd = -1;
+	if (e->cgh_open)
+		cg_close(&e->cgh);
+	e->cgh_open = false;
+}
+
+static void entry_free(struct entry *e)
+{
+	entry_close(e);
 	free(e->hist);
 	free(e);
 }
@@ -264,17 +292,55 @@ static bool ts_eq(struct timespec a, struct timespec b)
 	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
+/* Paused or not, through a descriptor kept open: the same file
+ * cg_is_frozen reads (v2 cgroup.events "frozen" where the unified
+ * hierarchy has cgroup.freeze, else v1 freezer.state).  -1 unknown. */
+static int read_frozen(struct box_stats *st, struct entry *e)
+{
+	const struct cg_layout *l = &st->ctx->cg;
+	const char *rel = e->row.info.cgroup;
+	if (!st->ctx->cg_ok || !rel[0])
+		return -1;
+	if (e->frz_fd < 0) {
+		char p[PATH_MAX];
+		if (l->unified >= 0) {
+			snprintf(p, sizeof p, "%s/%s/cgroup.freeze",
+				 l->hier[l->unified].mount, rel);
+			if (access(p, F_OK) == 0) {
+				snprintf(p, sizeof p, "%s/%s/cgroup.events",
+					 l->hier[l->unified].mount, rel);
+				e->frz_fd = open(p, O_RDONLY | O_CLOEXEC);
+				e->frz_v2 = true;
+			}
+		}
+		if (e->frz_fd < 0 && l->freezer >= 0 && !l->hier[l->freezer].v2) {
+			snprintf(p, sizeof p, "%s/%s/freezer.state",
+				 l->hier[l->freezer].mount, rel);
+			e->frz_fd = open(p, O_RDONLY | O_CLOEXEC);
+			e->frz_v2 = false;
+		}
+		if (e->frz_fd < 0)
+			return -1;
+	}
+	char buf[256];
+	if (pread_all(e->frz_fd, buf, sizeof buf) < 0)
+		return -1;
+	if (!e->frz_v2)
+		return !strncmp(buf, "FROZEN", 6);
+	const char *f = strstr(buf, "frozen ");
+	return f ? f[7] == '1' : -1;
+}
+
 /* Re-read box_info when the files changed, the init died, or it is old. */
 static void refresh_info(struct box_stats *st, struct entry *e)
 {
+	/* state.json changes on every start, stop and exit; config.json only
+	 * at create (and the periodic re-read covers edits) */
 	char p[BOX_NAME_MAX + 16];
-	struct stat sst = {0}, cst = {0};
+	struct stat sst = {0};
 	snprintf(p, sizeof p, "%s/state.json", e->name);
 	fstatat(st->dirfd, p, &sst, 0);
-	snprintf(p, sizeof p, "%s/config.json", e->name);
-	fstatat(st->dirfd, p, &cst, 0);
 	bool stale = !e->have_info || !ts_eq(sst.st_mtim, e->state_mtime) ||
-		     !ts_eq(cst.st_mtim, e->config_mtime) ||
 		     ++e->age >= INFO_REFRESH;
 	const struct box_info *in = &e->row.info;
 	if (!stale && (in->status == BOX_RUNNING || in->status == BOX_PAUSED) &&
@@ -282,9 +348,8 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 		stale = true;
 	if (!stale) {
 		/* freezing changes no file: the freezer says paused or not */
-		if ((in->status == BOX_RUNNING || in->status == BOX_PAUSED) &&
-		    st->ctx->cg_ok && in->cgroup[0]) {
-			int fz = cg_is_frozen(&st->ctx->cg, in->cgroup);
+		if (in->status == BOX_RUNNING || in->status == BOX_PAUSED) {
+			int fz = read_frozen(st, e);
 			if (fz >= 0)
 				e->row.info.status = fz ? BOX_PAUSED : BOX_RUNNING;
 		}
@@ -294,10 +359,11 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	struct box_info info;
 	if (box_info_get(st->ctx, e->name, &info, &err) < 0)
 		return; /* half-made or going away: keep what we had */
+	if (info.pid != e->row.info.pid || info.status != e->row.info.status)
+		entry_close(e); /* a new init, maybe a new cgroup: reopen */
 	e->row.info = info;
 	e->have_info = true;
 	e->state_mtime = sst.st_mtim;
-	e->config_mtime = cst.st_mtim;
 	e->age = 0;
 }
 
@@ -345,14 +411,16 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		const char *cg = r->info.cgroup;
 		if (!*cg && ctx_cgroup(st->ctx, e->name, rel, sizeof rel, &err) == 0)
 			cg = rel;
-		ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
+		if (!e->cgh_open)
+			e->cgh_open = cg_open(&st->ctx->cg, cg, &e->cgh, &err) == 0;
+		if (e->cgh_open)
+			ok = cg_handle_read(&e->cgh, &c, &err) == 0;
+		else /* out of descriptors: open and close each time */
+			ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
 		read_net(e, r->info.pid, &rx, &tx);
 	}
 	if (!ok) {
-		if (e->net_fd >= 0) {
-			close(e->net_fd);
-			e->net_fd = -1;
-		}
+		entry_close(e);
 		r->sampled = false;
 		r->cpu_pct = r->net_rx_bps = r->net_tx_bps = 0;
 		r->blk_rd_bps = r->blk_wr_bps = 0;
@@ -425,7 +493,7 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 			if (!e)
 				break;
 			snprintf(e->name, sizeof e->name, "%s", de->d_name);
-			e->net_fd = -1;
+			e->net_fd = e->frz_fd = -1;
 			st->e[st->n++] = e;
 			/* keep the binary search valid for the rest of readdir */
 			qsort(st->e, st->n, sizeof *st->e, entry_cmp);
