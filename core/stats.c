@@ -1,10 +1,11 @@
 /* stats.c - sampling every container's counters into ring buffers.
  *
- * One sample: list $ROOT/containers, re-read a container's box_info only
- * when its state.json or config.json changed (or its init died, or every
- * INFO_REFRESH samples as a safety net), then read the cgroup counters of
- * the running and paused ones and /proc/<init>/net/dev through a descriptor
- * kept open between samples.  Rates come from the difference to the
+ * One sample: list $ROOT/containers (only when inotify says a name came
+ * or went), re-read a container's box_info only when its state.json was
+ * replaced (inotify on each container directory; fstatat where no watch
+ * could be set), when its init died, or every INFO_REFRESH samples as a
+ * safety net; then read the cgroup counters of the running and paused ones
+ * and /proc/<init>/net/dev through descriptors kept open between samples.  Rates come from the difference to the
  * previous sample over the monotonic clock.  The TUI reads the result as a
  * snapshot and never touches /proc or /sys itself.
  */
@@ -23,12 +24,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
 
-#define INFO_REFRESH 30
+/* Safety net: re-read box_info every INFO_REFRESH samples even when no
+ * change was seen; read the memory limit and OOM counter (which rarely
+ * change) every SLOW_EVERY samples, staggered across containers. */
+#define INFO_REFRESH 120
+#define SLOW_EVERY 10
 
 /* ---- parsers (pure, unit tested) --------------------------------------- */
 
@@ -136,6 +142,10 @@ struct entry {
 	struct timespec state_mtime;
 	bool have_info;
 	bool seen;
+	bool dirty;             /* inotify: state.json replaced */
+	int wd;                 /* inotify watch on its directory, -1 none */
+	unsigned slow;          /* stagger for the slow counters */
+	uint64_t mem_limit, oom_kills;
 	unsigned age;           /* samples since box_info was read */
 	struct box_stat_row row;
 	bool have_prev;
@@ -165,6 +175,9 @@ struct box_stats {
 	struct box_host_stats host;
 	struct stats_ring host_hist[BOX_M_COUNT];
 	int stat_fd, mem_fd;    /* /proc/stat, /proc/meminfo */
+	int ino_fd;             /* inotify, -1 without */
+	bool names_dirty;       /* a container directory came or went */
+	char dir[PATH_MAX];
 	uint64_t prev_busy, prev_total;
 	unsigned tick;
 	/* processes of the container last asked for, for per-process CPU % */
@@ -203,6 +216,7 @@ struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err)
 	char dir[PATH_MAX];
 	if (ctx_path(ctx, dir, sizeof dir, err, "containers") < 0)
 		goto fail;
+	snprintf(st->dir, sizeof st->dir, "%s", dir);
 	st->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->dirfd < 0) {
 		box_fail(err, BOX_ESYS, errno, "stats: open %s", dir);
@@ -217,6 +231,15 @@ struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err)
 	}
 	st->stat_fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 	st->mem_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	st->names_dirty = true;
+	st->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (st->ino_fd >= 0 &&
+	    inotify_add_watch(st->ino_fd, dir,
+			      IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+				      IN_MOVED_TO | IN_ONLYDIR) < 0) {
+		close(st->ino_fd);
+		st->ino_fd = -1;
+	}
 	long nc = sysconf(_SC_NPROCESSORS_ONLN);
 	st->host.ncpu = nc > 0 ? (int)nc : 1;
 	return st;
@@ -240,8 +263,10 @@ static void entry_close(struct entry *e)
 	e->cgh_open = false;
 }
 
-static void entry_free(struct entry *e)
+static void entry_free(struct box_stats *st, struct entry *e)
 {
+	if (e->wd >= 0 && st->ino_fd >= 0)
+		inotify_rm_watch(st->ino_fd, e->wd);
 	entry_close(e);
 	free(e->hist);
 	free(e);
@@ -252,7 +277,7 @@ void box_stats_free(struct box_stats *st)
 	if (!st)
 		return;
 	for (size_t i = 0; i < st->n; i++)
-		entry_free(st->e[i]);
+		entry_free(st, st->e[i]);
 	free(st->e);
 	free(st->rows);
 	free(st->pprev);
@@ -262,6 +287,8 @@ void box_stats_free(struct box_stats *st)
 		close(st->stat_fd);
 	if (st->mem_fd >= 0)
 		close(st->mem_fd);
+	if (st->ino_fd >= 0)
+		close(st->ino_fd);
 	free(st);
 }
 
@@ -338,13 +365,20 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	 * at create (and the periodic re-read covers edits) */
 	char p[BOX_NAME_MAX + 16];
 	struct stat sst = {0};
-	snprintf(p, sizeof p, "%s/state.json", e->name);
-	fstatat(st->dirfd, p, &sst, 0);
-	bool stale = !e->have_info || !ts_eq(sst.st_mtim, e->state_mtime) ||
-		     ++e->age >= INFO_REFRESH;
+	bool changed = e->dirty;
+	if (e->wd < 0) {
+		snprintf(p, sizeof p, "%s/state.json", e->name);
+		fstatat(st->dirfd, p, &sst, 0);
+		changed = !ts_eq(sst.st_mtim, e->state_mtime);
+	}
+	bool stale = !e->have_info || changed || ++e->age >= INFO_REFRESH;
 	const struct box_info *in = &e->row.info;
+	/* an init that died without its state being written (monitor killed
+	 * too): no tasks left in the cgroup, or no such pid */
 	if (!stale && (in->status == BOX_RUNNING || in->status == BOX_PAUSED) &&
-	    in->pid > 0 && kill(in->pid, 0) < 0 && errno == ESRCH)
+	    in->pid > 0 &&
+	    ((e->row.sampled && e->row.pids == 0) ||
+	     (!e->row.sampled && kill(in->pid, 0) < 0 && errno == ESRCH)))
 		stale = true;
 	if (!stale) {
 		/* freezing changes no file: the freezer says paused or not */
@@ -364,6 +398,7 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	e->row.info = info;
 	e->have_info = true;
 	e->state_mtime = sst.st_mtim;
+	e->dirty = false;
 	e->age = 0;
 }
 
@@ -411,10 +446,25 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		const char *cg = r->info.cgroup;
 		if (!*cg && ctx_cgroup(st->ctx, e->name, rel, sizeof rel, &err) == 0)
 			cg = rel;
-		if (!e->cgh_open)
+		if (!e->cgh_open) {
 			e->cgh_open = cg_open(&st->ctx->cg, cg, &e->cgh, &err) == 0;
-		if (e->cgh_open)
-			ok = cg_handle_read(&e->cgh, &c, &err) == 0;
+			e->slow = 0; /* first read is a full one */
+		}
+		if (e->cgh_open) {
+			/* the limit and the OOM count rarely change: read them
+			 * every SLOW_EVERY samples (a closed fd is skipped) */
+			bool slow = e->slow++ % SLOW_EVERY == 0;
+			struct cg_handle h = e->cgh;
+			if (!slow)
+				h.fd[CGF_MEMLIMIT] = h.fd[CGF_OOM] = -1;
+			ok = cg_handle_read(&h, &c, &err) == 0;
+			if (slow) {
+				e->mem_limit = c.mem_limit;
+				e->oom_kills = c.oom_kills;
+			}
+			c.mem_limit = e->mem_limit;
+			c.oom_kills = e->oom_kills;
+		}
 		else /* out of descriptors: open and close each time */
 			ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
 		read_net(e, r->info.pid, &rx, &tx);
@@ -494,6 +544,16 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 				break;
 			snprintf(e->name, sizeof e->name, "%s", de->d_name);
 			e->net_fd = e->frz_fd = -1;
+			e->slow = (unsigned)st->n;
+			e->wd = -1;
+			if (st->ino_fd >= 0) {
+				char p[PATH_MAX + BOX_NAME_MAX + 2];
+				snprintf(p, sizeof p, "%s/%s", st->dir, e->name);
+				/* state.json is replaced by rename */
+				e->wd = inotify_add_watch(st->ino_fd, p,
+							  IN_MOVED_TO | IN_CLOSE_WRITE |
+								  IN_ONLYDIR);
+			}
 			st->e[st->n++] = e;
 			/* keep the binary search valid for the rest of readdir */
 			qsort(st->e, st->n, sizeof *st->e, entry_cmp);
@@ -506,10 +566,44 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 		if (st->e[i]->seen)
 			st->e[w++] = st->e[i];
 		else
-			entry_free(st->e[i]);
+			entry_free(st, st->e[i]);
 	}
 	st->n = w;
 	return 0;
+}
+
+/* Read what inotify saw since the last sample: names that came or went,
+ * state files replaced.  An overflow marks everything for a re-read. */
+static void drain_events(struct box_stats *st)
+{
+	if (st->ino_fd < 0)
+		return;
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(st->ino_fd, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const void *)p;
+			p += sizeof *ev + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				st->names_dirty = true;
+				for (size_t i = 0; i < st->n; i++)
+					st->e[i]->dirty = true;
+				continue;
+			}
+			if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM) ||
+			    ((ev->mask & IN_MOVED_TO) && ev->mask & IN_ISDIR)) {
+				st->names_dirty = true;
+				continue;
+			}
+			if (!ev->len || strcmp(ev->name, "state.json"))
+				continue;
+			for (size_t i = 0; i < st->n; i++)
+				if (st->e[i]->wd == ev->wd)
+					st->e[i]->dirty = true;
+		}
+	}
 }
 
 static void sample_host(struct box_stats *st)
@@ -535,8 +629,12 @@ static void sample_host(struct box_stats *st)
 int box_stats_sample(struct box_stats *st, struct box_err *err)
 {
 	uint64_t t0 = now_ns();
-	if (sync_names(st, err) < 0)
-		return -1;
+	drain_events(st);
+	if (st->names_dirty || st->ino_fd < 0) {
+		if (sync_names(st, err) < 0)
+			return -1;
+		st->names_dirty = false;
+	}
 	struct box_host_stats *h = &st->host;
 	h->n_running = h->n_paused = h->n_stopped = h->n_created = 0;
 	h->box_cpu_pct = 0;

@@ -9,6 +9,9 @@ S=bt$$
 export TMUX_TMPDIR=$T_ROOT   # our own tmux server, nothing shared
 tm() { tmux -L "$S" "$@"; }
 at_cleanup "tmux -L $S kill-server"
+# a session that lives for the whole script keeps the tmux server up while
+# test sessions come and go (a server exiting under a new session fails)
+tm new-session -d -s keep "sleep 600"
 
 # tui_open [W H] [env/args...]: start the screen in a fresh session.
 tui_open() {
