@@ -542,7 +542,7 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 			e = calloc(1, sizeof *e);
 			if (!e)
 				break;
-			snprintf(e->name, sizeof e->name, "%s", de->d_name);
+			snprintf(e->name, sizeof e->name, "%.*s", BOX_NAME_MAX, de->d_name);
 			e->net_fd = e->frz_fd = -1;
 			e->slow = (unsigned)st->n;
 			e->wd = -1;
