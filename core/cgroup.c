@@ -104,8 +104,23 @@ static int enable_controllers(const char *ctl, const char *dir,
 	return all ? 0 : util_write_knob(p, want, err);
 }
 
+/* rmdir the last n components of the absolute path p (in place), leaf
+ * first; a shared parent another container uses by now stays. */
+static void rmdir_last(char *p, int n)
+{
+	while (n-- > 0) {
+		if (rmdir(p) < 0)
+			return;
+		char *s = strrchr(p, '/');
+		if (!s)
+			return;
+		*s = '\0';
+	}
+}
+
 /* mkdir -p relpath below the hierarchy's mount; *made counts the trailing
- * components this call created (0 when the leaf already existed). */
+ * components this call created (0 when the leaf already existed).  On
+ * failure what it made is removed again and *made is 0. */
 static int mkdir_tree(const struct cg_layout *l, int hi, const char *relpath,
 		      int *made, struct box_err *err)
 {
@@ -119,38 +134,37 @@ static int mkdir_tree(const struct cg_layout *l, int hi, const char *relpath,
 		s = strchr(s, '/');
 		*parent_end = '\0';
 		int r = enable_controllers(ctl, p, err);
-		*parent_end = '/';
 		if (r < 0)
-			return -1;
+			goto fail;
+		*parent_end = '/';
 		if (s)
 			*s = '\0';
-		if (mkdir(p, 0755) == 0)
+		if (mkdir(p, 0755) == 0) {
 			(*made)++;
-		else if (errno != EEXIST)
-			return box_fail(err, BOX_ESYS, errno, "mkdir %s", p);
+		} else if (errno != EEXIST) {
+			box_fail(err, BOX_ESYS, errno, "mkdir %s", p);
+			*parent_end = '\0';
+			goto fail;
+		}
 		if (!s)
 			return 0;
 		*s = '/';
 		parent_end = s;
 	}
+fail:
+	/* p now ends at the last directory that exists */
+	rmdir_last(p, *made);
+	*made = 0;
+	return -1;
 }
 
-/* Remove the last n components of relpath in hierarchy hi, leaf first; a
- * shared parent another container uses by now stays (rmdir fails). */
+/* Undo a successful mkdir_tree. */
 static void rmdir_tail(const struct cg_layout *l, int hi, const char *relpath,
 		       int n)
 {
 	char p[PATH_MAX];
-	if (cg_path(l, hi, relpath, NULL, p, sizeof p, NULL) < 0)
-		return;
-	while (n-- > 0) {
-		if (rmdir(p) < 0)
-			return;
-		char *s = strrchr(p, '/');
-		if (!s)
-			return;
-		*s = '\0';
-	}
+	if (cg_path(l, hi, relpath, NULL, p, sizeof p, NULL) == 0)
+		rmdir_last(p, n);
 }
 
 static int apply_limits(const struct cg_layout *l, const char *rel,
@@ -164,8 +178,9 @@ static int apply_limits(const struct cg_layout *l, const char *rel,
 			if (cg_write(l, hi, rel, "memory.max", v, err) < 0)
 				return -1;
 			/* swap would let the container dodge the limit */
-			if (cg_read(l, hi, rel, "memory.swap.max", v + 32,
-				    32) >= 0 &&
+			char tmp[32];
+			if (cg_read(l, hi, rel, "memory.swap.max", tmp,
+				    sizeof tmp) >= 0 &&
 			    cg_write(l, hi, rel, "memory.swap.max", "0", err) < 0)
 				return -1;
 		} else {

@@ -126,8 +126,8 @@ int cg_attach_self(const struct cg_layout *l, const char *relpath,
 		   bool skip_unified);
 /* v1 cpu.shares -> v2 cpu.weight, the way crun converts it. */
 uint64_t cg_shares_to_weight(uint64_t shares);
-/* Whole-second bound on the kernel confirming freeze/thaw and on emptying a
- * cgroup in cg_kill. */
+/* Bound (ms) on waiting for the kernel to confirm freeze/thaw and for
+ * cg_kill to see the cgroup empty. */
 #define CG_WAIT_MS 5000
 
 /* A container's cgroup kept open for sampling: the counter files stay open

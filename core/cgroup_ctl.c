@@ -173,8 +173,11 @@ bool cg_empty(const struct cg_layout *l, const char *relpath)
 static int wait_empty(const struct cg_layout *l, const char *rel,
 		      int timeout_ms)
 {
-	if (l->hier[cg_track_hier(l)].v2)
-		return wait_events(l, rel, "populated", 0, timeout_ms);
+	if (l->hier[cg_track_hier(l)].v2) {
+		int r = wait_events(l, rel, "populated", 0, timeout_ms);
+		/* removed meanwhile: nothing left in it either */
+		return r < 0 && errno == ENOENT ? 0 : r;
+	}
 	uint64_t end = util_now_ms() + (uint64_t)timeout_ms;
 	long nap = 50;
 	while (!cg_empty(l, rel)) {
@@ -211,6 +214,9 @@ int cg_kill(const struct cg_layout *l, const char *relpath, int sig,
 {
 	if (!relpath || !*relpath)
 		return box_fail(err, BOX_EINVAL, 0, "kill: no cgroup");
+	if (!cg_exists(l, relpath))
+		return box_fail(err, BOX_ENOENT, 0, "kill cgroup %s: not found",
+				relpath);
 	if (sig != SIGKILL) {
 		if (signal_all(l, relpath, sig, err) < 0)
 			return box_err_wrap(err, "signal cgroup %s", relpath);

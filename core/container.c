@@ -275,6 +275,18 @@ static int load_live(struct box_ctx *ctx, const char *name,
 				"container '%s': no such container", name);
 	if (store_load_state(ctx, name, st, err) < 0)
 		return -1;
+	/* Init just died and its monitor is recording the exit: wait for it
+	 * (briefly), so "stopped" always comes with its exit code. */
+	if (st->status == BOX_RUNNING && !state_init_alive(st) &&
+	    state_monitor_alive(st)) {
+		int mfd = pidfd_of(st->monitor, st->monitor_start);
+		if (mfd >= 0) {
+			wait_exit(mfd, 2000);
+			close(mfd);
+		}
+		if (store_load_state(ctx, name, st, err) < 0)
+			return -1;
+	}
 	*status = real_status(ctx, name, st);
 	return 0;
 }
@@ -390,8 +402,15 @@ int box_remove(struct box_ctx *ctx, const char *name, bool force,
 {
 	struct box_state st;
 	enum box_status status;
-	if (load_live(ctx, name, &st, &status, err) < 0)
-		return -1;
+	if (load_live(ctx, name, &st, &status, err) < 0) {
+		/* A corrupt state.json must not make a container immortal:
+		 * --force removes it anyway, processes and cgroup included. */
+		if (err->kind != BOX_EINVAL || !force)
+			return -1;
+		box_err_clear(err);
+		status = BOX_STOPPED;
+		monitor_cleanup_cgroup(ctx, name);
+	}
 	if (status == BOX_RUNNING || status == BOX_PAUSED) {
 		if (!force)
 			return box_fail(err, BOX_ESTATE, 0,
@@ -403,11 +422,8 @@ int box_remove(struct box_ctx *ctx, const char *name, bool force,
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
 		return -1;
-	if (store_load_state(ctx, name, &st, err) < 0) {
-		store_unlock(lock);
-		return -1;
-	}
-	if (real_status(ctx, name, &st) == BOX_RUNNING) {
+	if (store_load_state(ctx, name, &st, NULL) == 0 &&
+	    real_status(ctx, name, &st) == BOX_RUNNING) {
 		store_unlock(lock);
 		return box_fail(err, BOX_ESTATE, 0,
 				"rm %s: container was started again meanwhile", name);
@@ -423,10 +439,6 @@ int box_remove(struct box_ctx *ctx, const char *name, bool force,
 	if (rc == 0)
 		rc = util_rm_rf(dir, err);
 	store_unlock(lock);
-	/* The root's shared cgroup directory goes with its last container. */
-	const struct cg_layout *l = ctx_cg(ctx, NULL);
-	if (l)
-		cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
 }
 

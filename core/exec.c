@@ -52,6 +52,7 @@ exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
 		goto fail;
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	spawn_reset_signals();
 	spawn_exec_in_path(argv, s->env, msg, sizeof msg);
 fail:
 	(void)!write(errfd, msg, strlen(msg));
@@ -109,14 +110,15 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 		return box_fail(err, BOX_ESYS, errno, "pipe");
 	}
 	int nsflags = s.ns_flags | (s.cgroup_ns ? CLONE_NEWCGROUP : 0);
-	pid_t child = fork();
+	bool in_unified;
+	pid_t child = spawn_fork_into(cg, s.cgroup, 0, &in_unified);
 	if (child < 0) {
 		rc = box_fail(err, BOX_ESYS, errno, "fork");
 		goto out;
 	}
 	if (child == 0) {
 		char msg[512] = "";
-		int r = cg_attach_self(cg, s.cgroup, false);
+		int r = cg_attach_self(cg, s.cgroup, in_unified);
 		if (r < 0) {
 			snprintf(msg, sizeof msg, "join cgroup: %s", strerror(-r));
 		} else if (setns(pidfd, nsflags) < 0) {

@@ -32,18 +32,19 @@ void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
 {
 	char cg[256];
 	const struct cg_layout *l = ctx_cg(ctx, NULL);
-	if (!l || ctx_cgroup(ctx, name, cg, sizeof cg, NULL) < 0 ||
-	    !cg_exists(l, cg))
+	if (!l || ctx_cgroup(ctx, name, cg, sizeof cg, NULL) < 0)
 		return;
 	/* Processes that escaped the pid namespace's teardown (none should)
 	 * are killed; rmdir can race the last exit, so retry briefly. */
-	for (int i = 0; i < 200; i++) {
+	for (int i = 0; i < 200 && cg_exists(l, cg); i++) {
 		if (!cg_empty(l, cg))
 			cg_kill(l, cg, SIGKILL, NULL);
 		if (cg_destroy(l, cg, NULL) == 0)
-			return;
+			break;
 		usleep(5000);
 	}
+	/* The root's shared directory goes with its last running container. */
+	cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 }
 
 int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,

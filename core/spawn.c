@@ -49,10 +49,58 @@ void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 		 last_err == ENOENT ? "command not found in PATH" : strerror(last_err));
 }
 
+/* clone3's argument block (linux/sched.h clashes with glibc's sched.h). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+#define CLONE_INTO_CGROUP_ 0x200000000ULL
+
+pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
+		      int ns_flags, bool *in_unified)
+{
+	*in_unified = false;
+	int cgfd = cg_clone_fd(cg, relpath, NULL);
+	if (cgfd >= 0) {
+		struct clone3_args a = {
+			.flags = (uint64_t)ns_flags | CLONE_INTO_CGROUP_,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cgfd,
+		};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+		int e = errno;
+		if (pid == 0) {
+			*in_unified = true;
+			return 0;
+		}
+		close(cgfd);
+		if (pid > 0) {
+			*in_unified = true;
+			return pid;
+		}
+		/* ENOSYS (old kernel, valgrind), E2BIG, EINVAL: plain clone */
+		errno = e;
+	}
+	/* A raw clone behaves like fork but creates the namespaces in one
+	 * step; the caller is single-threaded (monitor or CLI). */
+	return (pid_t)syscall(SYS_clone, SIGCHLD | ns_flags, 0, 0, 0, 0);
+}
+
+void spawn_reset_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 /* The child: never returns.  Writes any error to errfd and exits 127. */
 static void __attribute__((noreturn))
 child_main(const struct cg_layout *cg, const struct spec *s,
-	   const struct spawn_io *io, int syncfd, int errfd, int consock)
+	   const struct spawn_io *io, int syncfd, int errfd, int consock,
+	   bool in_unified)
 {
 	int slave = -1;
 	char msg[512] = "";
@@ -61,7 +109,7 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* Join the cgroup ourselves: a process moving itself skips the
 	 * kernel's slow global lock that moving another process takes. */
-	int r = cg_attach_self(cg, s->cgroup, false);
+	int r = cg_attach_self(cg, s->cgroup, in_unified);
 	if (r < 0) {
 		snprintf(msg, sizeof msg, "join cgroup %s: %s", s->cgroup,
 			 strerror(-r));
@@ -149,9 +197,7 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 	/* Nothing of ours may leak into the container: every fd above 2 is
 	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	spawn_reset_signals();
 	spawn_exec_in_path(s->argv, s->env, msg, sizeof msg);
 fail:
 	if (write(errfd, msg, strlen(msg)) < 0)
@@ -180,9 +226,8 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
 		return -1;
 	}
-	/* A raw clone behaves like fork but creates the namespaces in one
-	 * step; the caller is single-threaded (monitor or CLI). */
-	pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | s->ns_flags, 0, 0, 0, 0);
+	bool in_unified;
+	pid_t pid = spawn_fork_into(cg, s->cgroup, s->ns_flags, &in_unified);
 	if (pid < 0) {
 		int e = errno;
 		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
@@ -193,7 +238,7 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(errp[0]);
 		if (consp[0] >= 0)
 			close(consp[0]);
-		child_main(cg, s, io, syncp[0], errp[1], consp[1]);
+		child_main(cg, s, io, syncp[0], errp[1], consp[1], in_unified);
 	}
 	close(syncp[0]);
 	close(errp[1]);

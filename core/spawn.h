@@ -25,10 +25,22 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		      const struct spec *s, const struct spawn_io *io,
 		      int *console_master, struct box_err *err);
 
+/* fork (with ns_flags: new namespaces) straight into the unified cgroup of
+ * relpath with clone3(CLONE_INTO_CGROUP) where the host has one; the child
+ * then joins the v1 hierarchies itself with cg_attach_self(...,
+ * *in_unified), which also avoids the kernel's slow path for moving a
+ * process.  Returns like fork. */
+pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
+		      int ns_flags, bool *in_unified);
+
 /* execve argv[0] searched in the PATH of envp (not ours); on return msg
  * says why it failed. */
 void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 			size_t len);
+
+/* Every signal back to its default action and none blocked: dispositions
+ * set to "ignore" by the monitor would survive exec otherwise. */
+void spawn_reset_signals(void);
 
 /* Capabilities: keep only the mask in bounding, permitted, effective;
  * inheritable and ambient empty.  Child side; msg on error. */

@@ -103,7 +103,7 @@ int store_save_state(const struct box_ctx *ctx, const char *name,
 	json_decref(j);
 	if (!text)
 		return box_fail(err, BOX_ESYS, ENOMEM, "state of %s", name);
-	int r = util_write_atomic(path, text, strlen(text), 0644, err);
+	int r = util_write_replace(path, text, strlen(text), 0644, err);
 	free(text);
 	return r;
 }

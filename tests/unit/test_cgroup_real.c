@@ -9,13 +9,25 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <linux/sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static struct cg_layout L;
+static struct cg_layout HOST; /* as detected */
+static struct cg_layout L;    /* the view under test: HOST or v1-only */
+static const char *tag = "real";
+
+/* "<tag>: what" for check names (one per CHECK, so a static buffer). */
+static const char *nm(const char *what)
+{
+	static char buf[256];
+	snprintf(buf, sizeof buf, "%s: %s", tag, what);
+	return buf;
+}
 static char prefix[64];
 static pid_t kids[1100];
 static size_t n_kids;
@@ -71,8 +83,8 @@ static void child_spin(void *arg)
 		;
 }
 
-static const char *sub[] = {"limits", "attach", "freeze", "kill", "oom",
-			    "bomb"};
+static const char *sub[] = {"limits", "attach", "self", "freeze",
+			    "kill",   "oom",    "bomb", "runaway"};
 
 static void rel(char *buf, size_t len, const char *leaf)
 {
@@ -83,6 +95,7 @@ static void rel(char *buf, size_t len, const char *leaf)
  * directories. */
 static void cleanup(void)
 {
+	L = HOST;
 	for (size_t i = 0; i < n_kids; i++)
 		if (kids[i] > 0) {
 			kill(kids[i], SIGKILL);
@@ -172,56 +185,56 @@ static void test_limits(void)
 				.cpu_shares = 512,
 				.pids = 300};
 	int rc = cg_create(&L, r, &lim, &err);
-	CHECK("real: create with limits", rc == 0);
+	CHECK(nm("create with limits"), rc == 0);
 	if (rc)
 		printf("  %s\n", err.msg);
-	CHECK("real: exists after create", cg_exists(&L, r));
+	CHECK(nm("exists after create"), cg_exists(&L, r));
 	if (L.memory >= 0 && !L.hier[L.memory].v2) {
-		CHECK("real: v1 memory.limit_in_bytes",
+		CHECK(nm("v1 memory.limit_in_bytes"),
 		      file_is(L.memory, r, "memory.limit_in_bytes", "67108864"));
 		char p[512];
 		snprintf(p, sizeof p, "%s/%s/memory.memsw.limit_in_bytes",
 			 L.hier[L.memory].mount, r);
 		if (access(p, F_OK) == 0)
-			CHECK("real: v1 memsw limit equals memory limit",
+			CHECK(nm("v1 memsw limit equals memory limit"),
 			      file_is(L.memory, r, "memory.memsw.limit_in_bytes",
 				      "67108864"));
 	} else if (L.memory >= 0) {
-		CHECK("real: v2 memory.max",
+		CHECK(nm("v2 memory.max"),
 		      file_is(L.memory, r, "memory.max", "67108864"));
-		CHECK("real: v2 memory.swap.max",
+		CHECK(nm("v2 memory.swap.max"),
 		      file_is(L.memory, r, "memory.swap.max", "0"));
 	}
 	if (L.cpu >= 0 && !L.hier[L.cpu].v2) {
-		CHECK("real: v1 cpu.cfs_quota_us",
+		CHECK(nm("v1 cpu.cfs_quota_us"),
 		      file_is(L.cpu, r, "cpu.cfs_quota_us", "50000"));
-		CHECK("real: v1 cpu.cfs_period_us",
+		CHECK(nm("v1 cpu.cfs_period_us"),
 		      file_is(L.cpu, r, "cpu.cfs_period_us", "100000"));
-		CHECK("real: v1 cpu.shares", file_is(L.cpu, r, "cpu.shares", "512"));
+		CHECK(nm("v1 cpu.shares"), file_is(L.cpu, r, "cpu.shares", "512"));
 	} else if (L.cpu >= 0) {
-		CHECK("real: v2 cpu.max",
+		CHECK(nm("v2 cpu.max"),
 		      file_is(L.cpu, r, "cpu.max", "50000 100000"));
 		char w[32];
 		snprintf(w, sizeof w, "%llu",
 			 (unsigned long long)cg_shares_to_weight(512));
-		CHECK("real: v2 cpu.weight", file_is(L.cpu, r, "cpu.weight", w));
+		CHECK(nm("v2 cpu.weight"), file_is(L.cpu, r, "cpu.weight", w));
 	}
 	if (L.pids >= 0)
-		CHECK("real: pids.max", file_is(L.pids, r, "pids.max", "300"));
+		CHECK(nm("pids.max"), file_is(L.pids, r, "pids.max", "300"));
 	struct cg_counters c;
-	CHECK("real: counters of an empty cgroup",
+	CHECK(nm("counters of an empty cgroup"),
 	      cg_read_counters(&L, r, &c, NULL) == 0 && c.pids == 0 &&
 		      c.mem_limit == (64u << 20));
-	CHECK("real: empty cgroup is empty", cg_empty(&L, r));
-	CHECK("real: destroy", cg_destroy(&L, r, &err) == 0);
-	CHECK("real: destroy leaves no directory", gone_everywhere(r));
-	CHECK("real: exists after destroy", !cg_exists(&L, r));
+	CHECK(nm("empty cgroup is empty"), cg_empty(&L, r));
+	CHECK(nm("destroy"), cg_destroy(&L, r, &err) == 0);
+	CHECK(nm("destroy leaves no directory"), gone_everywhere(r));
+	CHECK(nm("exists after destroy"), !cg_exists(&L, r));
 
 	/* a limit the kernel refuses rolls everything back */
 	struct cg_limits bad = {.cpu_quota_us = 500, .cpu_period_us = 100000};
-	CHECK("real: bad limit fails", cg_create(&L, r, &bad, &err) < 0);
-	CHECK("real: bad limit leaves nothing", gone_everywhere(r));
-	CHECK("real: bad relpath refused",
+	CHECK(nm("bad limit fails"), cg_create(&L, r, &bad, &err) < 0);
+	CHECK(nm("bad limit leaves nothing"), gone_everywhere(r));
+	CHECK(nm("bad relpath refused"),
 	      cg_create(&L, "../escape", NULL, &err) < 0 &&
 		      cg_create(&L, "/abs", NULL, &err) < 0);
 }
@@ -232,30 +245,101 @@ static void test_attach(void)
 	rel(r, sizeof r, "attach");
 	struct box_err err = {0};
 	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK("real: create for attach", 0);
+		CHECK(nm("create for attach"), 0);
 		return;
 	}
 	pid_t pid = spawn(child_pause, NULL);
 	int rc = cg_attach(&L, r, pid, &err);
-	CHECK("real: attach", rc == 0);
+	CHECK(nm("attach"), rc == 0);
 	if (rc)
 		printf("  %s\n", err.msg);
-	CHECK("real: attached pid in cg_pids", in_pids(r, pid));
-	CHECK("real: /proc/pid/cgroup names the cgroup everywhere",
+	CHECK(nm("attached pid in cg_pids"), in_pids(r, pid));
+	CHECK(nm("/proc/pid/cgroup names the cgroup everywhere"),
 	      proc_cgroup_has(pid, r));
-	CHECK("real: not empty with a process", !cg_empty(&L, r));
+	CHECK(nm("not empty with a process"), !cg_empty(&L, r));
 	struct cg_counters c;
-	CHECK("real: counters see the task",
+	CHECK(nm("counters see the task"),
 	      cg_read_counters(&L, r, &c, NULL) == 0 && c.pids == 1 &&
 		      c.mem_limit == 0);
-	CHECK("real: destroy of a busy cgroup fails",
+	CHECK(nm("destroy of a busy cgroup fails"),
 	      cg_destroy(&L, r, &err) < 0 && cg_exists(&L, r));
 	kill(pid, SIGTERM);
 	int st;
 	reap(pid, &st);
-	CHECK("real: empty after exit", cg_empty(&L, r));
-	CHECK("real: destroy after exit", cg_destroy(&L, r, &err) == 0 &&
+	CHECK(nm("empty after exit"), cg_empty(&L, r));
+	CHECK(nm("destroy after exit"), cg_destroy(&L, r, &err) == 0 &&
 						   gone_everywhere(r));
+}
+
+/* The child joins by itself: "0" into v1 tasks files, and with clone3's
+ * CLONE_INTO_CGROUP for the unified hierarchy. */
+static const char *self_rel;
+static int self_pipe;
+static void child_self(void *arg)
+{
+	bool skip_unified = arg != NULL;
+	int r = cg_attach_self(&L, self_rel, skip_unified);
+	char c = r == 0 ? 'y' : 'n';
+	if (write(self_pipe, &c, 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+static void test_attach_self(void)
+{
+	char r[128];
+	rel(r, sizeof r, "self");
+	struct box_err err = {0};
+	if (cg_create(&L, r, NULL, &err) < 0) {
+		CHECK(nm("create for attach_self"), 0);
+		return;
+	}
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	self_rel = r;
+	self_pipe = pfd[1];
+	pid_t pid = spawn(child_self, NULL);
+	char c = 0;
+	CHECK(nm("cg_attach_self in the child"),
+	      read(pfd[0], &c, 1) == 1 && c == 'y');
+	CHECK(nm("self-attached child in cg_pids"), in_pids(r, pid));
+	CHECK(nm("self-attached child everywhere in /proc/pid/cgroup"),
+	      proc_cgroup_has(pid, r));
+	kill(pid, SIGKILL);
+	reap(pid, NULL);
+
+	if (L.unified >= 0) {
+		int cfd = cg_clone_fd(&L, r, &err);
+		CHECK(nm("cg_clone_fd"), cfd >= 0);
+		struct clone_args ca = {.flags = CLONE_INTO_CGROUP,
+					.exit_signal = SIGCHLD,
+					.cgroup = (uint64_t)cfd};
+		pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+		if (pid == 0)
+			child_self((void *)1);
+		if (pid > 0)
+			kids[n_kids++] = pid;
+		close(cfd);
+		if (pid < 0 && errno == ENOSYS) {
+			/* valgrind does not implement clone3 */
+			printf("SKIP: real: clone3 into the cgroup - no clone3\n");
+			goto out;
+		}
+		CHECK(nm("clone3 into the cgroup + attach_self"),
+		      pid > 0 && read(pfd[0], &c, 1) == 1 && c == 'y');
+		CHECK(nm("cloned child everywhere in /proc/pid/cgroup"),
+		      pid > 0 && proc_cgroup_has(pid, r));
+		if (pid > 0) {
+			kill(pid, SIGKILL);
+			reap(pid, NULL);
+		}
+	}
+out:
+	close(pfd[0]);
+	close(pfd[1]);
+	CHECK(nm("destroy after attach_self"), cg_destroy(&L, r, &err) == 0);
 }
 
 static uint64_t cpu_of(const char *r)
@@ -271,7 +355,7 @@ static void test_freeze(void)
 	rel(r, sizeof r, "freeze");
 	struct box_err err = {0};
 	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK("real: create for freeze", 0);
+		CHECK(nm("create for freeze"), 0);
 		return;
 	}
 	pid_t pid = spawn(child_spin, NULL);
@@ -280,37 +364,37 @@ static void test_freeze(void)
 	uint64_t a = cpu_of(r);
 	nap_ms(150);
 	uint64_t b = cpu_of(r);
-	CHECK("real: busy child's CPU advances", b > a);
-	CHECK("real: not frozen before", cg_is_frozen(&L, r) == 0);
+	CHECK(nm("busy child's CPU advances"), b > a);
+	CHECK(nm("not frozen before"), cg_is_frozen(&L, r) == 0);
 	int rc = cg_freeze(&L, r, true, &err);
-	CHECK("real: freeze", rc == 0);
+	CHECK(nm("freeze"), rc == 0);
 	if (rc)
 		printf("  %s\n", err.msg);
-	CHECK("real: is_frozen after freeze", cg_is_frozen(&L, r) == 1);
+	CHECK(nm("is_frozen after freeze"), cg_is_frozen(&L, r) == 1);
 	a = cpu_of(r);
 	nap_ms(150);
 	b = cpu_of(r);
-	CHECK("real: frozen child's CPU stands still", a == b && a > 0);
+	CHECK(nm("frozen child's CPU stands still"), a == b && a > 0);
 	rc = cg_freeze(&L, r, false, &err);
-	CHECK("real: thaw", rc == 0);
-	CHECK("real: not frozen after thaw", cg_is_frozen(&L, r) == 0);
+	CHECK(nm("thaw"), rc == 0);
+	CHECK(nm("not frozen after thaw"), cg_is_frozen(&L, r) == 0);
 	a = cpu_of(r);
 	nap_ms(150);
 	b = cpu_of(r);
-	CHECK("real: thawed child's CPU advances again", b > a);
+	CHECK(nm("thawed child's CPU advances again"), b > a);
 
 	/* SIGKILL reaches a frozen cgroup too */
 	cg_freeze(&L, r, true, NULL);
 	rc = cg_kill(&L, r, SIGKILL, &err);
-	CHECK("real: kill of a frozen cgroup", rc == 0 && cg_empty(&L, r));
+	CHECK(nm("kill of a frozen cgroup"), rc == 0 && cg_empty(&L, r));
 	if (rc)
 		printf("  %s\n", err.msg);
 	int st;
 	reap(pid, &st);
-	CHECK("real: frozen child died of SIGKILL",
+	CHECK(nm("frozen child died of SIGKILL"),
 	      WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	cg_freeze(&L, r, false, NULL);
-	CHECK("real: destroy after freeze test", cg_destroy(&L, r, &err) == 0);
+	CHECK(nm("destroy after freeze test"), cg_destroy(&L, r, &err) == 0);
 }
 
 static void test_kill(void)
@@ -319,7 +403,7 @@ static void test_kill(void)
 	rel(r, sizeof r, "kill");
 	struct box_err err = {0};
 	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK("real: create for kill", 0);
+		CHECK(nm("create for kill"), 0);
 		return;
 	}
 	enum { N = 200 };
@@ -329,12 +413,12 @@ static void test_kill(void)
 		pids[i] = spawn(child_pause, NULL);
 		attached &= pids[i] > 0 && cg_attach(&L, r, pids[i], &err) == 0;
 	}
-	CHECK("real: 200 children attached", attached);
+	CHECK(nm("200 children attached"), attached);
 	pid_t *list;
 	size_t n = 0;
 	if (cg_pids(&L, r, &list, &n, &err) == 0)
 		free(list);
-	CHECK("real: cg_pids lists 200", n == N);
+	CHECK(nm("cg_pids lists 200"), n == N);
 
 	/* SIGTERM: every listed process gets it */
 	pid_t one = pids[0];
@@ -342,10 +426,10 @@ static void test_kill(void)
 	double t0 = now_ms();
 	int rc = cg_kill(&L, r, SIGKILL, &err);
 	double t1 = now_ms();
-	CHECK("real: cg_kill of 200", rc == 0);
+	CHECK(nm("cg_kill of 200"), rc == 0);
 	if (rc)
 		printf("  %s\n", err.msg);
-	CHECK("real: empty after cg_kill", cg_empty(&L, r));
+	CHECK(nm("empty after cg_kill"), cg_empty(&L, r));
 	printf("  cg_kill of %d processes: %.2f ms\n", N, t1 - t0);
 	int killed = 0;
 	for (int i = 0; i < N; i++) {
@@ -353,20 +437,23 @@ static void test_kill(void)
 		reap(pids[i], &st);
 		killed += WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
 	}
-	CHECK("real: all 200 died of SIGKILL", killed == N);
+	CHECK(nm("all 200 died of SIGKILL"), killed == N);
 
 	/* other signals go to every listed pid */
 	pid_t a = spawn(child_pause, NULL), b = spawn(child_pause, NULL);
 	cg_attach(&L, r, a, NULL);
 	cg_attach(&L, r, b, NULL);
-	CHECK("real: cg_kill SIGTERM", cg_kill(&L, r, SIGTERM, &err) == 0);
+	CHECK(nm("cg_kill SIGTERM"), cg_kill(&L, r, SIGTERM, &err) == 0);
 	int sa, sb;
 	reap(a, &sa);
 	reap(b, &sb);
-	CHECK("real: SIGTERM reached both",
+	CHECK(nm("SIGTERM reached both"),
 	      WIFSIGNALED(sa) && WTERMSIG(sa) == SIGTERM && WIFSIGNALED(sb) &&
 		      WTERMSIG(sb) == SIGTERM);
-	CHECK("real: destroy after kill",
+	CHECK(nm("cg_kill of a missing cgroup says so"),
+	      cg_kill(&L, "boxtop-test-none/x", SIGKILL, &err) < 0 &&
+		      err.kind == BOX_ENOENT);
+	CHECK(nm("destroy after kill"),
 	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
 }
 
@@ -394,7 +481,7 @@ static void test_bomb(void)
 	rel(r, sizeof r, "bomb");
 	struct box_err err = {0};
 	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK("real: create for bomb", 0);
+		CHECK(nm("create for bomb"), 0);
 		return;
 	}
 	int pfd[2];
@@ -415,16 +502,67 @@ static void test_bomb(void)
 			break;
 		nap_ms(10);
 	}
-	CHECK("real: 1000 processes in the cgroup", c.pids == (uint64_t)bomb_n);
+	CHECK(nm("1000 processes in the cgroup"), c.pids == (uint64_t)bomb_n);
 	double t0 = now_ms();
 	int rc = cg_kill(&L, r, SIGKILL, &err);
 	double t1 = now_ms();
-	CHECK("real: cg_kill of 1000 empties the cgroup",
+	CHECK(nm("cg_kill of 1000 empties the cgroup"),
 	      rc == 0 && cg_empty(&L, r));
 	printf("  cg_kill of %d processes: %.2f ms\n", bomb_n, t1 - t0);
 	int st;
 	reap(leader, &st);
-	CHECK("real: destroy after bomb",
+	CHECK(nm("destroy after bomb"),
+	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
+}
+
+/* Every process forks for ever; pids.max is all that holds it. */
+static void child_runaway(void *arg)
+{
+	int fd = *(int *)arg;
+	char c;
+	if (read(fd, &c, 1) != 1)
+		_exit(1);
+	for (;;)
+		fork();
+}
+
+static void test_runaway(void)
+{
+	char r[128];
+	rel(r, sizeof r, "runaway");
+	struct box_err err = {0};
+	struct cg_limits lim = {.pids = 200};
+	if (cg_create(&L, r, &lim, &err) < 0) {
+		CHECK(nm("create for runaway fork bomb"), 0);
+		return;
+	}
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	pid_t leader = spawn(child_runaway, &pfd[0]);
+	close(pfd[0]);
+	cg_attach(&L, r, leader, &err);
+	if (write(pfd[1], "g", 1) != 1)
+		printf("  write: %s\n", strerror(errno));
+	close(pfd[1]);
+	struct cg_counters c = {0};
+	for (int i = 0; i < 500; i++) {
+		cg_read_counters(&L, r, &c, NULL);
+		if (c.pids >= 150)
+			break;
+		nap_ms(10);
+	}
+	CHECK(nm("runaway fork bomb grows"), c.pids >= 150);
+	double t0 = now_ms();
+	int rc = cg_kill(&L, r, SIGKILL, &err);
+	double t1 = now_ms();
+	CHECK(nm("cg_kill stops a runaway fork bomb"), rc == 0 && cg_empty(&L, r));
+	if (rc)
+		printf("  %s\n", err.msg);
+	printf("  cg_kill of a runaway fork bomb (%llu processes): %.2f ms\n",
+	       (unsigned long long)c.pids, t1 - t0);
+	reap(leader, NULL);
+	CHECK(nm("destroy after runaway"),
 	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
 }
 
@@ -451,7 +589,7 @@ static void test_oom(void)
 	struct box_err err = {0};
 	struct cg_limits lim = {.memory = 32 << 20};
 	if (cg_create(&L, r, &lim, &err) < 0 || L.memory < 0) {
-		CHECK("real: create for oom", 0);
+		CHECK(nm("create for oom"), 0);
 		return;
 	}
 	struct cg_counters c0 = {0}, c1 = {0};
@@ -467,12 +605,35 @@ static void test_oom(void)
 	close(pfd[1]);
 	int st;
 	reap(pid, &st);
-	CHECK("real: over the memory limit is OOM-killed",
+	CHECK(nm("over the memory limit is OOM-killed"),
 	      WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	cg_read_counters(&L, r, &c1, NULL);
-	CHECK("real: oom_kills counter rises", c1.oom_kills > c0.oom_kills);
-	CHECK("real: destroy after oom",
+	CHECK(nm("oom_kills counter rises"), c1.oom_kills > c0.oom_kills);
+	CHECK(nm("destroy after oom"),
 	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
+}
+
+/* L = HOST minus the unified hierarchy; false when that leaves no freezer. */
+static bool v1_view(void)
+{
+	if (HOST.unified < 0 || HOST.freezer < 0 || HOST.hier[HOST.freezer].v2)
+		return false;
+	struct cg_layout v = HOST;
+	int u = HOST.unified;
+	for (int i = u; i + 1 < v.n_hier; i++)
+		v.hier[i] = v.hier[i + 1];
+	v.n_hier--;
+	int *roles[] = {&v.cpu,  &v.cpuacct, &v.memory,
+			&v.pids, &v.freezer, &v.blkio};
+	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+		if (*roles[i] == u)
+			*roles[i] = -1;
+		else if (*roles[i] > u)
+			(*roles[i])--;
+	v.unified = -1;
+	v.mode = CG_V1;
+	L = v;
+	return true;
 }
 
 int main(void)
@@ -482,8 +643,9 @@ int main(void)
 		return 0;
 	}
 	struct box_err err = {0};
-	int rc = cg_detect(&L, "/proc/self/mountinfo", &err);
-	CHECK("real: detect this host", rc == 0);
+	int rc = cg_detect(&HOST, "/proc/self/mountinfo", &err);
+	L = HOST;
+	CHECK(nm("detect this host"), rc == 0);
 	if (rc) {
 		printf("  %s\n", err.msg);
 		UNIT_DONE();
@@ -492,11 +654,26 @@ int main(void)
 	atexit(cleanup);
 	test_limits();
 	test_attach();
+	test_attach_self();
 	test_freeze();
 	test_kill();
 	test_bomb();
 	test_oom();
+	test_runaway();
+	/* The same host seen without its cgroup2 hierarchy, as a pure v1 host
+	 * is: freezing through freezer.state and killing without cgroup.kill
+	 * (freeze, signal, thaw, repeat) on the real kernel. */
+	if (v1_view()) {
+		tag = "real v1-view";
+		test_attach();
+		test_freeze();
+		test_kill();
+		test_bomb();
+		test_runaway();
+		L = HOST;
+		tag = "real";
+	}
 	cleanup();
-	CHECK("real: prefix removed everywhere", gone_everywhere(prefix));
+	CHECK(nm("prefix removed everywhere"), gone_everywhere(prefix));
 	UNIT_DONE();
 }
