@@ -10,11 +10,11 @@ struct fkey {
 	int code;
 };
 
-/* Labels take at least 6 cells and keep one blank after them. */
+/* Labels take at least 6 cells (with the blank after them). */
 static int label_w(const char *label)
 {
 	int l = (int)strlen(label) + 1;
-	return l < 7 ? 7 : l;
+	return l < 6 ? 6 : l;
 }
 
 /* Labels per context; "main" changes with tags and read-only mode. */
@@ -57,40 +57,69 @@ static size_t bar_for(struct tui *t, const char *ctx, struct fkey *k)
 	return n;
 }
 
+/* Where each entry goes on a bar of width cols: x[i] and w[i] (0: left
+ * out).  Labels are padded like htop's when there is room; on a narrow
+ * screen they are packed, and entries that still do not fit are left out
+ * from the middle, keeping the last one (Quit / Back). */
+static void bar_layout(const struct fkey *k, size_t n, int cols, int *x, int *w)
+{
+	int total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += (int)strlen(k[i].key) + label_w(k[i].label);
+	bool packed = total > cols;
+	int last = n ? (int)strlen(k[n - 1].key) + (int)strlen(k[n - 1].label) : 0;
+	int pos = 0;
+	for (size_t i = 0; i < n; i++) {
+		int kw = (int)strlen(k[i].key);
+		int lw = packed ? (int)strlen(k[i].label) + 1 : label_w(k[i].label);
+		int room = cols - (i + 1 < n ? last : 0);
+		if (pos + kw + lw > room) {
+			x[i] = w[i] = 0;
+			continue;
+		}
+		x[i] = pos;
+		w[i] = kw + lw;
+		pos += w[i];
+	}
+}
+
 void fkeys_draw(struct tui *t, const char *ctx)
 {
 	WINDOW *w = t->w_fkeys;
 	struct fkey k[12];
+	int xs[12], ws[12];
 	size_t n = bar_for(t, ctx, k);
+	bar_layout(k, n, t->cols, xs, ws);
 	werase(w);
-	wmove(w, 0, 0);
-	for (size_t i = 0; i < n; i++) {
-		wattrset(w, theme_attr(R_FKEY));
-		waddstr(w, k[i].key);
-		wattrset(w, theme_attr(R_FLABEL));
-		wprintw(w, "%-*s", label_w(k[i].label), k[i].label);
-	}
-	/* fill the rest of the bar */
-	int y, x;
-	getyx(w, y, x);
-	(void)y;
 	wattrset(w, theme_attr(R_FLABEL));
-	for (; x < t->cols - 1; x++)
-		waddch(w, ' ');
+	mvwhline(w, 0, 0, ' ', t->cols);
+	for (size_t i = 0; i < n; i++) {
+		if (!ws[i])
+			continue;
+		int kw = (int)strlen(k[i].key);
+		wattrset(w, theme_attr(R_FKEY));
+		mvwaddstr(w, 0, xs[i], k[i].key);
+		wattrset(w, theme_attr(R_FLABEL));
+		/* the last cell of the screen cannot take a character without
+		 * scrolling: stop one short there */
+		int lw = ws[i] - kw;
+		if (xs[i] + ws[i] >= t->cols)
+			lw = t->cols - 1 - xs[i] - kw;
+		if (lw > 0)
+			wprintw(w, "%-*.*s", lw, lw, k[i].label);
+	}
 	wnoutrefresh(w);
 }
 
 int fkeys_key_at(struct tui *t, const char *ctx, int x)
 {
 	struct fkey k[12];
+	int xs[12], ws[12];
 	size_t n = bar_for(t, ctx, k);
-	int pos = 0;
-	for (size_t i = 0; i < n; i++) {
-		int wdt = (int)strlen(k[i].key) + label_w(k[i].label);
-		if (x >= pos && x < pos + wdt)
+	bar_layout(k, n, t->cols, xs, ws);
+	for (size_t i = 0; i < n; i++)
+		if (ws[i] && x >= xs[i] && x < xs[i] + ws[i])
 			return k[i].code;
-		pos += wdt;
-	}
 	return 0;
 }
 

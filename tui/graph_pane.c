@@ -38,7 +38,17 @@ static void draw_graph(struct tui *t, WINDOW *w, int y, int x, int h, int wd,
 		max = graph_nice_max(peak, 1024);
 	}
 	wattrset(w, theme_attr(R_PANE_TITLE));
-	mvwaddnstr(w, y, x, label, wd);
+	char title[700];
+	if (g->percent) {
+		snprintf(title, sizeof title, "%s", label);
+	} else {
+		char m[16];
+		fmt_size(m, sizeof m, max);
+		/* an auto-scaled graph says its scale */
+		snprintf(title, sizeof title, "%s  [%s%s]", label, m,
+			 g->m == BOX_M_MEM ? "" : "/s");
+	}
+	mvwaddnstr(w, y, x, title, wd);
 	int rows = h - 1;
 	if (rows < 1 || wd < 2)
 		return;

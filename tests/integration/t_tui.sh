@@ -143,6 +143,7 @@ tm resize-window -t "$S" -x 60 -y 20 2>/dev/null || tm resize-pane -t "$S" -x 60
 wait_screen "60x20 still lists containers" '^t-new +created'
 if wait_for 10 screen_lacks 'NET rx/tx'; then pass "60x20 drops low-priority columns"; else fail "60x20 drops low-priority columns"; fi
 wait_screen "60x20 keeps the function bar" 'F1Help'
+wait_screen "60x20 function bar keeps Quit" 'F10Quit *$'
 tm resize-window -t "$S" -x 30 -y 10 2>/dev/null
 wait_screen "too small says the size it needs" 'needs at least 40x12'
 tm resize-window -t "$S" -x 80 -y 24 2>/dev/null
@@ -266,7 +267,8 @@ n0=$(bt ls --json | jq length)
 keys n
 wait_screen "readonly refuses actions" 'read-only mode'
 eq "readonly created nothing" "$(bt ls --json | jq length)" "$n0"
-has "readonly bar has no Kill" "$(screen | tail -n 1)" "F10Quit"
+bar=$(screen | tail -n 1)
+case "$bar" in *Kill*|*New*) fail "readonly bar has no actions" "$bar" ;; *F10Quit*) pass "readonly bar has no actions" ;; *) fail "readonly bar has no actions" "$bar" ;; esac
 
 # F2 setup: choose a theme, saved to boxtoprc under $HOME
 mkdir -p "$T_ROOT/home"
