@@ -668,6 +668,8 @@ int tui_main(struct cli *c, int argc, char **argv)
 	}
 	free_windows(&t);
 	endwin();
+	if (worker_busy(t.worker))
+		fprintf(stderr, "boxtop: waiting for the running operation to finish\n");
 	worker_free(t.worker);
 	detail_forget(&t);
 	list_untag_all(&t);

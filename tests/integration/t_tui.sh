@@ -209,6 +209,18 @@ keys U
 if wait_for 5 screen_lacks 'tagged:'; then pass "U untags all"; else fail "U untags all"; fi
 keys Escape
 
+# ---- live stats: a busy container shows CPU and memory, an idle one not --
+bt create t-busy --memory 64M -- /bin/sh -c 'while :; do :; done' >/dev/null 2>&1
+bt start t-busy >/dev/null 2>&1
+keys /; keys C-u; keys -l t-busy; keys Enter
+# the CPU column: a number of at least 5 %
+busy_cpu() { row_of t-busy | awk '{ if ($5+0 >= 5) exit 0; exit 1 }'; }
+if wait_for 15 busy_cpu; then pass "busy container shows CPU"; else fail "busy container shows CPU" "$(row_of t-busy)"; fi
+wait_screen "memory used/limit shown" '^t-busy .*/64M'
+wait_screen "CPU graph titled with the value" 'CPU [0-9.]+%'
+keys Escape
+bt kill t-busy >/dev/null 2>&1
+
 # help and quit
 keys h
 wait_screen "help lists keys" 'Ctrl-K kill now'
