@@ -221,6 +221,58 @@ wait_screen "CPU graph titled with the value" 'CPU [0-9.]+%'
 keys Escape
 bt kill t-busy >/dev/null 2>&1
 
+# ---- the mouse (xterm protocol, as the terminal would send it) ----------
+# click X Y: button 1 press and release at 0-based cell X,Y
+click() {
+	local p r
+	printf -v p '\e[M%b%b%b' "\\x$(printf %x 32)" "\\x$(printf %x $(($1 + 33)))" "\\x$(printf %x $(($2 + 33)))"
+	printf -v r '\e[M%b%b%b' "\\x$(printf %x 35)" "\\x$(printf %x $(($1 + 33)))" "\\x$(printf %x $(($2 + 33)))"
+	keys -l "$p$r"
+}
+keys N
+wait_screen "mouse: sorted by name" 'NAME\^'
+third=$(screen | sed -n 5p | awk '{print $1}')
+click 3 4
+wait_screen "mouse: click selects a row" "── $third "
+click 52 1
+wait_screen "mouse: click on a title sorts by it" 'CPU%v'
+click 1 23
+wait_screen "mouse: click on F1 opens help" 'boxtop - keys'
+keys q
+wait_screen "help closed" 'F1Help'
+
+# an error from the core is one line on the screen, nothing half-made
+n0=$(bt ls --json | jq length)
+keys n; keys -l t-noimg; keys Tab; keys C-u; keys -l no-such-image; keys Enter
+wait_screen "create with a missing image shows the error" 'no-such-image'
+eq "missing image creates nothing" "$(bt ls --json | jq length)" "$n0"
+wait_screen "screen intact after the error" 'F1Help'
+
+# display controls: Z pauses, d sets the delay, g switches graph style
+keys Z
+wait_screen "Z pauses the display" '\[PAUSED\]'
+keys Z
+if wait_for 5 screen_lacks '\[PAUSED\]'; then pass "Z resumes"; else fail "Z resumes"; fi
+keys d; keys C-u; keys -l 5; keys Enter
+wait_screen "d sets the delay" '0\.5s'
+keys +
+wait_screen "+ raises the delay" '0\.6s'
+keys d; keys C-u; keys -l 10; keys Enter
+wait_screen "delay back to 1 s" '1\.0s'
+keys g
+wait_screen "g switches the graph style" 'graphs: block'
+keys g g
+
+# the All menu asks before doing anything
+n_run=$(bt ls --json | jq '[.[] | select(.status=="running")] | length')
+keys A
+wait_screen "All menu opens" 'Remove all'
+keys Down; keys Enter
+wait_screen "Stop all asks" 'Stop all: [0-9]+ containers\?'
+keys n
+wait_for 2 false
+eq "declined Stop all changes nothing" "$(bt ls --json | jq '[.[] | select(.status=="running")] | length')" "$n_run"
+
 # help and quit
 keys h
 wait_screen "help lists keys" 'Ctrl-K kill now'
