@@ -298,9 +298,10 @@ static int entry_cmp(const void *a, const void *b)
 		      (*(struct entry *const *)b)->name);
 }
 
-static struct entry *find(struct box_stats *st, const char *name)
+/* Binary search in the first n entries (kept sorted by name). */
+static struct entry *find_in(struct box_stats *st, size_t n, const char *name)
 {
-	size_t lo = 0, hi = st->n;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		int c = strcmp(st->e[mid]->name, name);
@@ -312,6 +313,11 @@ static struct entry *find(struct box_stats *st, const char *name)
 			hi = mid;
 	}
 	return NULL;
+}
+
+static struct entry *find(struct box_stats *st, const char *name)
+{
+	return find_in(st, st->n, name);
 }
 
 static bool ts_eq(struct timespec a, struct timespec b)
@@ -521,6 +527,7 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 		return box_fail(err, BOX_ESYS, errno, "stats: containers");
 	}
 	rewinddir(d);
+	size_t sorted = st->n;
 	for (size_t i = 0; i < st->n; i++)
 		st->e[i]->seen = false;
 	struct dirent *de;
@@ -529,7 +536,8 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 			continue;
 		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
 			continue;
-		struct entry *e = find(st, de->d_name);
+		/* new names are appended past the sorted part, sorted once below */
+		struct entry *e = find_in(st, sorted, de->d_name);
 		if (!e) {
 			if (st->n == st->cap) {
 				size_t cap = st->cap ? st->cap * 2 : 64;
@@ -555,12 +563,12 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 								  IN_ONLYDIR);
 			}
 			st->e[st->n++] = e;
-			/* keep the binary search valid for the rest of readdir */
-			qsort(st->e, st->n, sizeof *st->e, entry_cmp);
 		}
 		e->seen = true;
 	}
 	closedir(d);
+	if (st->n > sorted)
+		qsort(st->e, st->n, sizeof *st->e, entry_cmp);
 	size_t w = 0;
 	for (size_t i = 0; i < st->n; i++) {
 		if (st->e[i]->seen)

@@ -226,8 +226,6 @@ bool dialog_confirm(struct tui *t, const char *fmt, ...)
 /* "/" and F4: type in the status line; the list filters as you type. */
 void dialog_filter(struct tui *t)
 {
-	char before[sizeof t->filter];
-	memcpy(before, t->filter, sizeof before);
 	const char *saved = t->fctx;
 	t->fctx = "dialog";
 	for (;;) {
@@ -264,7 +262,6 @@ void dialog_filter(struct tui *t)
 		}
 		list_rebuild_view(t);
 	}
-	(void)before;
 	t->fctx = saved;
 	list_rebuild_view(t);
 	tui_layout(t);
@@ -421,8 +418,6 @@ static const int sig_nums[] = {SIGTERM, SIGKILL, SIGHUP, SIGINT, SIGQUIT,
 static const char *const sig_names[] = {
 	"15 SIGTERM", "9  SIGKILL", "1  SIGHUP", "2  SIGINT", "3  SIGQUIT",
 	"10 SIGUSR1", "12 SIGUSR2", "19 SIGSTOP", "18 SIGCONT"};
-
-void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 
 void dialog_signal(struct tui *t)
 {

@@ -235,7 +235,6 @@ void list_draw_header(struct tui *t)
 	wnoutrefresh(w);
 }
 
-int list_col_at(struct tui *t, int x);
 int list_col_at(struct tui *t, int x)
 {
 	(void)t;

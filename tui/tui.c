@@ -346,10 +346,6 @@ static bool writable(struct tui *t)
 	return true;
 }
 
-/* Run op (fixed, or chosen per row by pick) on the targets in the worker. */
-void tui_act(struct tui *t, const char *label,
-	     enum worker_op (*pick)(const struct box_stat_row *, void *),
-	     void *arg, int sig);
 void tui_act(struct tui *t, const char *label,
 	     enum worker_op (*pick)(const struct box_stat_row *, void *),
 	     void *arg, int sig)
@@ -366,7 +362,6 @@ void tui_act(struct tui *t, const char *label,
 	free(tk);
 }
 
-void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig)
 {
 	tui_act(t, label, pick_fixed, &op, sig);
@@ -496,7 +491,6 @@ static void handle_mouse(struct tui *t)
 		return;
 	}
 	if (ev.y == 1) { /* column title: sort by it */
-		extern int list_col_at(struct tui * t, int x);
 		int c = list_col_at(t, ev.x);
 		if (c >= 0)
 			sort_by(t, (enum col_id)c);

@@ -100,6 +100,12 @@ const struct box_stat_row *tui_selected(struct tui *t);
  * char) and sets *is_key for function keys. */
 int tui_getkey(struct tui *t, WINDOW *win, bool *is_key);
 void tui_sample(struct tui *t);
+/* Run an action on the tagged containers (else the selected one) in the
+ * worker: op chosen per row by pick, or a fixed op. */
+void tui_act(struct tui *t, const char *label,
+	     enum worker_op (*pick)(const struct box_stat_row *r, void *arg),
+	     void *arg, int sig);
+void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 
 /* list_pane.c */
 extern const char *const col_titles[COL_COUNT];
@@ -109,8 +115,9 @@ void list_draw(struct tui *t);
 bool list_is_tagged(const struct tui *t, const char *name);
 void list_toggle_tag(struct tui *t, const char *name);
 void list_untag_all(struct tui *t);
-/* Row index under screen line y, or -1. */
+/* Row index under screen line y, or -1; column under x of the titles. */
 int list_row_at(struct tui *t, int y);
+int list_col_at(struct tui *t, int x);
 
 /* detail_pane.c */
 void detail_draw(struct tui *t, WINDOW *w);

@@ -54,6 +54,16 @@ wait_screen "list shows the created container" '^t-new +created'
 wait_screen "header counts" '1 running 0 paused 0 stopped'
 has "function bar labels" "$(screen | tail -n 1)" "F10Quit"
 
+# changes made by another process show up (inotify on the root)
+bt create t-cli -- /bin/sh -c 'trap "exit 0" TERM; while true; do sleep 1; done' >/dev/null 2>&1
+wait_screen "container created elsewhere appears" '^t-cli +created'
+bt start t-cli >/dev/null 2>&1
+wait_screen "container started elsewhere shows running" '^t-cli +running'
+bt freeze t-cli >/dev/null 2>&1
+wait_screen "container frozen elsewhere shows paused" '^t-cli +paused'
+bt rm --force t-cli >/dev/null 2>&1
+if wait_for 15 screen_lacks '^t-cli '; then pass "container removed elsewhere disappears"; else fail "container removed elsewhere disappears"; fi
+
 # select t-run: filter narrows the list to it
 keys /; keys -l t-run; keys Enter
 wait_screen "filter shows matching row" '^t-run '
