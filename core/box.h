@@ -133,6 +133,12 @@ int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
 /* Send sig to every process of the container's cgroup. */
 int box_kill(struct box_ctx *ctx, const char *name, int sig,
 	     struct box_err *err);
+/* Many at once: all are signalled first, then waited for together.  err
+ * holds the first failure (others are counted in it); the rest go on. */
+int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
+		  int grace_secs, struct box_err *err);
+int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
+		    bool force, struct box_err *err);
 int box_freeze(struct box_ctx *ctx, const char *name, struct box_err *err);
 int box_thaw(struct box_ctx *ctx, const char *name, struct box_err *err);
 /* force: stop a running/paused container first. */

@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -45,6 +46,11 @@ void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
 	}
 	/* The root's shared directory goes with its last running container. */
 	cg_destroy_prefix(l, ctx->cg_prefix, NULL);
+}
+
+void monitor_trim(void)
+{
+	malloc_trim(0);
 }
 
 int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,

@@ -178,8 +178,8 @@ json_t *store_load_config(const struct box_ctx *ctx, const char *name,
 	return j;
 }
 
-int store_save_config(const struct box_ctx *ctx, const char *name,
-		      json_t *config, struct box_err *err)
+static int save_config(const struct box_ctx *ctx, const char *name,
+		       json_t *config, bool durable, struct box_err *err)
 {
 	char path[PATH_MAX];
 	if (store_dir(ctx, name, "config.json", path, sizeof path, err) < 0)
@@ -187,9 +187,22 @@ int store_save_config(const struct box_ctx *ctx, const char *name,
 	char *text = json_dumps(config, JSON_INDENT(2));
 	if (!text)
 		return box_fail(err, BOX_ESYS, ENOMEM, "config of %s", name);
-	int r = util_write_atomic(path, text, strlen(text), 0644, err);
+	int r = durable ? util_write_atomic(path, text, strlen(text), 0644, err)
+			: util_write_replace(path, text, strlen(text), 0644, err);
 	free(text);
 	return r;
+}
+
+int store_save_config(const struct box_ctx *ctx, const char *name,
+		      json_t *config, struct box_err *err)
+{
+	return save_config(ctx, name, config, true, err);
+}
+
+int store_save_config_fast(const struct box_ctx *ctx, const char *name,
+			   json_t *config, struct box_err *err)
+{
+	return save_config(ctx, name, config, false, err);
 }
 
 static bool alive(pid_t pid, uint64_t start)

@@ -39,6 +39,10 @@ json_t *store_load_config(const struct box_ctx *ctx, const char *name,
 			  struct box_err *err);
 int store_save_config(const struct box_ctx *ctx, const char *name,
 		      json_t *config, struct box_err *err);
+/* Without fsync: the caller makes it durable later (one syncfs for a
+ * whole batch). */
+int store_save_config_fast(const struct box_ctx *ctx, const char *name,
+			   json_t *config, struct box_err *err);
 
 /* The console socket's address.  sun_path holds 107 bytes: a deeper root
  * goes through /proc/self/fd/<dirfd>, and *dirfd must be closed after

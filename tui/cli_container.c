@@ -223,30 +223,44 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		return 1;
 	struct box_err err = {0};
 	int rc = 0;
+	/* The names to act on: those given, or every container it applies to. */
+	struct box_info *v = NULL;
+	size_t n = 0, k = 0;
+	char **names;
 	if (all) {
-		struct box_info *v;
-		size_t n;
 		if (box_list(ctx, &v, &n, &err) < 0)
 			return cli_fail(&err);
-		for (size_t i = 0; i < n; i++) {
-			if (!all_applies(act, v[i].status))
-				continue;
+		names = calloc(n + 1, sizeof *names);
+		for (size_t i = 0; names && i < n; i++) {
+			bool live = v[i].status == BOX_RUNNING || v[i].status == BOX_PAUSED;
 			/* rm --all removes running ones only with --force */
-			if (act == ACT_RM && !force &&
-			    (v[i].status == BOX_RUNNING || v[i].status == BOX_PAUSED))
-				continue;
+			if (all_applies(act, v[i].status) && !(act == ACT_RM && !force && live))
+				names[k++] = v[i].name;
+		}
+	} else {
+		names = calloc((size_t)(argc - optind) + 1, sizeof *names);
+		for (int i = optind; names && i < argc; i++)
+			names[k++] = argv[i];
+	}
+	if (!names) {
+		free(v);
+		return 1;
+	}
+	if (act == ACT_STOP || act == ACT_RM) {
+		/* One call for all: they are signalled together, then waited. */
+		int r = act == ACT_STOP ? box_stop_many(ctx, names, k, (int)grace, &err)
+					: box_remove_many(ctx, names, k, force, &err);
+		if (r < 0)
+			rc = cli_fail(&err);
+	} else {
+		for (size_t i = 0; i < k; i++) {
 			box_err_clear(&err);
-			if (act_one(ctx, act, v[i].name, (int)grace, sig, force, &err) < 0)
+			if (act_one(ctx, act, names[i], (int)grace, sig, force, &err) < 0)
 				rc = cli_fail(&err);
 		}
-		free(v);
-		return rc;
 	}
-	for (int i = optind; i < argc; i++) {
-		box_err_clear(&err);
-		if (act_one(ctx, act, argv[i], (int)grace, sig, force, &err) < 0)
-			rc = cli_fail(&err);
-	}
+	free(names);
+	free(v);
 	return rc;
 }
 
