@@ -629,10 +629,17 @@ int tui_main(struct cli *c, int argc, char **argv)
 		t.o.graph = GRAPH_ASCII;
 	/* ncurses: no Escape wait, no signals eaten */
 	set_escdelay(25);
-	if (!initscr()) {
-		fprintf(stderr, "boxtop: cannot open the terminal\n");
+	/* newterm, not initscr: an unknown TERM is an error we report, not an
+	 * exit inside ncurses */
+	SCREEN *scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		fprintf(stderr, "boxtop: terminal '%s': unknown to terminfo (try TERM=xterm)\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		worker_free(t.worker);
+		box_stats_free(t.stats);
 		return 1;
 	}
+	set_term(scr);
 	cbreak();
 	noecho();
 	nonl();
@@ -662,6 +669,7 @@ int tui_main(struct cli *c, int argc, char **argv)
 	}
 	free_windows(&t);
 	endwin();
+	delscreen(scr);
 	if (worker_busy(t.worker))
 		fprintf(stderr, "boxtop: waiting for the running operation to finish\n");
 	worker_free(t.worker);

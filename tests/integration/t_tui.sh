@@ -325,6 +325,14 @@ tui_open 80 24 "LANG=C LC_ALL=C $BOXTOP"
 wait_screen "C locale opens" 'F1Help'
 if has_braille; then fail "C locale shows no braille"; else pass "C locale shows no braille"; fi
 
+# an unknown terminal type is one clear line, exit 1
+tm kill-session -t "$S" 2>/dev/null
+tm new-session -d -s "$S" -x 80 -y 24 "env BOXTOP_ROOT=$T_ROOT TERM=no-such-term $BOXTOP; echo rc=\$?; sleep 60"
+wait_screen "unknown TERM says so" "^boxtop: terminal 'no-such-term': unknown"
+wait_screen "unknown TERM exits 1" '^rc=1'
+# no terminal at all
+err_is "no terminal is an error" 1 '^boxtop: the screen needs a terminal' bt
+
 # ---- a bad theme file: its error, named by line, then the default --------
 mkdir -p "$T_ROOT/themes"
 printf 'normal = white,black\nselected = black,purpel\n' >"$T_ROOT/themes/broken.theme"
