@@ -631,7 +631,7 @@ int tui_main(struct cli *c, int argc, char **argv)
 	set_escdelay(25);
 	/* newterm, not initscr: an unknown TERM is an error we report, not an
 	 * exit inside ncurses */
-	SCREEN *scr = newterm(NULL, stdout, stdin);
+	SCREEN *scr = term_known() ? newterm(NULL, stdout, stdin) : NULL;
 	if (!scr) {
 		fprintf(stderr, "boxtop: terminal '%s': unknown to terminfo (try TERM=xterm)\n",
 			getenv("TERM") ? getenv("TERM") : "");

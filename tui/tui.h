@@ -107,6 +107,10 @@ void tui_act(struct tui *t, const char *label,
 	     void *arg, int sig);
 void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 
+/* term_check.c: TERM has a terminfo entry (checked before newterm, whose
+ * failure path leaks inside ncurses). */
+bool term_known(void);
+
 /* list_pane.c */
 extern const char *const col_titles[COL_COUNT];
 void list_rebuild_view(struct tui *t);
