@@ -223,14 +223,22 @@ bool dialog_confirm(struct tui *t, const char *fmt, ...)
 	return yes;
 }
 
-/* "/" and F4: type in the status line; the list filters as you type. */
+/* "/" and F4: type in the status line; the list filters as you type.  The
+ * prompt is a window of its own over the status line, so a refresh tick
+ * underneath does not wipe it. */
 void dialog_filter(struct tui *t)
 {
 	const char *saved = t->fctx;
 	t->fctx = "dialog";
+	WINDOW *w = NULL;
 	for (;;) {
 		tui_draw(t);
-		WINDOW *w = t->w_status;
+		if (!w) {
+			w = newwin(1, t->cols, t->lines - 2, 0);
+			if (!w)
+				break;
+			keypad(w, TRUE);
+		}
 		werase(w);
 		wattrset(w, theme_attr(R_INPUT));
 		mvwprintw(w, 0, 0, "Filter (name or image): %s_", t->filter);
@@ -243,6 +251,8 @@ void dialog_filter(struct tui *t)
 		if (t->quit)
 			break;
 		if (fk && ch == KEY_RESIZE) {
+			delwin(w);
+			w = NULL;
 			tui_layout(t);
 			continue;
 		}
@@ -256,12 +266,16 @@ void dialog_filter(struct tui *t)
 		if (is_backspace(ch, fk)) {
 			if (l)
 				t->filter[l - 1] = '\0';
+		} else if (!fk && ch == 21) {
+			t->filter[0] = '\0';
 		} else if (!fk && ch >= 32 && ch < 127 && l + 1 < sizeof t->filter) {
 			t->filter[l] = (char)ch;
 			t->filter[l + 1] = '\0';
 		}
 		list_rebuild_view(t);
 	}
+	if (w)
+		delwin(w);
 	t->fctx = saved;
 	list_rebuild_view(t);
 	tui_layout(t);

@@ -277,8 +277,16 @@ int tui_getkey(struct tui *t, WINDOW *win, bool *is_key)
 				wnoutrefresh(win);
 				doupdate();
 			}
-		} else if (rc == ERR) {
+		} else if (rc == ERR && win != t->w_status &&
+			   (!t->fctx || !strcmp(t->fctx, "dialog")) &&
+			   t->w_status) {
+			/* the progress bar moves between ticks; full-screen views
+			 * (help, log) cover the status line and are left alone */
 			draw_status(t);
+			if (win != t->w_list) {
+				touchwin(win);
+				wnoutrefresh(win);
+			}
 			doupdate();
 		}
 		if (t->quit && win == t->w_list)
