@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/../.."
 BOX=$PWD/build/boxtop
 SECS=${SECS:-60}
-ROOT=$(mktemp -d /tmp/boxtop-bench.XXXXXX)
+ROOT=$(mktemp -d /tmp/boxtop-tuicost.XXXXXX)
 export BOXTOP_ROOT=$ROOT
 S=tc$$
 cleanup() {

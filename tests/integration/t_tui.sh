@@ -283,6 +283,20 @@ keys n
 wait_for 2 false
 eq "declined Stop all changes nothing" "$(bt ls --json | jq '[.[] | select(.status=="running")] | length')" "$n_run"
 
+# long work runs off the UI thread: stopping a container whose init
+# ignores SIGTERM takes the 10 s grace; meanwhile a progress bar shows and
+# keys still work
+keys /; keys C-u; keys -l t-dlg; keys Enter
+wait_screen "select t-dlg" '^t-dlg +running'
+keys s
+wait_screen "progress bar during a long stop" '^\[.*\] 0/1 start/stop t-dlg'
+keys h
+wait_screen "keys work while the worker runs" 'boxtop - keys'
+keys q
+if wait_for 30 status_is t-dlg stopped; then pass "long stop finishes"; else fail "long stop finishes" "$(status_of t-dlg)"; fi
+wait_screen "stop result reported" 'start/stop: done'
+keys Escape
+
 # help and quit
 keys h
 wait_screen "help lists keys" 'Ctrl-K kill now'
