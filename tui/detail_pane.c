@@ -105,8 +105,7 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 {
 	const struct box_info *in = &r->info;
 	char a[16], b[16];
-	kv(k, "name", "%s  %s%s", in->name, box_status_name(in->status),
-	   in->pid > 0 ? "" : "");
+	kv(k, "name", "%s  %s", in->name, box_status_name(in->status));
 	if (in->pid > 0)
 		kv(k, "pid", "%d", (int)in->pid);
 	if (in->has_exit_code)

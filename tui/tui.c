@@ -37,80 +37,6 @@ void tui_message(struct tui *t, bool error, const char *fmt, ...)
 	t->msg_until_ms = tui_now_ms() + (error ? 8000 : 4000);
 }
 
-/* ---- options ------------------------------------------------------------ */
-
-static const char usage_text[] =
-	"usage: boxtop [--delay|-d TENTHS] [-n N] [--readonly] [--theme NAME]\n"
-	"              [--ascii] [--block] [--no-color]\n";
-
-static int opt_num(const char *opt, const char *v, long lo, long hi, long *out)
-{
-	char *end;
-	errno = 0;
-	long n = v ? strtol(v, &end, 10) : 0;
-	if (!v || !*v || *end || errno || n < lo || n > hi) {
-		fprintf(stderr, "boxtop: %s: want a number %ld..%ld, got '%s'\n",
-			opt, lo, hi, v ? v : "");
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
-/* 0 ok, 2 usage error (printed), 1 for --help (printed). */
-static int parse_opts(struct tui_opts *o, int argc, char **argv)
-{
-	/* argv[0] is the program (or whatever preceded the options) */
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = NULL;
-		char opt[64];
-		snprintf(opt, sizeof opt, "%s", a);
-		char *eq = strchr(opt, '=');
-		if (!strncmp(a, "--", 2) && eq) {
-			*eq = '\0';
-			v = strchr(a, '=') + 1;
-		}
-		bool takes = !strcmp(opt, "-d") || !strcmp(opt, "--delay") ||
-			     !strcmp(opt, "-n") || !strcmp(opt, "--theme") ||
-			     !strcmp(opt, "--iterations");
-		if (takes && !v) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "boxtop: %s: needs a value\n", opt);
-				return 2;
-			}
-			v = argv[++i];
-		}
-		long n;
-		if (!strcmp(opt, "-d") || !strcmp(opt, "--delay")) {
-			if (opt_num(opt, v, 1, 600, &n) < 0)
-				return 2;
-			o->delay = (int)n;
-		} else if (!strcmp(opt, "-n") || !strcmp(opt, "--iterations")) {
-			if (opt_num(opt, v, 1, 1000000000L, &n) < 0)
-				return 2;
-			o->max_iter = n;
-		} else if (!strcmp(opt, "--theme")) {
-			snprintf(o->theme, sizeof o->theme, "%s", v);
-		} else if (!strcmp(opt, "--readonly")) {
-			o->readonly = true;
-		} else if (!strcmp(opt, "--ascii")) {
-			o->ascii = true;
-		} else if (!strcmp(opt, "--block")) {
-			o->graph = GRAPH_BLOCK;
-		} else if (!strcmp(opt, "--no-color") || !strcmp(opt, "--no-colour")) {
-			o->no_color = true;
-		} else if (!strcmp(opt, "-h") || !strcmp(opt, "--help")) {
-			fputs(usage_text, stdout);
-			return 1;
-		} else {
-			fprintf(stderr, "boxtop: unknown option '%s' (see boxtop --help)\n", a);
-			return 2;
-		}
-	}
-	return 0;
-}
-
 /* ---- screen set-up -------------------------------------------------------- */
 
 static void free_windows(struct tui *t)
@@ -298,159 +224,6 @@ int tui_getkey(struct tui *t, WINDOW *win, bool *is_key)
 	}
 }
 
-/* The names an action applies to: the tagged rows, else the selected one. */
-static size_t targets(struct tui *t, struct worker_task **out,
-		      enum worker_op (*pick)(const struct box_stat_row *r, void *a),
-		      void *arg)
-{
-	struct worker_task *tk = calloc(t->nrows + 1, sizeof *tk);
-	size_t n = 0;
-	if (!tk)
-		return 0;
-	for (size_t i = 0; i < t->nrows && t->ntags; i++)
-		if (list_is_tagged(t, t->rows[i].info.name)) {
-			snprintf(tk[n].name, sizeof tk[n].name, "%s", t->rows[i].info.name);
-			tk[n].op = pick(&t->rows[i], arg);
-			n++;
-		}
-	if (!n && tui_selected(t)) {
-		const struct box_stat_row *r = tui_selected(t);
-		snprintf(tk[0].name, sizeof tk[0].name, "%s", r->info.name);
-		tk[0].op = pick(r, arg);
-		n = 1;
-	}
-	*out = tk;
-	return n;
-}
-
-static enum worker_op pick_fixed(const struct box_stat_row *r, void *arg)
-{
-	(void)r;
-	return *(enum worker_op *)arg;
-}
-static enum worker_op pick_startstop(const struct box_stat_row *r, void *arg)
-{
-	(void)arg;
-	return r->info.status == BOX_RUNNING || r->info.status == BOX_PAUSED
-		       ? OP_STOP
-		       : OP_START;
-}
-static enum worker_op pick_freeze(const struct box_stat_row *r, void *arg)
-{
-	(void)arg;
-	return r->info.status == BOX_PAUSED ? OP_THAW : OP_FREEZE;
-}
-
-static bool writable(struct tui *t)
-{
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
-		return false;
-	}
-	if (worker_busy(t->worker)) {
-		tui_message(t, true, "busy: wait for the running operation to finish");
-		return false;
-	}
-	return true;
-}
-
-void tui_act(struct tui *t, const char *label,
-	     enum worker_op (*pick)(const struct box_stat_row *, void *),
-	     void *arg, int sig)
-{
-	if (!writable(t))
-		return;
-	struct worker_task *tk;
-	size_t n = targets(t, &tk, pick, arg);
-	if (!n) {
-		tui_message(t, true, "no container selected");
-	} else if (worker_run(t->worker, box_root(t->ctx), label, tk, n, sig) < 0) {
-		tui_message(t, true, "cannot start the worker thread");
-	}
-	free(tk);
-}
-
-void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig)
-{
-	tui_act(t, label, pick_fixed, &op, sig);
-}
-
-static void remove_selected(struct tui *t)
-{
-	if (!writable(t))
-		return;
-	size_t n = t->ntags;
-	const struct box_stat_row *r = tui_selected(t);
-	if (!n && !r)
-		return;
-	bool yes = n ? dialog_confirm(t, "Remove %zu tagged containers?", n)
-		     : dialog_confirm(t, "Remove %s?", r->info.name);
-	if (yes)
-		tui_act_op(t, "remove", OP_REMOVE, 0);
-}
-
-/* Ctrl-K: SIGKILL now, on this thread, even while a worker is busy. */
-static void kill_now(struct tui *t)
-{
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
-		return;
-	}
-	struct worker_task *tk;
-	enum worker_op op = OP_KILL;
-	size_t n = targets(t, &tk, pick_fixed, &op);
-	size_t ok = 0;
-	struct box_err err = {0};
-	for (size_t i = 0; i < n; i++)
-		ok += box_kill(t->ctx, tk[i].name, SIGKILL, &err) == 0;
-	if (ok < n)
-		tui_message(t, true, "%s", err.msg);
-	else if (n)
-		tui_message(t, false, "killed %s", n == 1 ? tk[0].name : "tagged containers");
-	free(tk);
-	tui_sample(t);
-}
-
-/* a / e: hand the terminal to the container and take it back. */
-static void connect_terminal(struct tui *t, bool exec)
-{
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
-		return;
-	}
-	const struct box_stat_row *r = tui_selected(t);
-	if (!r)
-		return;
-	if (r->info.status != BOX_RUNNING) {
-		tui_message(t, true, "%s: not running", r->info.name);
-		return;
-	}
-	char name[BOX_NAME_MAX + 1];
-	snprintf(name, sizeof name, "%s", r->info.name);
-	def_prog_mode();
-	endwin();
-	if (!exec)
-		printf("boxtop: attached to %s (detach: Ctrl-a q)\r\n", name);
-	fflush(stdout);
-	struct box_err err = {0};
-	int code = 0, rc;
-	if (exec) {
-		char *argv[] = {"/bin/sh", NULL};
-		rc = box_exec(t->ctx, name, argv, true, &code, &err);
-	} else {
-		rc = box_attach(t->ctx, name, &err);
-	}
-	reset_prog_mode();
-	/* everything the container printed is gone: repaint all */
-	clearok(curscr, TRUE);
-	tui_layout(t);
-	if (rc < 0)
-		tui_message(t, true, "%s", err.msg);
-	else
-		tui_message(t, false, "%s %s: back", exec ? "exec in" : "detached from", name);
-	tui_sample(t);
-}
-
 static void move_sel(struct tui *t, int to)
 {
 	if (!t->nview) {
@@ -525,11 +298,11 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 		case KEY_F(4): dialog_filter(t); break;
 		case KEY_F(5): t->o.lower = (t->o.lower + 1) % LOWER_COUNT; tui_layout(t); break;
 		case KEY_F(6): dialog_sort(t); break;
-		case KEY_F(7): if (writable(t)) dialog_create(t); break;
+		case KEY_F(7): if (tui_writable(t)) dialog_create(t); break;
 		case KEY_F(8): dialog_all(t); break;
 		case KEY_F(9): dialog_signal(t); break;
 		case KEY_F(10): t->quit = true; break;
-		case KEY_DC: remove_selected(t); break;
+		case KEY_DC: tui_remove_selected(t); break;
 		case KEY_RESIZE: tui_layout(t); break;
 		case KEY_MOUSE: handle_mouse(t); break;
 		case KEY_ENTER: t->o.lower = LOWER_DETAIL; tui_layout(t); break;
@@ -539,7 +312,7 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 	switch (ch) {
 	case 'q': t->quit = true; break;
 	case 'k': dialog_signal(t); break;
-	case CTRL('k'): kill_now(t); break;
+	case CTRL('k'): tui_kill_now(t); break;
 	case 'j': move_sel(t, t->sel + 1); break;
 	case ' ':
 		if (r) {
@@ -548,15 +321,15 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 		}
 		break;
 	case 'U': list_untag_all(t); break;
-	case 'n': if (writable(t)) dialog_create(t); break;
-	case 'b': if (writable(t)) dialog_batch(t); break;
-	case 's': tui_act(t, "start/stop", pick_startstop, NULL, 0); break;
-	case 'p': tui_act(t, "freeze/thaw", pick_freeze, NULL, 0); break;
+	case 'n': if (tui_writable(t)) dialog_create(t); break;
+	case 'b': if (tui_writable(t)) dialog_batch(t); break;
+	case 's': tui_act_startstop(t); break;
+	case 'p': tui_act_freeze(t); break;
 	case 'r': tui_act_op(t, "restart", OP_RESTART, 0); break;
-	case 'x': remove_selected(t); break;
+	case 'x': tui_remove_selected(t); break;
 	case 'A': dialog_all(t); break;
-	case 'a': connect_terminal(t, false); break;
-	case 'e': connect_terminal(t, true); break;
+	case 'a': tui_connect_terminal(t, false); break;
+	case 'e': tui_connect_terminal(t, true); break;
 	case 'l':
 		if (r)
 			logview_show(t, r->info.name);
@@ -608,7 +381,7 @@ int tui_main(struct cli *c, int argc, char **argv)
 	t.o.graph = GRAPH_BRAILLE;
 	t.o.lower = LOWER_GRAPHS;
 	setup_load_rc(&t.o);
-	int rc = parse_opts(&t.o, argc, argv);
+	int rc = tui_parse_opts(&t.o, argc, argv);
 	if (rc)
 		return rc == 1 ? 0 : 2;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

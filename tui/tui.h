@@ -107,6 +107,18 @@ void tui_act(struct tui *t, const char *label,
 	     void *arg, int sig);
 void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 
+/* actions.c */
+/* false (with a message) in --readonly mode or while the worker is busy */
+bool tui_writable(struct tui *t);
+void tui_act_startstop(struct tui *t);  /* s */
+void tui_act_freeze(struct tui *t);     /* p */
+void tui_remove_selected(struct tui *t);        /* x, Delete */
+void tui_kill_now(struct tui *t);       /* Ctrl-K */
+void tui_connect_terminal(struct tui *t, bool exec);    /* a, e */
+
+/* options.c: 0 ok, 2 usage error (printed), 1 after --help (printed). */
+int tui_parse_opts(struct tui_opts *o, int argc, char **argv);
+
 /* term_check.c: TERM has a terminfo entry (checked before newterm, whose
  * failure path leaks inside ncurses). */
 bool term_known(void);
