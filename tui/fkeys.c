@@ -67,7 +67,11 @@ static void bar_layout(const struct fkey *k, size_t n, int cols, int *x, int *w)
 	for (size_t i = 0; i < n; i++)
 		total += (int)strlen(k[i].key) + label_w(k[i].label);
 	bool packed = total > cols;
-	int last = n ? (int)strlen(k[n - 1].key) + (int)strlen(k[n - 1].label) : 0;
+	int last = 0; /* the width the last entry will take */
+	if (n)
+		last = (int)strlen(k[n - 1].key) +
+		       (packed ? (int)strlen(k[n - 1].label) + 1
+			       : label_w(k[n - 1].label));
 	int pos = 0;
 	for (size_t i = 0; i < n; i++) {
 		int kw = (int)strlen(k[i].key);
