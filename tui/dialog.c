@@ -74,13 +74,18 @@ bool dialog_form(struct tui *t, const char *title, struct form_field *f,
 			const char *from = len > fw - 1 ? shown + len - (fw - 1) : shown;
 			mvwprintw(d, 1 + (int)i, 2 + lw, "%-*.*s", fw, fw, from);
 		}
+		/* on a short screen the dialog is cut to fit: the error line
+		 * keeps its place above the border, the key hint goes first */
+		int dh = getmaxy(d);
+		bool hint = dh >= (int)n + 5;
 		wattrset(d, theme_attr(R_ERROR));
 		if (err[0])
-			mvwaddnstr(d, (int)n + 2, 2, err, w - 4);
+			mvwaddnstr(d, dh - (hint ? 3 : 2), 2, err, w - 4);
 		wattrset(d, theme_attr(R_DIALOG));
-		mvwaddnstr(d, (int)n + 3, 2,
-			   "Enter: OK  Esc: cancel  Tab/Up/Down: field  Left/Right: choose",
-			   w - 4);
+		if (hint)
+			mvwaddnstr(d, dh - 2, 2,
+				   "Enter: OK  Esc: cancel  Tab/Up/Down: field  Left/Right: choose",
+				   w - 4);
 		wnoutrefresh(d);
 		doupdate();
 		bool fk = false;
