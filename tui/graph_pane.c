@@ -35,7 +35,8 @@ static void draw_graph(struct tui *t, WINDOW *w, int y, int x, int h, int wd,
 		for (size_t i = n > shown ? n - shown : 0; i < n; i++)
 			if (v[i] > peak)
 				peak = v[i];
-		max = graph_nice_max(peak, 1024);
+		/* 1-2-5 steps in KiB, so the scale reads "200K", not "195K" */
+		max = graph_nice_max(peak / 1024, 1) * 1024;
 	}
 	wattrset(w, theme_attr(R_PANE_TITLE));
 	char title[700];
