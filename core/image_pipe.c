@@ -56,7 +56,7 @@ static pid_t run_tool(const char *tool, bool decompress, int in, int out,
 	if (pid == 0) {
 		if (dup2(in, 0) < 0 || dup2(out, 1) < 0)
 			_exit(127);
-		int devnull = open("/dev/null", O_WRONLY);
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (devnull >= 0)
 			dup2(devnull, 2);
 		util_close_from(3);

@@ -517,7 +517,7 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
  * removed ones, keep it sorted for binary search. */
 static int sync_names(struct box_stats *st, struct box_err *err)
 {
-	int fd = dup(st->dirfd);
+	int fd = fcntl(st->dirfd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return box_fail(err, BOX_ESYS, errno, "stats: containers");
 	fcntl(fd, F_SETFD, FD_CLOEXEC);

@@ -122,8 +122,12 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 		snprintf(b, sizeof b, "%.2f", in->cpus);
 	else
 		snprintf(b, sizeof b, "all");
-	kv(k, "limits", "mem %s  cpus %s  pids %lld", a, b,
-	   (long long)in->pids_limit);
+	char c[32];
+	if (in->pids_limit)
+		snprintf(c, sizeof c, "%lld", (long long)in->pids_limit);
+	else
+		snprintf(c, sizeof c, "none");
+	kv(k, "limits", "mem %s  cpus %s  pids %s", a, b, c);
 	kv(k, "cgroup", "%s", in->cgroup[0] ? in->cgroup : "-");
 	/* interfaces: the net module will list every interface here */
 	kv(k, "network", "%s  ip %s", in->net[0] ? in->net : "default",
