@@ -221,7 +221,8 @@ int nlk_veth_create(struct nl_sock *sk, const char *host_name, int master,
 	 * netlink round trip, no move (create-then-move costs ~8x more). */
 	rtnl_link_set_name(peer, peer_name);
 	rtnl_link_set_ns_fd(peer, nsfd);
-	rtnl_link_set_flags(peer, IFF_UP);
+	/* No flags on the peer: libnl sends a change mask the kernel refuses
+	 * there; the caller brings it up from inside the namespace. */
 	int r = set_mac(peer, mac);
 	if (r == 0)
 		r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);

@@ -312,3 +312,48 @@ int nlease_pool(const struct net_def *def, struct np_pool *pool,
 	pool->n_leased = n;
 	return 0;
 }
+
+/* ---- all networks ------------------------------------------------------- */
+
+int nstore_load_all(struct box_ctx *ctx, struct net_all *all,
+		    struct box_err *err)
+{
+	char **names;
+	size_t n;
+	all->v = NULL;
+	all->n = 0;
+	if (nstore_names(ctx, &names, &n, err) < 0)
+		return -1;
+	all->v = calloc(n ? n : 1, sizeof *all->v);
+	if (!all->v) {
+		nstore_free_names(names, n);
+		return box_fail(err, BOX_ESYS, ENOMEM, "load networks");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (nstore_load(ctx, names[i], &all->v[all->n], err) < 0) {
+			nstore_free_names(names, n);
+			nstore_free_all(all);
+			return -1;
+		}
+		all->n++;
+	}
+	nstore_free_names(names, n);
+	return 0;
+}
+
+void nstore_free_all(struct net_all *all)
+{
+	for (size_t i = 0; i < all->n; i++)
+		nstore_free(&all->v[i]);
+	free(all->v);
+	all->v = NULL;
+	all->n = 0;
+}
+
+struct net_def *nstore_find(struct net_all *all, const char *name)
+{
+	for (size_t i = 0; i < all->n; i++)
+		if (!strcmp(all->v[i].name, name))
+			return &all->v[i];
+	return NULL;
+}

@@ -51,6 +51,16 @@ void nstore_free_names(char **names, size_t n);
 
 const char *nstore_type_name(enum net_type t);
 
+/* Every network, loaded (for hosts files and per-container lookups). */
+struct net_all {
+	struct net_def *v;
+	size_t n;
+};
+int nstore_load_all(struct box_ctx *ctx, struct net_all *all,
+		    struct box_err *err);
+void nstore_free_all(struct net_all *all);
+struct net_def *nstore_find(struct net_all *all, const char *name);
+
 /* Leases. */
 size_t nlease_count(const struct net_def *def);
 void nlease_get(const struct net_def *def, size_t i, struct net_lease *out);
