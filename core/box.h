@@ -79,6 +79,7 @@ struct box_create_opts {
 	const char *hostname;   /* NULL: the container name */
 	int64_t memory;         /* bytes */
 	double cpus;            /* CPU quota in CPUs, e.g. 0.5 */
+	uint64_t cpu_shares;    /* relative weight (v1 shares, 2..262144) */
 	int64_t pids;           /* max tasks */
 	char **env;             /* "K=V" */
 	size_t n_env;
@@ -113,6 +114,8 @@ struct box_info {
 	int64_t pids_limit;
 	char command[256];      /* argv joined with spaces, for display */
 	char cgroup[256];       /* the container's cgroup path, relative */
+	bool oom_killed;        /* the last run ended in the OOM killer */
+	char error[256];        /* why the last start failed, "" if it did not */
 };
 
 int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
@@ -144,6 +147,16 @@ int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
 /* The stored OCI config.json and state.json, as JSON text (malloc'd). */
 char *box_config_text(struct box_ctx *ctx, const char *name,
 		      struct box_err *err);
+
+/* Everything `info --json` shows (state, config, cgroup, namespaces,
+ * limits) as a malloc'd JSON text. */
+char *box_info_json(struct box_ctx *ctx, const char *name,
+		    struct box_err *err);
+/* `ls --json`: an array of name, status, pid, image, created, exit_code,
+ * ... (malloc'd text). */
+char *box_list_json(struct box_ctx *ctx, struct box_err *err);
+/* The cgroup directory all containers of this root live under. */
+const char *box_cgroup_prefix(const struct box_ctx *ctx);
 
 /* Batch: create and start BASE-k for count names, numbering after the
  * highest existing BASE-k; base_ip (may be NULL) gives ascending addresses.

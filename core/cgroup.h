@@ -94,4 +94,56 @@ int cg_read_counters(const struct cg_layout *l, const char *relpath,
 /* Convert --cpus to quota/period: 0.5 -> 50000/100000. */
 void cg_cpus_to_quota(double cpus, int64_t *quota_us, int64_t *period_us);
 
+/* ---- additions (cgroup module) ------------------------------------------ */
+
+/* cg_detect with every mount point taken relative to root ("" or NULL: the
+ * real /); lets tests point the layout at a fixture tree. */
+int cg_detect_at(struct cg_layout *out, const char *mountinfo_path,
+		 const char *root, struct box_err *err);
+/* rmdir the shared prefix (e.g. "boxtop-1234abcd") in every hierarchy if it
+ * is empty; a prefix still holding containers is left alone (returns 0). */
+int cg_destroy_prefix(const struct cg_layout *l, const char *prefix,
+		      struct box_err *err);
+/* Fast joining for a freshly forked, single-threaded child (spawn, exec).
+ * Moving another process (cg_attach) takes the kernel's global
+ * cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period
+ * (~7 ms on this VM) on the first move after a quiet spell.  Two ways
+ * around it:
+ *  - clone3(CLONE_INTO_CGROUP) with cg_clone_fd() places the child in the
+ *    cgroup2 (unified) cgroup at fork time, without that wait;
+ *  - cg_attach_self() run by the child writes "0" to each v1 hierarchy's
+ *    "tasks" file, which moves the calling thread without the global lock
+ *    (for a single-threaded process that is the whole process).
+ * cg_clone_fd: an O_PATH fd of relpath in the unified hierarchy, for
+ * clone_args.cgroup; -1 with err set when there is no cgroup2 hierarchy. */
+int cg_clone_fd(const struct cg_layout *l, const char *relpath,
+		struct box_err *err);
+/* Move the calling single-threaded process into relpath in every hierarchy
+ * (skip_unified: it already is there through CLONE_INTO_CGROUP).  Only
+ * open/write/close: safe after fork() in a multi-threaded parent.  Returns
+ * 0 or -errno. */
+int cg_attach_self(const struct cg_layout *l, const char *relpath,
+		   bool skip_unified);
+/* v1 cpu.shares -> v2 cpu.weight, the way crun converts it. */
+uint64_t cg_shares_to_weight(uint64_t shares);
+/* Bound (ms) on waiting for the kernel to confirm freeze/thaw and for
+ * cg_kill to see the cgroup empty. */
+#define CG_WAIT_MS 5000
+
+/* A container's cgroup kept open for sampling: the counter files stay open
+ * and are re-read with pread(), so a sample costs one pread per file and no
+ * open/close or allocation.  Files that do not exist are skipped. */
+enum {
+	CGF_CPU, CGF_MEM, CGF_MEMLIMIT, CGF_OOM, CGF_PIDS, CGF_IO, CGF_N
+};
+struct cg_handle {
+	int fd[CGF_N];          /* -1 when absent */
+	bool v2[CGF_N];         /* format of each file */
+};
+int cg_open(const struct cg_layout *l, const char *relpath,
+	    struct cg_handle *h, struct box_err *err);
+int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
+		   struct box_err *err);
+void cg_close(struct cg_handle *h);
+
 #endif

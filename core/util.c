@@ -177,8 +177,8 @@ int util_write_knob(const char *path, const char *val, struct box_err *err)
 	return 0;
 }
 
-int util_write_atomic(const char *path, const char *data, size_t len,
-		      mode_t mode, struct box_err *err)
+static int write_replace(const char *path, const char *data, size_t len,
+			 mode_t mode, bool durable, struct box_err *err)
 {
 	char tmp[4096];
 	if (util_path(tmp, sizeof tmp, err, "%s.tmp.%d", path, getpid()) < 0)
@@ -186,7 +186,7 @@ int util_write_atomic(const char *path, const char *data, size_t len,
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return box_fail(err, BOX_ESYS, errno, "create %s", tmp);
-	if (util_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (util_write_all(fd, data, len) < 0 || (durable && fsync(fd) < 0)) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
@@ -199,6 +199,18 @@ int util_write_atomic(const char *path, const char *data, size_t len,
 		return box_fail(err, BOX_ESYS, e, "rename %s", path);
 	}
 	return 0;
+}
+
+int util_write_atomic(const char *path, const char *data, size_t len,
+		      mode_t mode, struct box_err *err)
+{
+	return write_replace(path, data, len, mode, true, err);
+}
+
+int util_write_replace(const char *path, const char *data, size_t len,
+		       mode_t mode, struct box_err *err)
+{
+	return write_replace(path, data, len, mode, false, err);
 }
 
 void util_iso8601(time_t t, char *buf, size_t len)

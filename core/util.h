@@ -39,6 +39,11 @@ int util_write_knob(const char *path, const char *val, struct box_err *err);
 /* Atomic replace: write tmp, fsync, rename. */
 int util_write_atomic(const char *path, const char *data, size_t len,
 		      mode_t mode, struct box_err *err);
+/* The same without fsync: for files rebuilt from live state anyway
+ * (state.json is checked against the running processes on every read),
+ * where an fsync would cost milliseconds on every start and stop. */
+int util_write_replace(const char *path, const char *data, size_t len,
+		       mode_t mode, struct box_err *err);
 /* Clock: seconds since the epoch as "2026-11-24T03:49:53Z". */
 void util_iso8601(time_t t, char *buf, size_t len);
 time_t util_parse_iso8601(const char *s);

@@ -1,11 +1,88 @@
-/* main.c - boxtop's entry: no arguments opens the TUI, else a command. */
-#include "box.h"
+/* main.c - boxtop's entry: global options, then a command, or the screen. */
+#include "cli.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#define BOXTOP_VERSION "0.1.0"
+
+extern const struct cli_cmd cli_container_cmds[];
+
+static const struct cli_cmd other_cmds[] = {
+	{"net", cli_net, "net create|ls|rm|info|connect|disconnect ..."},
+	{"image", cli_image, "image import|ls|info|rm|export ..."},
+	{"profile", cli_profile, "profile create|ls|show|rm ..."},
+	{"commit", cli_commit, "commit CONTAINER IMAGE"},
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: boxtop [--root DIR] [TUI options]      the full-screen view\n"
+		   "       boxtop [--root DIR] COMMAND [ARGS...]  one operation\n\n"
+		   "commands:\n");
+	for (const struct cli_cmd *t = cli_container_cmds; t->name; t++)
+		if (t->usage)
+			fprintf(f, "  %s\n", t->usage);
+	for (const struct cli_cmd *t = other_cmds; t->name; t++)
+		fprintf(f, "  %s\n", t->usage);
+	fprintf(f, "\nTUI options: -d/--delay TENTHS, -n N, --readonly, --theme NAME\n"
+		   "Root: --root DIR or $BOXTOP_ROOT (default /var/lib/boxtop).\n"
+		   "See boxtop(1).\n");
+}
+
+static const struct cli_cmd *find(const char *name)
+{
+	for (const struct cli_cmd *t = cli_container_cmds; t->name; t++)
+		if (!strcmp(t->name, name))
+			return t;
+	for (const struct cli_cmd *t = other_cmds; t->name; t++)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
 
 int main(int argc, char **argv)
 {
-	(void)argc, (void)argv;
-	fprintf(stderr, "boxtop: not yet\n");
-	return 1;
+	struct cli c = {0};
+	int i = 1;
+	/* Global options come before the command. */
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--root") || !strcmp(argv[i], "-r")) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "boxtop: --root: missing DIR\n");
+				return 2;
+			}
+			c.root = argv[++i];
+		} else if (!strncmp(argv[i], "--root=", 7)) {
+			c.root = argv[i] + 7;
+		} else if (!strcmp(argv[i], "--json")) {
+			c.json = true;
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") ||
+			   (!strcmp(argv[i], "help") && i == 1)) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+			printf("boxtop %s\n", BOXTOP_VERSION);
+			return 0;
+		} else {
+			break;
+		}
+	}
+	int rc;
+	if (i < argc && argv[i][0] != '-') {
+		const struct cli_cmd *cmd = find(argv[i]);
+		if (!cmd) {
+			fprintf(stderr, "boxtop: unknown command '%s' (see 'boxtop help')\n",
+				argv[i]);
+			return 2;
+		}
+		rc = cmd->fn(&c, argc - i, argv + i);
+	} else {
+		/* No command: the screen, with whatever options follow. */
+		rc = tui_main(&c, argc - i + 1, argv + i - 1);
+	}
+	if (c.ctx)
+		box_close(c.ctx);
+	return rc;
 }

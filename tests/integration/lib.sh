@@ -56,15 +56,21 @@ wait_for() {
 status_of() { bt ls --json | jq -r ".[] | select(.name==\"$1\") | .status"; }
 pid_of() { bt ls --json | jq -r ".[] | select(.name==\"$1\") | .pid"; }
 
-# What a test may leave behind, counted: mounts under the root, cgroup
-# directories of this root, network namespaces, processes, veth links.
+# What a test may leave behind, counted for this root only (other suites may
+# run beside us): mounts under the root, cgroup directories of its prefix,
+# boxtop processes (monitors) started with it, and its container dirs.
 leak_snapshot() {
-	local cgp
-	cgp=$(basename "$(bt debug-cgroup-prefix 2>/dev/null || echo none)")
+	local prefix p n=0
+	prefix=$(bt debug-cgroup-prefix 2>/dev/null)
+	for p in /proc/[0-9]*; do
+		[ "$(cat "$p/comm" 2>/dev/null)" = boxtop ] || continue
+		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "BOXTOP_ROOT=$T_ROOT" && n=$((n + 1))
+	done
 	echo "mounts=$(grep -c "$T_ROOT" /proc/self/mountinfo)"
-	echo "cgroups=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$cgp*" 2>/dev/null | xargs -r -I{} find {} -type d | wc -l)"
-	echo "state=$(ls "$T_ROOT/containers" 2>/dev/null | wc -l)"
-	echo "links=$(ip -o link 2>/dev/null | wc -l)"
+	echo "cgroups=$(find /sys/fs/cgroup/*/"$prefix" -mindepth 1 -type d 2>/dev/null | wc -l)"
+	echo "prefix=$(find /sys/fs/cgroup -maxdepth 2 -name "$prefix" 2>/dev/null | wc -l)"
+	echo "monitors=$n"
+	echo "containers=$(ls "$T_ROOT/containers" 2>/dev/null | wc -l)"
 }
 
 at_cleanup() { T_CLEANUPS+=("$*"); }

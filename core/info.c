@@ -1,0 +1,107 @@
+/* info.c - the full description of one container as JSON (`info --json`). */
+#include "spec.h"
+#include "store.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *box_cgroup_prefix(const struct box_ctx *ctx)
+{
+	return ctx->cg_prefix;
+}
+
+static json_t *iso_or_null(time_t t)
+{
+	if (!t)
+		return json_null();
+	char buf[32];
+	util_iso8601(t, buf, sizeof buf);
+	return json_string(buf);
+}
+
+/* The common fields of `ls --json` and `info --json`. */
+json_t *info_summary_json(const struct box_info *i)
+{
+	return json_pack(
+		"{s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b}",
+		"name", i->name, "status", box_status_name(i->status), "pid",
+		(json_int_t)i->pid, "image", i->image, "created",
+		iso_or_null(i->created), "started", iso_or_null(i->started),
+		"finished", iso_or_null(i->finished), "exit_code",
+		i->has_exit_code ? json_integer(i->exit_code) : json_null(),
+		"ip", i->ip, "net", i->net, "command", i->command, "oom_killed",
+		i->oom_killed);
+}
+
+char *box_info_json(struct box_ctx *ctx, const char *name,
+		    struct box_err *err)
+{
+	struct box_info i;
+	if (box_info_get(ctx, name, &i, err) < 0)
+		return NULL;
+	json_t *config = store_load_config(ctx, name, err);
+	if (!config)
+		return NULL;
+	json_t *j = info_summary_json(&i);
+	json_object_set_new(j, "hostname", json_string(i.hostname));
+	json_object_set_new(j, "cgroup", json_string(i.cgroup));
+	json_object_set_new(j, "error", json_string(i.error));
+	json_object_set_new(
+		j, "limits",
+		json_pack("{s:I, s:f, s:I}", "memory", (json_int_t)i.memory_limit,
+			  "cpus", i.cpus, "pids", (json_int_t)i.pids_limit));
+	/* Namespaces: the kinds from the config and, while it runs, the
+	 * inode of each from its init (what `lsns` would show). */
+	json_t *nss = json_array();
+	size_t k;
+	json_t *ns;
+	static const struct {
+		const char *oci, *proc;
+	} names[] = {{"pid", "pid"}, {"mount", "mnt"}, {"uts", "uts"},
+		     {"ipc", "ipc"}, {"network", "net"}, {"cgroup", "cgroup"}};
+	json_array_foreach(json_object_get(json_object_get(config, "linux"),
+					   "namespaces"),
+			   k, ns)
+	{
+		const char *t = json_string_value(json_object_get(ns, "type"));
+		json_t *o = json_pack("{s:s}", "type", t ? t : "");
+		for (size_t n = 0; t && i.pid && n < ARRAY_LEN(names); n++) {
+			if (strcmp(t, names[n].oci))
+				continue;
+			char path[64];
+			struct stat st;
+			snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)i.pid,
+				 names[n].proc);
+			if (stat(path, &st) == 0)
+				json_object_set_new(o, "inode",
+						    json_integer((json_int_t)st.st_ino));
+		}
+		json_array_append_new(nss, o);
+	}
+	json_object_set_new(j, "namespaces", nss);
+	json_object_set_new(j, "config", config);
+	char *text = json_dumps(j, JSON_INDENT(2));
+	json_decref(j);
+	if (!text)
+		box_fail(err, BOX_ESYS, 12, "info %s", name);
+	return text;
+}
+
+char *box_list_json(struct box_ctx *ctx, struct box_err *err)
+{
+	struct box_info *v;
+	size_t n;
+	if (box_list(ctx, &v, &n, err) < 0)
+		return NULL;
+	json_t *a = json_array();
+	for (size_t k = 0; k < n; k++)
+		json_array_append_new(a, info_summary_json(&v[k]));
+	free(v);
+	char *text = json_dumps(a, JSON_INDENT(2));
+	json_decref(a);
+	if (!text)
+		box_fail(err, BOX_ESYS, 12, "ls");
+	return text;
+}

@@ -1,0 +1,304 @@
+/* monitor.c - launch a container's init and supervise it until it exits. */
+#include "monitor.h"
+#include "console.h"
+#include "image.h"
+#include "net.h"
+#include "spawn.h"
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+/* The console log is kept to LOG_MAX bytes plus one rotated generation. */
+#define LOG_MAX (512 * 1024)
+#define MAX_CLIENTS 8
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
+{
+	char cg[256];
+	const struct cg_layout *l = ctx_cg(ctx, NULL);
+	if (!l || ctx_cgroup(ctx, name, cg, sizeof cg, NULL) < 0)
+		return;
+	/* Processes that escaped the pid namespace's teardown (none should)
+	 * are killed; rmdir can race the last exit, so retry briefly. */
+	for (int i = 0; i < 200 && cg_exists(l, cg); i++) {
+		if (!cg_empty(l, cg))
+			cg_kill(l, cg, SIGKILL, NULL);
+		if (cg_destroy(l, cg, NULL) == 0)
+			break;
+		usleep(5000);
+	}
+	/* The root's shared directory goes with its last running container. */
+	cg_destroy_prefix(l, ctx->cg_prefix, NULL);
+}
+
+int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
+		   struct mon_run *run, struct box_err *err)
+{
+	run->pid = -1;
+	run->pidfd = -1;
+	run->master = -1;
+	const struct cg_layout *cgl = ctx_cg(ctx, err);
+	if (!cgl)
+		return -1;
+	json_t *config = store_load_config(ctx, name, err);
+	if (!config)
+		return -1;
+	int rc = -1;
+	bool cg_made = false;
+	struct img_ref img = {0};
+	struct spec s = {0};
+	char bundle[PATH_MAX];
+	const char *image = json_string_value(json_object_get(
+		json_object_get(config, "annotations"), "org.boxtop.image"));
+	if (store_dir(ctx, name, NULL, bundle, sizeof bundle, err) < 0)
+		goto out;
+	if (image && image_resolve(ctx, image, &img, err) < 0)
+		goto out;
+	if (spec_from_config(config, bundle, img.lowerdir, &s, err) < 0)
+		goto out;
+	if (!*s.cgroup && ctx_cgroup(ctx, name, s.cgroup, sizeof s.cgroup, err) < 0)
+		goto out;
+	if (cg_exists(cgl, s.cgroup))
+		monitor_cleanup_cgroup(ctx, name);
+	if (cg_create(cgl, s.cgroup, &s.limits, err) < 0)
+		goto out;
+	cg_made = true;
+
+	struct spawn_io io = {.console = false, .stdio = {-1, -1, -1}};
+	if (detached || (s.terminal && isatty(0)))
+		io.console = true;
+	else
+		io.stdio[0] = 0, io.stdio[1] = 1, io.stdio[2] = 2;
+	run->pid = spawn_container(ctx, name, config, &s, &io, &run->master, err);
+	if (run->pid < 0)
+		goto out;
+	if (!detached && run->master >= 0)
+		console_copy_winsize(run->master);
+	run->pidfd = pidfd_open_(run->pid);
+
+	struct box_state st;
+	if (store_load_state(ctx, name, &st, err) < 0)
+		goto out;
+	st.status = BOX_RUNNING;
+	st.pid = run->pid;
+	st.pid_start = util_pid_starttime(run->pid);
+	st.monitor = getpid();
+	st.monitor_start = util_pid_starttime(getpid());
+	st.started = time(NULL);
+	st.finished = 0;
+	st.has_exit_code = false;
+	st.oom_killed = false;
+	st.error[0] = '\0';
+	if (store_save_state(ctx, name, &st, err) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		if (run->pid > 0) {
+			kill(run->pid, SIGKILL);
+			waitpid(run->pid, NULL, 0);
+		}
+		if (run->pidfd >= 0)
+			close(run->pidfd);
+		if (run->master >= 0)
+			close(run->master);
+		run->pid = run->pidfd = run->master = -1;
+		if (cg_made)
+			monitor_cleanup_cgroup(ctx, name);
+		box_err_wrap(err, "start %s", name);
+	}
+	spec_free(&s);
+	image_ref_free(&img);
+	json_decref(config);
+	return rc;
+}
+
+static int open_log(struct box_ctx *ctx, const char *name, off_t *size)
+{
+	char path[PATH_MAX];
+	if (store_dir(ctx, name, "console.log", path, sizeof path, NULL) < 0)
+		return -1;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	struct stat st;
+	*size = fd >= 0 && fstat(fd, &st) == 0 ? st.st_size : 0;
+	return fd;
+}
+
+/* console.log -> console.log.1 once it holds LOG_MAX bytes. */
+static int rotate_log(struct box_ctx *ctx, const char *name, int fd,
+		      off_t *size)
+{
+	char path[PATH_MAX], old[PATH_MAX];
+	if (store_dir(ctx, name, "console.log", path, sizeof path, NULL) < 0 ||
+	    store_dir(ctx, name, "console.log.1", old, sizeof old, NULL) < 0)
+		return fd;
+	close(fd);
+	rename(path, old);
+	return open_log(ctx, name, size);
+}
+
+static int listen_console(struct box_ctx *ctx, const char *name)
+{
+	struct sockaddr_un addr;
+	int dirfd;
+	if (store_sock_addr(ctx, name, &addr, &dirfd, NULL) < 0)
+		return -1;
+	unlink(addr.sun_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
+			listen(fd, MAX_CLIENTS) < 0)) {
+		close(fd);
+		fd = -1;
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	return fd;
+}
+
+/* A client gets the pty master itself: it writes keystrokes and sets the
+ * window size directly; only output flows through the monitor, which must
+ * keep reading the master for the log. */
+static bool send_master(int client, int master)
+{
+	return console_send_fd(client, master) == 0;
+}
+
+int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
+{
+	off_t log_size = 0;
+	int log = open_log(ctx, name, &log_size);
+	int lfd = listen_console(ctx, name);
+	int clients[MAX_CLIENTS];
+	int n_clients = 0;
+	bool master_open = run->master >= 0;
+	char buf[16384];
+	int wstatus = 0;
+	for (;;) {
+		struct pollfd p[3 + MAX_CLIENTS];
+		p[0] = (struct pollfd){.fd = master_open ? run->master : -1, .events = POLLIN};
+		p[1] = (struct pollfd){.fd = lfd, .events = POLLIN};
+		p[2] = (struct pollfd){.fd = run->pidfd, .events = POLLIN};
+		for (int i = 0; i < n_clients; i++)
+			p[3 + i] = (struct pollfd){.fd = clients[i], .events = POLLIN};
+		if (poll(p, (nfds_t)(3 + n_clients), -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[0].revents) {
+			ssize_t n = read(run->master, buf, sizeof buf);
+			if (n > 0) {
+				if (log >= 0) {
+					util_write_all(log, buf, (size_t)n);
+					log_size += n;
+					if (log_size >= LOG_MAX)
+						log = rotate_log(ctx, name, log, &log_size);
+				}
+				for (int i = 0; i < n_clients; i++)
+					(void)!send(clients[i], buf, (size_t)n,
+						    MSG_NOSIGNAL | MSG_DONTWAIT);
+			} else if (n == 0 || errno != EINTR) {
+				master_open = false; /* EIO: no writer left */
+			}
+		}
+		if (p[1].revents & POLLIN) {
+			int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (c >= 0 && (n_clients == MAX_CLIENTS || run->master < 0 ||
+				       !send_master(c, run->master)))
+				close(c);
+			else if (c >= 0)
+				clients[n_clients++] = c;
+		}
+		for (int i = n_clients - 1; i >= 0; i--) {
+			if (!p[3 + i].revents)
+				continue;
+			/* Clients only ever close; anything else is noise. */
+			ssize_t n = recv(clients[i], buf, sizeof buf, MSG_DONTWAIT);
+			if (n == 0 || (n < 0 && errno != EAGAIN)) {
+				close(clients[i]);
+				clients[i] = clients[--n_clients];
+			}
+		}
+		if (p[2].revents & POLLIN) {
+			if (waitpid(run->pid, &wstatus, 0) < 0)
+				wstatus = 0;
+			break;
+		}
+	}
+	/* Output written just before the exit is still in the pty. */
+	if (master_open) {
+		fcntl(run->master, F_SETFL, O_NONBLOCK);
+		ssize_t n;
+		while ((n = read(run->master, buf, sizeof buf)) > 0) {
+			if (log >= 0)
+				util_write_all(log, buf, (size_t)n);
+			for (int i = 0; i < n_clients; i++)
+				(void)!send(clients[i], buf, (size_t)n, MSG_NOSIGNAL);
+		}
+	}
+	for (int i = 0; i < n_clients; i++)
+		close(clients[i]);
+	if (lfd >= 0) {
+		struct sockaddr_un addr;
+		int dirfd;
+		if (store_sock_addr(ctx, name, &addr, &dirfd, NULL) == 0)
+			unlink(addr.sun_path);
+		if (dirfd >= 0)
+			close(dirfd);
+		close(lfd);
+	}
+	if (log >= 0)
+		close(log);
+	return wstatus;
+}
+
+void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
+		    bool have_status)
+{
+	char cg[256];
+	struct cg_counters cnt = {0};
+	const struct cg_layout *l = ctx_cg(ctx, NULL);
+	if (l && ctx_cgroup(ctx, name, cg, sizeof cg, NULL) == 0)
+		cg_read_counters(l, cg, &cnt, NULL);
+	monitor_cleanup_cgroup(ctx, name);
+	json_t *config = store_load_config(ctx, name, NULL);
+	if (config)
+		net_teardown(ctx, name, config);
+	json_decref(config);
+	int lock = store_lock(ctx, name, NULL);
+	if (lock < 0)
+		return; /* removed meanwhile */
+	struct box_state st;
+	if (store_load_state(ctx, name, &st, NULL) == 0) {
+		st.status = BOX_STOPPED;
+		st.finished = time(NULL);
+		st.has_exit_code = have_status;
+		if (WIFEXITED(wstatus))
+			st.exit_code = WEXITSTATUS(wstatus);
+		else if (WIFSIGNALED(wstatus))
+			st.exit_code = 128 + WTERMSIG(wstatus);
+		st.oom_killed = cnt.oom_kills > 0;
+		st.pid = 0;
+		st.pid_start = 0;
+		st.monitor = 0;
+		st.monitor_start = 0;
+		store_save_state(ctx, name, &st, NULL);
+	}
+	store_unlock(lock);
+}

@@ -1,0 +1,34 @@
+/* monitor.h - the per-container supervisor.
+ *
+ * Detached (`boxtop start`): a small process, forked twice so it belongs to
+ * no front end, is the parent of the container's init.  It holds the pty
+ * master, copies the console into a bounded log and to attached clients
+ * (console.sock), reaps init, records the exit in state.json and removes
+ * the cgroup.  Foreground (`boxtop run`): the boxtop process itself plays
+ * that part, with the user's stdio as the console. */
+#ifndef BOX_MONITOR_H
+#define BOX_MONITOR_H
+
+#include "ctx.h"
+
+struct mon_run {
+	pid_t pid;       /* init (host pid) */
+	int pidfd;       /* pidfd of init */
+	int master;      /* pty master, -1 without a terminal */
+};
+
+/* Create the cgroup, open the console, spawn init, record "running".
+ * detached: the console is a new pty; else with tty a pty relayed to the
+ * caller's terminal, without it the caller's stdio. */
+int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
+		   struct mon_run *run, struct box_err *err);
+/* The detached monitor's loop: returns when init has exited, with its
+ * wait status.  Never prints. */
+int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run);
+/* Record the exit (wait status), remove cgroup and host network leftovers. */
+void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
+		    bool have_status);
+/* Remove the cgroup of a container whose init is gone (kills stragglers). */
+void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name);
+
+#endif

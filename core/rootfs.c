@@ -1,0 +1,303 @@
+/* rootfs.c - mount the container's root: overlay, the config's mounts
+ * (every target resolved inside the rootfs, never through a symlink that
+ * points out of it), /dev with its nodes, pivot_root, masked and read-only
+ * paths.  Runs in the child between clone and exec. */
+#include "rootfs.h"
+#include "console.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#define FAIL(...)                                                             \
+	do {                                                                  \
+		int e_ = errno;                                               \
+		int n_ = snprintf(msg, len, __VA_ARGS__);                     \
+		if (e_ && n_ >= 0 && (size_t)n_ < len)                        \
+			snprintf(msg + n_, len - (size_t)n_, ": %s",          \
+				 strerror(e_));                               \
+		return -1;                                                    \
+	} while (0)
+
+/* Open (creating when missing) path under root without ever leaving it:
+ * RESOLVE_IN_ROOT makes "..", absolute symlinks and absolute paths resolve
+ * as if root were "/".  The last component is made a directory or, for
+ * bind mounts of files, an empty file. */
+static int open_in_root(int rootfd, const char *path, bool as_file)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	while (*path == '/')
+		path++;
+	if (!*path)
+		return (int)syscall(SYS_openat2, rootfd, ".", &how, sizeof how);
+	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	/* Create the missing components one at a time, each resolved in
+	 * root as well. */
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		bool last = *p == '\0';
+		*p = '\0';
+		fd = (int)syscall(SYS_openat2, rootfd, buf, &how, sizeof how);
+		if (fd < 0 && errno == ENOENT) {
+			char *slash = strrchr(buf, '/');
+			int parent;
+			const char *leaf;
+			if (slash) {
+				*slash = '\0';
+				parent = (int)syscall(SYS_openat2, rootfd, buf,
+						      &how, sizeof how);
+				*slash = '/';
+				leaf = slash + 1;
+			} else {
+				parent = dup(rootfd);
+				leaf = buf;
+			}
+			if (parent < 0)
+				return -1;
+			char pp[64];
+			snprintf(pp, sizeof pp, "/proc/self/fd/%d", parent);
+			int r;
+			if (last && as_file) {
+				int f = openat(parent, leaf,
+					       O_CREAT | O_WRONLY | O_CLOEXEC |
+						       O_NOFOLLOW,
+					       0644);
+				r = f < 0 ? -1 : close(f);
+			} else {
+				r = mkdirat(parent, leaf, 0755);
+			}
+			int e = errno;
+			close(parent);
+			if (r < 0 && e != EEXIST) {
+				errno = e;
+				return -1;
+			}
+			fd = (int)syscall(SYS_openat2, rootfd, buf, &how,
+					  sizeof how);
+		}
+		if (fd < 0)
+			return -1;
+		if (last)
+			return fd;
+		close(fd);
+		*p = '/';
+	}
+}
+
+static void fd_path(int fd, char *buf, size_t len)
+{
+	snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
+		    size_t len)
+{
+	struct stat st;
+	bool file = false;
+	if (m->bind) {
+		if (stat(m->src, &st) < 0)
+			FAIL("bind mount source %s", m->src);
+		file = !S_ISDIR(st.st_mode);
+	}
+	auto_fd fd = open_in_root(rootfd, m->dst, file);
+	if (fd < 0)
+		FAIL("mount target %s", m->dst);
+	char target[64];
+	fd_path(fd, target, sizeof target);
+	unsigned long flags = m->flags;
+	if (m->bind) {
+		if (mount(m->src, target, NULL, flags & (MS_BIND | MS_REC), NULL) < 0)
+			FAIL("bind %s on %s", m->src, m->dst);
+		/* Flags other than bind only apply on a remount. */
+		unsigned long extra = flags & ~(MS_BIND | MS_REC);
+		if (extra) {
+			/* fd now names the covered dir: reopen the new mount */
+			auto_fd fd2 = open_in_root(rootfd, m->dst, file);
+			if (fd2 < 0)
+				FAIL("reopen %s", m->dst);
+			fd_path(fd2, target, sizeof target);
+			if (mount(NULL, target, NULL,
+				  MS_REMOUNT | MS_BIND | extra, NULL) < 0)
+				FAIL("remount %s", m->dst);
+		}
+	} else if (mount(m->src, target, m->type, flags,
+			 *m->data ? m->data : NULL) < 0) {
+		FAIL("mount %s on %s", m->type, m->dst);
+	}
+	if (m->propagation) {
+		auto_fd fd3 = open_in_root(rootfd, m->dst, file);
+		if (fd3 >= 0) {
+			fd_path(fd3, target, sizeof target);
+			mount(NULL, target, NULL, m->propagation, NULL);
+		}
+	}
+	return 0;
+}
+
+/* The device nodes the OCI spec requires in every container. */
+static int make_devices(int rootfd, char *msg, size_t len)
+{
+	static const struct {
+		const char *name;
+		unsigned maj, min;
+		mode_t mode;
+	} devs[] = {
+		{"null", 1, 3, 0666}, {"zero", 1, 5, 0666}, {"full", 1, 7, 0666},
+		{"random", 1, 8, 0666}, {"urandom", 1, 9, 0666},
+		{"tty", 5, 0, 0666},
+	};
+	auto_fd dev = open_in_root(rootfd, "/dev", false);
+	if (dev < 0)
+		FAIL("open /dev");
+	char dpath[64];
+	fd_path(dev, dpath, sizeof dpath);
+	auto_fd devdir = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (devdir < 0)
+		FAIL("open /dev");
+	for (size_t i = 0; i < ARRAY_LEN(devs); i++) {
+		if (mknodat(devdir, devs[i].name, S_IFCHR | devs[i].mode,
+			    makedev(devs[i].maj, devs[i].min)) < 0 &&
+		    errno != EEXIST)
+			FAIL("mknod /dev/%s", devs[i].name);
+		fchmodat(devdir, devs[i].name, devs[i].mode, 0);
+	}
+	static const struct {
+		const char *target, *name;
+	} links[] = {
+		{"pts/ptmx", "ptmx"}, {"/proc/self/fd", "fd"},
+		{"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+		{"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(links); i++) {
+		unlinkat(devdir, links[i].name, 0);
+		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
+			FAIL("symlink /dev/%s", links[i].name);
+	}
+	return 0;
+}
+
+/* The console: a pty of the container's own devpts instance, so that its
+ * slave can be bind-mounted on /dev/console and is /dev/pts/0 inside. */
+static int make_console(int rootfd, int sock, int *slave, char *msg, size_t len)
+{
+	auto_fd ptmx = open_in_root(rootfd, "/dev/pts/ptmx", true);
+	if (ptmx < 0)
+		FAIL("find /dev/pts/ptmx");
+	char path[64];
+	fd_path(ptmx, path, sizeof path);
+	auto_fd master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0 || unlockpt(master) < 0)
+		FAIL("open the console pty");
+	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		FAIL("open the console pty slave");
+	auto_fd target = open_in_root(rootfd, "/dev/console", true);
+	if (target < 0)
+		FAIL("create /dev/console");
+	char src[64], dst[64];
+	fd_path(*slave, src, sizeof src);
+	fd_path(target, dst, sizeof dst);
+	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
+		FAIL("bind the console on /dev/console");
+	if (console_send_fd(sock, master) < 0)
+		FAIL("pass the console to the monitor");
+	return 0;
+}
+
+int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
+		   char *msg, size_t len)
+{
+	errno = 0;
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		FAIL("make / private");
+	if (s->overlay_data) {
+		if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_data) < 0)
+			FAIL("mount overlay on %s", s->rootfs);
+	} else if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		FAIL("bind rootfs %s", s->rootfs);
+	}
+	auto_fd rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		FAIL("open rootfs %s", s->rootfs);
+	bool dev_done = false;
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		/* /dev must be filled before mounts below it hide nothing. */
+		if (!dev_done && strncmp(m->dst, "/dev", 4) == 0 &&
+		    strcmp(m->dst, "/dev") != 0) {
+			if (make_devices(rootfd, msg, len) < 0)
+				return -1;
+			dev_done = true;
+		}
+		if (do_mount(rootfd, m, msg, len) < 0)
+			return -1;
+	}
+	if (!dev_done && make_devices(rootfd, msg, len) < 0)
+		return -1;
+	if (console_sock >= 0 &&
+	    make_console(rootfd, console_sock, console_slave, msg, len) < 0)
+		return -1;
+	return 0;
+}
+
+int rootfs_pivot(const struct spec *s, char *msg, size_t len)
+{
+	errno = 0;
+	if (chdir(s->rootfs) < 0)
+		FAIL("chdir %s", s->rootfs);
+	/* pivot_root(".", "."): the old root ends up stacked on the new
+	 * one and is detached right away; no directory is needed for it. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		FAIL("pivot_root %s", s->rootfs);
+	if (umount2(".", MNT_DETACH) < 0)
+		FAIL("detach the old root");
+	if (chdir("/") < 0)
+		FAIL("chdir /");
+	return 0;
+}
+
+int rootfs_finish(const struct spec *s, char *msg, size_t len)
+{
+	errno = 0;
+	for (char **p = s->masked; p && *p; p++) {
+		struct stat st;
+		if (lstat(*p, &st) < 0)
+			continue; /* not there: nothing to hide */
+		int r = S_ISDIR(st.st_mode)
+				? mount("tmpfs", *p, "tmpfs", MS_RDONLY, "size=0")
+				: mount("/dev/null", *p, NULL, MS_BIND, NULL);
+		if (r < 0)
+			FAIL("mask %s", *p);
+	}
+	for (char **p = s->readonly; p && *p; p++) {
+		if (access(*p, F_OK) < 0)
+			continue;
+		if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+		    mount(NULL, *p, NULL,
+			  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+				  MS_NODEV | MS_NOEXEC,
+			  NULL) < 0)
+			FAIL("make %s read-only", *p);
+	}
+	if (s->root_readonly &&
+	    mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+		FAIL("make / read-only");
+	return 0;
+}

@@ -1,0 +1,97 @@
+/* run.c - `boxtop run`: create (unless it exists), start with the caller's
+ * stdio as the console, wait, record the exit, remove with --rm.  The boxtop
+ * process itself is the monitor here: no extra process, no socket. */
+#include "console.h"
+#include "monitor.h"
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+
+/* Without a terminal, signals meant for the container reach us: pass them
+ * on to its init until it exits. */
+static int wait_forwarding(struct mon_run *run)
+{
+	sigset_t mask, old;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	auto_fd sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = run->pidfd, .events = POLLIN},
+				      {.fd = sfd, .events = POLLIN}};
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof si) == sizeof si)
+				kill(run->pid, (int)si.ssi_signo);
+		}
+		if (p[0].revents & POLLIN)
+			break;
+	}
+	int ws = 0;
+	while (waitpid(run->pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ws;
+}
+
+int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
+	    int *exit_code, struct box_err *err)
+{
+	if (box_check_name(opts->name, err) < 0)
+		return -1;
+	bool created = false;
+	if (!store_exists(ctx, opts->name)) {
+		if (box_create(ctx, opts, err) < 0)
+			return -1;
+		created = true;
+	}
+	int lock = store_lock(ctx, opts->name, err);
+	if (lock < 0)
+		return -1;
+	struct box_info info;
+	if (box_info_get(ctx, opts->name, &info, err) < 0)
+		goto fail;
+	if (info.status == BOX_RUNNING || info.status == BOX_PAUSED) {
+		box_fail(err, BOX_ESTATE, 0, "run %s: already running", opts->name);
+		goto fail;
+	}
+	struct mon_run run;
+	if (monitor_launch(ctx, opts->name, false, &run, err) < 0)
+		goto fail;
+	store_unlock(lock);
+	int ws;
+	if (run.master >= 0) {
+		struct termios saved;
+		bool raw;
+		console_raw(&saved, &raw);
+		console_relay(run.master, run.master, run.master, false, run.pidfd);
+		console_restore(&saved, raw);
+		while (waitpid(run.pid, &ws, 0) < 0 && errno == EINTR)
+			;
+		close(run.master);
+	} else {
+		ws = wait_forwarding(&run);
+	}
+	close(run.pidfd);
+	monitor_finish(ctx, opts->name, ws, true);
+	*exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	if (rm && box_remove(ctx, opts->name, true, err) < 0)
+		return -1;
+	return 0;
+fail:
+	store_unlock(lock);
+	if (created && rm)
+		box_remove(ctx, opts->name, true, NULL);
+	return -1;
+}

@@ -1,0 +1,293 @@
+/* spawn.c - clone the container init and bring it to exec. */
+#include "spawn.h"
+#include "net.h"
+#include "console.h"
+#include "rootfs.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* PATH lookup in the container's own environment (execvpe would use ours). */
+void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
+			 size_t len)
+{
+	const char *file = argv[0];
+	if (strchr(file, '/')) {
+		execve(file, argv, envp);
+		snprintf(msg, len, "exec '%s': %s", file, strerror(errno));
+		return;
+	}
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	for (char *const *e = envp; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	int last_err = ENOENT;
+	for (const char *p = path; *p;) {
+		const char *colon = strchr(p, ':');
+		size_t dlen = colon ? (size_t)(colon - p) : strlen(p);
+		char full[PATH_MAX];
+		snprintf(full, sizeof full, "%.*s/%s", (int)dlen, p, file);
+		execve(full, argv, envp);
+		if (errno != ENOENT)
+			last_err = errno;
+		p += dlen + (colon ? 1 : 0);
+	}
+	snprintf(msg, len, "exec '%s': %s", file,
+		 last_err == ENOENT ? "command not found in PATH" : strerror(last_err));
+}
+
+/* clone3's argument block (linux/sched.h clashes with glibc's sched.h). */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+		stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+#define CLONE_INTO_CGROUP_ 0x200000000ULL
+
+pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
+		      int ns_flags, bool *in_unified)
+{
+	*in_unified = false;
+	int cgfd = cg_clone_fd(cg, relpath, NULL);
+	if (cgfd >= 0) {
+		struct clone3_args a = {
+			.flags = (uint64_t)ns_flags | CLONE_INTO_CGROUP_,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cgfd,
+		};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
+		int e = errno;
+		if (pid == 0) {
+			*in_unified = true;
+			return 0;
+		}
+		close(cgfd);
+		if (pid > 0) {
+			*in_unified = true;
+			return pid;
+		}
+		/* ENOSYS (old kernel, valgrind), E2BIG, EINVAL: plain clone */
+		errno = e;
+	}
+	/* A raw clone behaves like fork but creates the namespaces in one
+	 * step; the caller is single-threaded (monitor or CLI). */
+	return (pid_t)syscall(SYS_clone, SIGCHLD | ns_flags, 0, 0, 0, 0);
+}
+
+void spawn_reset_signals(void)
+{
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* The child: never returns.  Writes any error to errfd and exits 127. */
+static void __attribute__((noreturn))
+child_main(const struct cg_layout *cg, const struct spec *s,
+	   const struct spawn_io *io, int syncfd, int errfd, int consock,
+	   bool in_unified)
+{
+	int slave = -1;
+	char msg[512] = "";
+	char go;
+	/* Until the parent says go, die with it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Join the cgroup ourselves: a process moving itself skips the
+	 * kernel's slow global lock that moving another process takes. */
+	int r = cg_attach_self(cg, s->cgroup, in_unified);
+	if (r < 0) {
+		snprintf(msg, sizeof msg, "join cgroup %s: %s", s->cgroup,
+			 strerror(-r));
+		goto fail;
+	}
+	if (read(syncfd, &go, 1) != 1)
+		_exit(127);
+	/* From here the container outlives its monitor, like any init. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	close(syncfd);
+
+	if (s->cgroup_ns && unshare(CLONE_NEWCGROUP) < 0) {
+		snprintf(msg, sizeof msg, "unshare cgroup namespace: %s", strerror(errno));
+		goto fail;
+	}
+	if (setsid() < 0) {
+		snprintf(msg, sizeof msg, "setsid: %s", strerror(errno));
+		goto fail;
+	}
+	if ((s->ns_flags & CLONE_NEWNS) &&
+	    (rootfs_prepare(s, io->console ? consock : -1, &slave, msg,
+			    sizeof msg) < 0 ||
+	     rootfs_pivot(s, msg, sizeof msg) < 0 ||
+	     rootfs_finish(s, msg, sizeof msg) < 0))
+		goto fail;
+	if (io->console) {
+		if (slave < 0) {
+			snprintf(msg, sizeof msg, "a console needs a mount namespace");
+			goto fail;
+		}
+		if (ioctl(slave, TIOCSCTTY, 0) < 0) {
+			snprintf(msg, sizeof msg, "set controlling tty: %s", strerror(errno));
+			goto fail;
+		}
+		for (int i = 0; i < 3; i++)
+			dup2(slave, i);
+	} else {
+		int devnull = -1;
+		for (int i = 0; i < 3; i++) {
+			int fd = io->stdio[i];
+			if (fd < 0) {
+				if (devnull < 0)
+					devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+				fd = devnull;
+			}
+			if (fd != i)
+				dup2(fd, i);
+			else
+				fcntl(i, F_SETFD, 0);
+		}
+	}
+	if ((s->ns_flags & CLONE_NEWUTS) && *s->hostname &&
+	    sethostname(s->hostname, strlen(s->hostname)) < 0) {
+		snprintf(msg, sizeof msg, "sethostname '%s': %s", s->hostname,
+			 strerror(errno));
+		goto fail;
+	}
+	for (size_t i = 0; i < s->n_rlimits; i++)
+		if (setrlimit(s->rlimits[i].resource, &s->rlimits[i].lim) < 0) {
+			snprintf(msg, sizeof msg, "setrlimit %d: %s",
+				 s->rlimits[i].resource, strerror(errno));
+			goto fail;
+		}
+	if (setgroups(0, NULL) < 0 || setresgid(s->gid, s->gid, s->gid) < 0) {
+		snprintf(msg, sizeof msg, "set gid %u: %s", s->gid, strerror(errno));
+		goto fail;
+	}
+	if (s->uid) {
+		prctl(PR_SET_KEEPCAPS, 1);
+		if (setresuid(s->uid, s->uid, s->uid) < 0) {
+			snprintf(msg, sizeof msg, "set uid %u: %s", s->uid, strerror(errno));
+			goto fail;
+		}
+	}
+	if (caps_apply(s->caps, msg, sizeof msg) < 0)
+		goto fail;
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(msg, sizeof msg, "no_new_privs: %s", strerror(errno));
+		goto fail;
+	}
+	if (chdir(s->cwd) < 0) {
+		snprintf(msg, sizeof msg, "chdir '%s': %s", s->cwd, strerror(errno));
+		goto fail;
+	}
+	/* Nothing of ours may leak into the container: every fd above 2 is
+	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	spawn_reset_signals();
+	spawn_exec_in_path(s->argv, s->env, msg, sizeof msg);
+fail:
+	if (write(errfd, msg, strlen(msg)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
+		      const struct spec *s, const struct spawn_io *io,
+		      int *console_master, struct box_err *err)
+{
+	int syncp[2], errp[2], consp[2] = {-1, -1};
+	*console_master = -1;
+	if (io->console &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, consp) < 0)
+		return box_fail(err, BOX_ESYS, errno, "socketpair");
+	if (pipe2(syncp, O_CLOEXEC) < 0)
+		return box_fail(err, BOX_ESYS, errno, "pipe");
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(syncp[0]);
+		close(syncp[1]);
+		return box_fail(err, BOX_ESYS, errno, "pipe");
+	}
+	const struct cg_layout *cg = ctx_cg(ctx, err);
+	if (!cg) {
+		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
+		return -1;
+	}
+	bool in_unified;
+	pid_t pid = spawn_fork_into(cg, s->cgroup, s->ns_flags, &in_unified);
+	if (pid < 0) {
+		int e = errno;
+		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
+		return box_fail(err, BOX_ESYS, e, "clone");
+	}
+	if (pid == 0) {
+		close(syncp[1]);
+		close(errp[0]);
+		if (consp[0] >= 0)
+			close(consp[0]);
+		child_main(cg, s, io, syncp[0], errp[1], consp[1], in_unified);
+	}
+	close(syncp[0]);
+	close(errp[1]);
+	if (consp[1] >= 0)
+		close(consp[1]);
+	int rc = 0;
+	if (net_setup(ctx, name, config, pid, err) < 0)
+		rc = -1;
+	if (rc == 0) {
+		/* A child that failed early has closed its end: EPIPE, not a
+		 * SIGPIPE that would kill us; its message follows below. */
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+		sigaction(SIGPIPE, &ign, &old);
+		ssize_t w = write(syncp[1], "g", 1);
+		sigaction(SIGPIPE, &old, NULL);
+		if (w != 1)
+			rc = -1;
+	}
+	close(syncp[1]); /* on failure: EOF, the child exits */
+	/* The console master comes before exec; EOF here means the child
+	 * failed, and says why on the error pipe. */
+	if (rc == 0 && consp[0] >= 0)
+		*console_master = console_recv_fd(consp[0]);
+	if (consp[0] >= 0)
+		close(consp[0]);
+	/* Read errors even when we failed: the child may have said why. */
+	{
+		char msg[512];
+		ssize_t n;
+		do
+			n = read(errp[0], msg, sizeof msg - 1);
+		while (n < 0 && errno == EINTR);
+		if (n > 0 && (rc == 0 || !err || !*err->msg)) {
+			msg[n] = '\0';
+			rc = box_fail(err, BOX_ESYS, 0, "%s", msg);
+		} else if (rc < 0 && err && !*err->msg) {
+			box_fail(err, BOX_ESYS, 0, "container init died during setup");
+		}
+	}
+	close(errp[0]);
+	if (rc == 0 && io->console && *console_master < 0)
+		rc = box_fail(err, BOX_ESYS, 0, "the container's console did not arrive");
+	if (rc < 0) {
+		if (*console_master >= 0)
+			close(*console_master);
+		*console_master = -1;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}

@@ -1,0 +1,49 @@
+/* spawn.h - clone a container's init into new namespaces.
+ *
+ * The caller (the monitor, or `boxtop run` in the foreground) becomes its
+ * parent.  The child waits on a sync pipe until the parent has put it into
+ * its cgroup and network, then sets up its root and execs; exec failure or
+ * any setup error comes back as text on a CLOEXEC error pipe, so a clean
+ * EOF means exec succeeded. */
+#ifndef BOX_SPAWN_H
+#define BOX_SPAWN_H
+
+#include "spec.h"
+
+struct spawn_io {
+	/* A terminal: the child makes a pty in the container's own devpts
+	 * (a host pty could not be bind-mounted on /dev/console from inside
+	 * the new mount namespace) and passes the master back; it arrives
+	 * in *console_master. */
+	bool console;
+	int stdio[3];   /* without a terminal: fds for 0, 1, 2 (-1: /dev/null) */
+};
+
+/* Start the init; returns its pid (host view) or -1.  The child is set up
+ * completely: in its cgroup, with its network, exec'd. */
+pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
+		      const struct spec *s, const struct spawn_io *io,
+		      int *console_master, struct box_err *err);
+
+/* fork (with ns_flags: new namespaces) straight into the unified cgroup of
+ * relpath with clone3(CLONE_INTO_CGROUP) where the host has one; the child
+ * then joins the v1 hierarchies itself with cg_attach_self(...,
+ * *in_unified), which also avoids the kernel's slow path for moving a
+ * process.  Returns like fork. */
+pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
+		      int ns_flags, bool *in_unified);
+
+/* execve argv[0] searched in the PATH of envp (not ours); on return msg
+ * says why it failed. */
+void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
+			size_t len);
+
+/* Every signal back to its default action and none blocked: dispositions
+ * set to "ignore" by the monitor would survive exec otherwise. */
+void spawn_reset_signals(void);
+
+/* Capabilities: keep only the mask in bounding, permitted, effective;
+ * inheritable and ambient empty.  Child side; msg on error. */
+int caps_apply(uint64_t keep, char *msg, size_t len);
+
+#endif

@@ -1,0 +1,63 @@
+/* spec.h - what spawn needs to start a container, parsed from config.json
+ * before clone: the child only walks these arrays, it never allocates. */
+#ifndef BOX_SPEC_H
+#define BOX_SPEC_H
+
+#include "cgroup.h"
+#include "ctx.h"
+
+#include <jansson.h>
+#include <sys/resource.h>
+
+struct spec_mount {
+	char *dst;            /* inside the container */
+	char *src;
+	char *type;
+	char *data;           /* fs-specific options, "" if none */
+	unsigned long flags;  /* MS_* */
+	unsigned long propagation; /* MS_PRIVATE/MS_SLAVE/... or 0 */
+	bool bind;
+};
+
+struct spec_rlimit {
+	int resource;
+	struct rlimit lim;
+};
+
+struct spec {
+	char *hostname;
+	char **argv, **env;   /* NULL-terminated */
+	char *cwd;
+	uid_t uid;
+	gid_t gid;
+	bool terminal;
+	int ns_flags;         /* CLONE_NEW* to create at clone (not cgroup) */
+	bool cgroup_ns;       /* unshared by the child once in its cgroup */
+	char *rootfs;         /* host path the rootfs is mounted on */
+	char *overlay_data;   /* "lowerdir=...,upperdir=...,workdir=..." or NULL */
+	bool root_readonly;
+	struct spec_mount *mounts;
+	size_t n_mounts;
+	char **masked, **readonly;  /* NULL-terminated */
+	uint64_t caps;        /* bit mask of capabilities to keep */
+	bool no_new_privs;
+	struct spec_rlimit *rlimits;
+	size_t n_rlimits;
+	struct cg_limits limits;
+	char cgroup[256];     /* relative cgroup path */
+};
+
+/* Build the OCI config.json for a new container. */
+json_t *config_build(const struct box_create_opts *opts, const char *image,
+		     char *const img_cmd[], char *const img_env[],
+		     const char *img_cwd, const char *cgroup,
+		     struct box_err *err);
+/* Parse config.json; bundle is the container directory (for relative root
+ * path); lowerdir the image layers ("" or NULL for no overlay). */
+int spec_from_config(json_t *config, const char *bundle, const char *lowerdir,
+		     struct spec *out, struct box_err *err);
+void spec_free(struct spec *s);
+/* Limits only (for info and cgroup creation). */
+void config_limits(json_t *config, struct cg_limits *out);
+
+#endif

@@ -1,0 +1,57 @@
+/* store.h - a container's files on disk: config.json, state.json, lock. */
+#ifndef BOX_STORE_H
+#define BOX_STORE_H
+
+#include "ctx.h"
+
+#include <jansson.h>
+
+/* What the monitor and the lifecycle record about a run. */
+struct box_state {
+	enum box_status status;   /* as written: created, running or stopped */
+	pid_t pid;                /* container init, host pid */
+	uint64_t pid_start;       /* its start time in ticks (pid reuse guard) */
+	pid_t monitor;            /* the monitor process (0: none, foreground) */
+	uint64_t monitor_start;
+	time_t created, started, finished;
+	bool has_exit_code;
+	int exit_code;
+	bool oom_killed;
+	char error[256];          /* why the last start failed, "" if none */
+};
+
+/* $ROOT/containers/<name>[/<file>] */
+int store_dir(const struct box_ctx *ctx, const char *name, const char *file,
+	      char *buf, size_t len, struct box_err *err);
+bool store_exists(const struct box_ctx *ctx, const char *name);
+
+/* Exclusive lock on the container (flock on its lock file): two boxtop
+ * processes never change one container at once.  Returns the fd. */
+int store_lock(const struct box_ctx *ctx, const char *name,
+	       struct box_err *err);
+void store_unlock(int fd);
+
+int store_load_state(const struct box_ctx *ctx, const char *name,
+		     struct box_state *st, struct box_err *err);
+int store_save_state(const struct box_ctx *ctx, const char *name,
+		     const struct box_state *st, struct box_err *err);
+json_t *store_load_config(const struct box_ctx *ctx, const char *name,
+			  struct box_err *err);
+int store_save_config(const struct box_ctx *ctx, const char *name,
+		      json_t *config, struct box_err *err);
+
+/* The console socket's address.  sun_path holds 107 bytes: a deeper root
+ * goes through /proc/self/fd/<dirfd>, and *dirfd must be closed after
+ * bind/connect (-1 when not used). */
+struct sockaddr_un;
+int store_sock_addr(const struct box_ctx *ctx, const char *name,
+		    struct sockaddr_un *addr, int *dirfd, struct box_err *err);
+
+/* Is the recorded init still the same live process? */
+bool state_init_alive(const struct box_state *st);
+bool state_monitor_alive(const struct box_state *st);
+
+/* name, status, pid, image, created, ... as a JSON object (info.c). */
+json_t *info_summary_json(const struct box_info *info);
+
+#endif

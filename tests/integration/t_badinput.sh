@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Bad input gets one clear line (what, which value, why) and a non-zero
+# exit; a failure midway leaves nothing behind.
+. "$(dirname "$0")/lib.sh"
+prefix=$(bt debug-cgroup-prefix)
+
+err_is "empty name" 1 "invalid name '': must not be empty" bt create ""
+err_is "name with /" 1 "invalid name 'a/b'.*'/'" bt create a/b
+err_is "name .." 1 "invalid name '\.\.'" bt create ..
+long=$(printf 'x%.0s' $(seq 65))
+err_is "name over 64" 1 "invalid name 'x+\.\.\.': 65 characters, at most 64" bt create "$long"
+bt create dup >/dev/null
+err_is "duplicate name" 1 "container 'dup': already exists" bt create dup
+err_is "unknown image" 1 "image 'nosuch': no such image" bt create x1 --image nosuch
+err_is "malformed size" 2 "invalid size '12Q': unknown unit 'Q'" bt create x2 --memory 12Q
+err_is "zero size" 2 "invalid size '0'" bt create x3 --memory 0
+err_is "negative pids" 2 "invalid --pids '-5'" bt create x4 --pids -5
+err_is "zero cpus" 2 "invalid --cpus '0'" bt create x5 --cpus 0
+err_is "batch count zero" 2 "invalid --count '0'" bt batch b --count 0
+err_is "batch count negative" 2 "invalid --count '-3'" bt batch b --count -3
+err_is "batch without count" 2 "missing --count" bt batch b
+err_is "bad env" 2 "invalid --env 'NOEQUALS'" bt create x6 --env NOEQUALS
+err_is "bad mount" 2 "invalid --mount 'nocolon'" bt create x7 --mount nocolon
+err_is "mount source missing" 1 "invalid mount '/nonexistent-src'" bt create x8 --mount /nonexistent-src:/mnt
+err_is "missing name" 2 "missing container NAME" bt create
+err_is "unknown option" 2 "unknown option '--bogus'" bt create x9 --bogus
+err_is "unknown command" 2 "unknown command 'frobnicate'" bt frobnicate
+err_is "start unknown container" 1 "container 'ghost': no such container" bt start ghost
+err_is "stop without names" 2 "missing container NAME" bt stop
+err_is "missing command binary" 1 "start x10: exec '/no/such/cmd': No such file" bt run x10 --rm -- /no/such/cmd
+eq "nothing half-made by the bad creates" "$(bt ls --json | jq -r '[.[].name] | join(",")')" "dup"
+
+# Corrupt files: a clear error naming the file; ls still lists the
+# container so it can be removed.
+bt create broken >/dev/null
+echo '{ not json' > "$T_ROOT/containers/broken/config.json"
+err_is "corrupt config.json" 1 "container 'broken': corrupt config.json: line 1" bt start broken
+has "ls still lists a corrupt container" "$(bt ls)" broken
+bt create broken2 >/dev/null
+echo '[1,2' > "$T_ROOT/containers/broken2/state.json"
+err_is "corrupt state.json" 1 "container 'broken2': corrupt state.json" bt info broken2
+ok "a corrupt container can be removed" bt rm broken2 --force
+echo '{"ociVersion":"1.0.2","process":{"args":[]}}' > "$T_ROOT/containers/broken/config.json"
+err_is "config without args" 1 "process.args must be a non-empty array" bt start broken
+bt rm broken --force >/dev/null 2>&1; rm -rf "$T_ROOT/containers/broken"
+
+# Rollback: failures midway leave no cgroup, mount, process or netns.
+bt create rb1 -- /no/such/cmd >/dev/null
+bt create rb2 -- sleep 1000 >/dev/null
+bt create rb3 -- sleep 1000 >/dev/null
+mkdir -p "$T_ROOT/src"; bt create rb4 --mount "$T_ROOT/src:/mnt" -- sleep 1000 >/dev/null; rmdir "$T_ROOT/src"
+before=$(leak_snapshot)
+# exec of a missing binary at start
+err_is "start with a missing binary fails" 1 "exec '/no/such/cmd'" bt start rb1
+eq "status stays created" "$(status_of rb1)" created
+has "the failure is recorded for info" "$(bt info rb1 --json | jq -r .error)" "/no/such/cmd"
+# a cgroup write the kernel refuses (CPU quota below its minimum)
+jq '.linux.resources.cpu = {"quota": 5, "period": 100000}' "$T_ROOT/containers/rb2/config.json" >"$T_ROOT/c.json" && mv "$T_ROOT/c.json" "$T_ROOT/containers/rb2/config.json"
+err_is "cgroup refusal fails the start" 1 "start rb2: .*cpu" bt start rb2
+# the overlay mount fails (its upper layer vanished)
+rm -rf "$T_ROOT/containers/rb3/upper"
+err_is "mount failure fails the start" 1 "start rb3: mount overlay" bt start rb3
+# a bind mount whose source vanished after create
+err_is "bind source gone fails the start" 1 "start rb4: bind mount source" bt start rb4
+sleep 0.2
+after=$(leak_snapshot)
+eq "nothing left behind by failed starts" "$after" "$before"

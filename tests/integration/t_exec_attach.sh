@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# exec into a running container and attach to its console through a pty.
+. "$(dirname "$0")/lib.sh"
+TM="bt-attach-$$"
+at_cleanup "tmux kill-session -t $TM"
+
+bt create ex -- sh -c 'echo console-ready; while read line; do echo "echo:$line"; done' >/dev/null
+bt start ex
+init=$(pid_of ex)
+
+# exec: every namespace of the container and its cgroup
+eq "exec runs inside (hostname)" "$(bt exec ex -- hostname)" ex
+has "exec sees the container's pid 1" "$(bt exec ex -- ps)" "while read line"
+[ "$(bt exec ex -- sh -c 'echo $$')" -lt 100 ] && pass "exec is in the pid namespace" || fail "exec is in the pid namespace"
+eq "exec joins the mount namespace" "$(readlink /proc/$init/ns/mnt)" "$(bt exec ex -- sh -c 'readlink /proc/self/ns/mnt')"
+eq "exec joins the net namespace" "$(readlink /proc/$init/ns/net)" "$(bt exec ex -- sh -c 'readlink /proc/self/ns/net')"
+has "exec caps are the container's" "$(bt exec ex -- cat /proc/self/status)" "CapEff:	00000000a80425fb"
+has "exec has no_new_privs" "$(bt exec ex -- cat /proc/self/status)" "NoNewPrivs:	1"
+bt exec ex -- sh -c 'exit 42'; eq "exec exit code" "$?" 42
+err_is "exec of a missing binary" 1 "exec ex: exec '/nope'" bt exec ex -- /nope
+err_is "exec into a stopped container" 1 "exec gone: not running|no such container" bt exec gone -- true
+
+# exec -t: a pty from the container's devpts, through tmux as a real terminal
+tmux new-session -d -s "$TM" -x 100 -y 20 "env BOXTOP_ROOT=$T_ROOT $BOXTOP exec -t ex -- sh"
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q '#'"
+tmux send-keys -t "$TM" "tty; echo marker-\$((6*7))" Enter
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q marker-42"
+screen=$(tmux capture-pane -p -t "$TM")
+has "exec -t runs commands" "$screen" "marker-42"
+has "exec -t has a tty inside" "$screen" "/dev/pts/"
+tmux send-keys -t "$TM" "exit" Enter
+wait_for 5 sh -c "! tmux has-session -t $TM 2>/dev/null"
+ok "exec -t ends with the shell" sh -c "! tmux has-session -t $TM 2>/dev/null"
+
+# attach: see the console, type into it, detach with Ctrl-a q
+tmux new-session -d -s "$TM" -x 100 -y 20 "env BOXTOP_ROOT=$T_ROOT $BOXTOP attach ex; echo DETACHED; sleep 30"
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q 'attached to ex'"
+tmux send-keys -t "$TM" "hello-console" Enter
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q 'echo:hello-console'"
+has "attach relays input and output" "$(tmux capture-pane -p -t "$TM")" "echo:hello-console"
+tmux send-keys -t "$TM" C-a q
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q DETACHED"
+has "Ctrl-a q detaches" "$(tmux capture-pane -p -t "$TM")" "DETACHED"
+eq "container keeps running after detach" "$(status_of ex)" running
+has "console output is in the log" "$(bt logs ex)" "echo:hello-console"
+tmux kill-session -t "$TM" 2>/dev/null
+
+# attach ends when the container exits
+tmux new-session -d -s "$TM" -x 100 -y 20 "env BOXTOP_ROOT=$T_ROOT $BOXTOP attach ex; echo ENDED; sleep 30"
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q 'attached to ex'"
+bt kill ex
+wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q ENDED"
+has "attach ends with the container" "$(tmux capture-pane -p -t "$TM")" "ENDED"
+err_is "attach to a stopped container" 1 "attach ex: not running" bt attach ex
+
+# logs are bounded: a chatty container rotates its log
+bt create chatty -- sh -c 'i=0; while [ $i -lt 40000 ]; do echo "line $i padding padding padding"; i=$((i+1)); done' >/dev/null
+bt start chatty
+wait_for 30 sh -c "[ \"\$($BOXTOP ls --json | jq -r '.[] | select(.name==\"chatty\") | .status')\" = stopped ]"
+size=$(cat "$T_ROOT"/containers/chatty/console.log* | wc -c)
+[ "$size" -le $((1024 * 1024 + 16384)) ] && pass "console log bounded ($size bytes)" || fail "console log bounded" "$size"
+has "log keeps the newest lines" "$(bt logs chatty | tail -n 1)" "line 39999"

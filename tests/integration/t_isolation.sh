@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# What a container sees: its own hostname, PID 1, no host processes, a
+# read-only /proc/sys, Docker's capability set, no_new_privs, lo up, its
+# own copy-on-write root and the mounts it was given.
+. "$(dirname "$0")/lib.sh"
+
+eq "hostname is the name" "$(bt run iso1 --rm -- hostname)" iso1
+eq "--hostname" "$(bt run iso2 --rm --hostname custom -- hostname)" custom
+eq "init is PID 1" "$(bt run iso3 --rm -- sh -c 'echo $$')" 1
+n=$(bt run iso4 --rm -- sh -c 'ls -d /proc/[0-9]* | wc -l')
+[ "$n" -le 3 ] && pass "host processes invisible ($n pids seen)" || fail "host processes invisible" "$n pids seen"
+out=$(bt run iso5 --rm -- sh -c '(echo x > /proc/sys/kernel/domainname) 2>&1')
+has "/proc/sys read-only" "$out" "Read-only file system"
+out=$(bt run iso6 --rm -- cat /proc/self/status)
+# Docker's 14: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP
+# NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
+has "CapBnd is Docker's set" "$out" "CapBnd:	00000000a80425fb"
+has "CapEff is Docker's set" "$out" "CapEff:	00000000a80425fb"
+has "CapPrm is Docker's set" "$out" "CapPrm:	00000000a80425fb"
+has "CapInh empty" "$out" "CapInh:	0000000000000000"
+has "CapAmb empty" "$out" "CapAmb:	0000000000000000"
+has "no_new_privs" "$out" "NoNewPrivs:	1"
+out=$(bt run iso7 --rm -- ls /proc/self/fd)
+eq "only stdio fds reach the container" "$(echo $out)" "0 1 2 3"
+out=$(bt run iso8 --rm -- cat /sys/class/net/lo/operstate)
+has "lo is up" "$out" "unknown"
+out=$(bt run iso9 --rm -- sh -c 'ls /sys/class/net')
+eq "only lo in its netns" "$(echo $out)" "lo"
+out=$(bt run iso10 --rm -- sh -c '(touch /sys/x) 2>&1')
+has "/sys read-only" "$out" "Read-only"
+eq "/proc/kcore masked or absent" "$(bt run iso11 --rm -- sh -c 'cat /proc/kcore 2>/dev/null | wc -c')" 0
+out=$(bt run iso12 --rm -- sh -c 'ls -l /dev/null /dev/zero /dev/urandom /dev/tty /dev/full /dev/random; ls -d /dev/pts /dev/shm /dev/mqueue')
+has "/dev/null is a char device" "$out" "crw-rw-rw-"
+has "/dev/shm exists" "$out" "/dev/shm"
+eq "host root invisible" "$(bt run iso13 --rm -- sh -c 'ls /work 2>&1 | head -1')" "ls: /work: No such file or directory"
+
+# copy-on-write: a write inside reaches the container's upper layer, never
+# the image's layer.
+bt create cow -- sh -c 'echo changed > /etc/hostname; echo new > /newfile' >/dev/null
+layer=$(dirname "$(dirname "$(ls -d "$T_ROOT"/layers/*/bin/busybox)")")
+before=$(cat "$layer/etc/hostname")
+bt start cow; wait_for 10 sh -c "[ \"\$($BOXTOP ls --json | jq -r '.[0].status')\" = stopped ]"
+eq "image layer unchanged" "$(cat "$layer/etc/hostname")" "$before"
+[ ! -e "$layer/newfile" ] && pass "new file not in image" || fail "new file not in image"
+eq "change is in the upper layer" "$(cat "$T_ROOT/containers/cow/upper/etc/hostname")" changed
+eq "another container sees the image" "$(bt run cow2 --rm -- cat /etc/hostname)" "$before"
+ok "rm cow" bt rm cow
+[ ! -e "$T_ROOT/containers/cow/upper" ] && pass "rm drops the upper layer" || fail "rm drops the upper layer"
+
+# --env and --mount
+eq "--env" "$(bt run e1 --rm --env FOO=bar -- sh -c 'echo $FOO')" bar
+mkdir -p "$T_ROOT/share"; echo shared > "$T_ROOT/share/f"
+eq "--mount reads host dir" "$(bt run m1 --rm --mount "$T_ROOT/share:/mnt" -- cat /mnt/f)" shared
+out=$(bt run m2 --rm --mount "$T_ROOT/share:/mnt:ro" -- sh -c '(echo x > /mnt/g) 2>&1')
+has "--mount :ro is read-only" "$out" "Read-only"
+bt run m3 --rm --mount "$T_ROOT/share:/mnt" -- sh -c 'echo w > /mnt/g'
+eq "--mount rw writes through" "$(cat "$T_ROOT/share/g")" w
+# A mount target reached through a symlink that points out of the rootfs
+# (/evil -> /etc) resolves inside the container, never on the host.
+bt create sl --mount "$T_ROOT/share:/evil/boxtop-evil" -- ls /etc/boxtop-evil/f >/dev/null
+ln -s /etc "$T_ROOT/containers/sl/upper/evil"
+out=$(bt run sl 2>&1)
+eq "symlinked target lands inside the rootfs" "$out" "/etc/boxtop-evil/f"
+ok "host /etc untouched by symlinked targets" test ! -e /etc/boxtop-evil
+bt rm sl >/dev/null

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Container lifecycle: create, start, ls, stop, restart, rm; state that
+# tells the truth after the monitor is killed; containers outlive boxtop.
+. "$(dirname "$0")/lib.sh"
+
+ok "create" bt create web -- sleep 1000
+eq "ls shows created" "$(status_of web)" created
+eq "created has pid 0" "$(pid_of web)" 0
+eq "exit_code null before any run" "$(bt ls --json | jq -r '.[0].exit_code')" null
+has "created is ISO 8601" "$(bt ls --json | jq -r '.[0].created')" "T"
+eq "image is busybox" "$(bt ls --json | jq -r '.[0].image')" busybox
+
+ok "start returns" bt start web
+eq "running after start" "$(status_of web)" running
+pid=$(pid_of web)
+[ "$pid" -gt 0 ] && pass "running has a host pid" || fail "running has a host pid" "$pid"
+# The container survives the command that started it: its init is not a
+# child of any boxtop process still alive.
+ok "init is alive after boxtop exited" kill -0 "$pid"
+eq "init runs sleep" "$(tr '\0' ' ' </proc/$pid/cmdline)" "sleep 1000 "
+no "start twice is refused" bt start web
+
+ok "stop" bt stop web --time 1
+eq "stopped after stop" "$(status_of web)" stopped
+eq "exit code recorded (SIGKILL after grace)" "$(bt ls --json | jq -r '.[0].exit_code')" 137
+no "init gone after stop" kill -0 "$pid"
+ok "stop of a stopped container is fine" bt stop web
+
+ok "restart a stopped container" bt start web
+eq "running again" "$(status_of web)" running
+pid2=$(pid_of web)
+[ "$pid2" != "$pid" ] && pass "new init pid" || fail "new init pid"
+
+# Kill -9 the monitor: ls must still tell the truth (running), and once the
+# init dies too, stopped -- never a recycled pid mistaken for it.
+mon=$(jq -r .monitor_pid "$T_ROOT/containers/web/state.json")
+kill -9 "$mon"
+wait_for 5 sh -c "! kill -0 $mon 2>/dev/null"
+eq "still running after monitor kill -9" "$(status_of web)" running
+kill -9 "$pid2"
+wait_for 5 sh -c "! kill -0 $pid2 2>/dev/null"
+eq "stopped once init died without monitor" "$(status_of web)" stopped
+# A state.json whose pid now belongs to another process is not "running".
+sleep 1000 & other=$!
+jq ".status=\"running\" | .pid=$other | .pid_start=1" "$T_ROOT/containers/web/state.json" >"$T_ROOT/s.json" && mv "$T_ROOT/s.json" "$T_ROOT/containers/web/state.json"
+eq "recycled pid is not the container" "$(status_of web)" stopped
+kill "$other"; wait "$other" 2>/dev/null
+
+ok "rm" bt rm web
+eq "gone from ls" "$(bt ls --json | jq length)" 0
+[ ! -e "$T_ROOT/containers/web" ] && pass "state dir removed" || fail "state dir removed"
+
+# rm refuses a running container without --force
+bt create r1 -- sleep 1000 >/dev/null && bt start r1
+err_is "rm running refused" 1 "r1.*running.*--force" bt rm r1
+ok "rm --force" bt rm --force r1
+
+# run: stdio attached, exit code passed through, --rm removes
+eq "run prints" "$(bt run t1 --rm -- echo hello)" hello
+bt run t2 --rm -- sh -c 'exit 7'; eq "run exit code" "$?" 7
+eq "--rm removed" "$(bt ls --json | jq length)" 0
+echo data | bt run t3 --rm -- sh -c 'read x; echo got-$x' >"$T_ROOT/out"; eq "run stdin" "$(cat "$T_ROOT/out")" got-data
+
+# --all
+bt create a1 -- sleep 1000 >/dev/null; bt create a2 -- sleep 1000 >/dev/null
+ok "start --all" bt start --all
+eq "all running" "$(bt ls --json | jq -r '[.[].status] | unique | join(",")')" running
+ok "stop --all" bt stop --all --time 0
+eq "all stopped" "$(bt ls --json | jq -r '[.[].status] | unique | join(",")')" stopped
+ok "rm --all" bt rm --all
+eq "none left" "$(bt ls --json | jq length)" 0

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# cgroup limits on real containers: memory (OOM kill recorded), pids (a fork
+# bomb is contained), CPU quota and shares written where the kernel reads them.
+. "$(dirname "$0")/lib.sh"
+prefix=$(bt debug-cgroup-prefix)
+
+# memory: a hog far over the limit is OOM-killed, and the exit is recorded
+bt create hog --memory 16M -- sh -c 'x=$(head -c 200000000 /dev/zero | tr "\0" a); echo survived' >/dev/null
+eq "memory limit in the cgroup" "$(cat /sys/fs/cgroup/memory/$prefix/hog/memory.limit_in_bytes 2>/dev/null || echo absent)" absent
+ok "start hog" bt start hog
+wait_for 30 sh -c "[ \"\$($BOXTOP ls --json | jq -r '.[] | select(.name==\"hog\") | .status')\" = stopped ]"
+eq "hog stopped" "$(status_of hog)" stopped
+code=$(bt info hog --json | jq -r .exit_code)
+[ "$code" = 137 ] || [ "$code" = 1 ] && pass "hog died of SIGKILL ($code)" || fail "hog died of SIGKILL" "exit $code"
+eq "OOM kill recorded" "$(bt info hog --json | jq -r .oom_killed)" true
+has "info says OOM" "$(bt info hog)" "OOM killed"
+bt logs hog > "$T_ROOT/hoglog"; no "hog never survived" grep -q survived "$T_ROOT/hoglog"
+
+# while running, the limit is where the kernel reads it
+bt create lim --memory 64M --cpus 0.5 --cpu-shares 512 --pids 50 -- sleep 1000 >/dev/null
+bt start lim
+eq "memory.limit_in_bytes" "$(cat /sys/fs/cgroup/memory/$prefix/lim/memory.limit_in_bytes)" 67108864
+eq "cpu.cfs_quota_us" "$(cat /sys/fs/cgroup/cpu/$prefix/lim/cpu.cfs_quota_us)" 50000
+eq "cpu.cfs_period_us" "$(cat /sys/fs/cgroup/cpu/$prefix/lim/cpu.cfs_period_us)" 100000
+eq "cpu.shares" "$(cat /sys/fs/cgroup/cpu/$prefix/lim/cpu.shares)" 512
+eq "pids.max" "$(cat /sys/fs/cgroup/pids/$prefix/lim/pids.max)" 50
+pid=$(pid_of lim)
+has "init is in the container's cgroup" "$(cat /proc/$pid/cgroup)" "memory:/$prefix/lim"
+eq "cgroup namespace: the container sees itself at /" "$(bt exec lim -- cat /proc/self/cgroup | grep memory)" "4:memory:/"
+lim_json=$(bt info lim --json)
+eq "info limits.memory" "$(echo "$lim_json" | jq .limits.memory)" 67108864
+eq "info limits.pids" "$(echo "$lim_json" | jq .limits.pids)" 50
+eq "info limits.cpus" "$(echo "$lim_json" | jq .limits.cpus)" 0.5
+eq "config.json holds OCI resources" "$(echo "$lim_json" | jq .config.linux.resources.memory.limit)" 67108864
+bt rm -f lim >/dev/null
+ok "cgroup removed with the container" test ! -d "/sys/fs/cgroup/memory/$prefix/lim"
+
+# pids: a fork bomb is contained by pids.max and the host is unharmed
+# init keeps starting doubling bombs, so the pressure never lets up
+bt create bomb --pids 40 -- sh -c 'b() { b & b & wait; }; while true; do b & sleep 0.05; done' >/dev/null
+bt start bomb
+wait_for 10 sh -c "[ \$(cat /sys/fs/cgroup/pids/$prefix/bomb/pids.current 2>/dev/null || echo 0) -ge 35 ]"
+n=$(cat /sys/fs/cgroup/pids/$prefix/bomb/pids.current)
+[ "$n" -le 40 ] && pass "fork bomb held at pids.max ($n)" || fail "fork bomb held" "$n"
+ok "host can still fork" /bin/true
+ok "kill the bomb" bt kill bomb
+eq "bomb stopped" "$(status_of bomb)" stopped
+ok "bomb cgroup gone" test ! -d "/sys/fs/cgroup/pids/$prefix/bomb"

@@ -1,0 +1,202 @@
+/* test_core.c - the core's pure parts: name and size validation, the OCI
+ * config round trip, the state store, error wrapping. */
+#include "unit.h"
+
+#include "box.h"
+#include "spec.h"
+#include "store.h"
+#include "util.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+
+static void test_names(void)
+{
+	struct box_err e = {0};
+	CHECK("name ok", box_check_name("web-1_a.b", &e) == 0);
+	CHECK("name empty", box_check_name("", &e) < 0 && strstr(e.msg, "empty"));
+	CHECK("name slash", box_check_name("a/b", &e) < 0 && strstr(e.msg, "'/'"));
+	CHECK("name dotdot", box_check_name("..", &e) < 0);
+	CHECK("name leading dash", box_check_name("-x", &e) < 0);
+	char longname[80];
+	memset(longname, 'x', 65);
+	longname[65] = 0;
+	CHECK("name 65 chars", box_check_name(longname, &e) < 0 && strstr(e.msg, "at most 64"));
+	longname[64] = 0;
+	CHECK("name 64 chars ok", box_check_name(longname, &e) == 0);
+}
+
+static void test_sizes(void)
+{
+	struct box_err e = {0};
+	int64_t v = 0;
+	CHECK("size 512M", box_parse_size("512M", &v, &e) == 0 && v == 512LL << 20);
+	CHECK("size 1G", box_parse_size("1G", &v, &e) == 0 && v == 1LL << 30);
+	CHECK("size 64k", box_parse_size("64k", &v, &e) == 0 && v == 65536);
+	CHECK("size 1.5G", box_parse_size("1.5G", &v, &e) == 0 && v == 3LL << 29);
+	CHECK("size bytes", box_parse_size("4096", &v, &e) == 0 && v == 4096);
+	CHECK("size 2MiB", box_parse_size("2MiB", &v, &e) == 0 && v == 2LL << 20);
+	CHECK("size 12Q", box_parse_size("12Q", &v, &e) < 0 && strstr(e.msg, "unknown unit 'Q'"));
+	CHECK("size empty", box_parse_size("", &v, &e) < 0);
+	CHECK("size negative", box_parse_size("-1M", &v, &e) < 0);
+	CHECK("size zero", box_parse_size("0", &v, &e) < 0);
+	CHECK("size trailing", box_parse_size("5Mx", &v, &e) < 0 && strstr(e.msg, "trailing"));
+	CHECK("size huge", box_parse_size("99999999T", &v, &e) < 0);
+}
+
+static void test_errors(void)
+{
+	struct box_err e = {0};
+	box_fail(&e, BOX_ESYS, 2, "open %s", "/x");
+	CHECK_STR("strerror appended", e.msg, "open /x: No such file or directory");
+	box_err_wrap(&e, "start %s", "web");
+	CHECK_STR("context prepended", e.msg, "start web: open /x: No such file or directory");
+	box_fail(&e, BOX_EINVAL, 5, "bad");
+	CHECK("non-sys error keeps no errno", e.code == 0 && !strcmp(e.msg, "bad"));
+	char big[BOX_ERR_MAX * 2];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	box_fail(&e, BOX_EINVAL, 0, "%s", big);
+	box_err_wrap(&e, "ctx");
+	CHECK("wrap of a long message stays bounded", strlen(e.msg) == BOX_ERR_MAX - 1 && !strncmp(e.msg, "ctx: ", 5));
+}
+
+static void test_config_roundtrip(void)
+{
+	struct box_err e = {0};
+	char *argv[] = {"sleep", "10"};
+	char *env[] = {"FOO=bar", "PATH=/x"};
+	struct box_mount_opt mounts[] = {{"/src", "/dst", true}};
+	struct box_create_opts o = {
+		.name = "web", .memory = 64 << 20, .cpus = 0.5, .cpu_shares = 512,
+		.pids = 50, .env = env, .n_env = 2, .mounts = mounts, .n_mounts = 1,
+		.argv = argv, .argc = 2, .tty = true,
+	};
+	char *img_cmd[] = {"/bin/sh", NULL};
+	char *img_env[] = {"PATH=/bin", "HOME=/root", NULL};
+	json_t *c = config_build(&o, "busybox", img_cmd, img_env, "/", "boxtop/web", &e);
+	CHECK("config builds", c != NULL);
+	if (!c)
+		return;
+	CHECK_STR("ociVersion", json_string_value(json_object_get(c, "ociVersion")), "1.0.2");
+	CHECK_STR("hostname defaults to name", json_string_value(json_object_get(c, "hostname")), "web");
+	CHECK_STR("image annotation",
+		  json_string_value(json_object_get(json_object_get(c, "annotations"), "org.boxtop.image")),
+		  "busybox");
+	struct spec s;
+	CHECK("spec parses", spec_from_config(c, "/b", "/l1:/l2", &s, &e) == 0);
+	CHECK_STR("args", s.argv[0], "sleep");
+	CHECK("args NULL-terminated", s.argv[2] == NULL);
+	/* --env PATH replaces the image's PATH; the image's HOME stays */
+	int path_n = 0;
+	bool home = false, foo = false, term = false;
+	for (char **p = s.env; *p; p++) {
+		path_n += !strncmp(*p, "PATH=", 5);
+		home |= !strcmp(*p, "HOME=/root");
+		foo |= !strcmp(*p, "FOO=bar");
+		term |= !strncmp(*p, "TERM=", 5);
+	}
+	CHECK("env override keeps one PATH", path_n == 1);
+	CHECK("env keeps image HOME and adds FOO", home && foo);
+	CHECK("tty adds TERM", term);
+	CHECK("terminal", s.terminal);
+	CHECK("all namespaces", (s.ns_flags & (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)) ==
+					(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) && s.cgroup_ns);
+	CHECK_STR("rootfs under bundle", s.rootfs, "/b/rootfs");
+	CHECK_STR("overlay options", s.overlay_data, "lowerdir=/l1:/l2,upperdir=/b/upper,workdir=/b/work");
+	CHECK("docker caps", s.caps == 0xa80425fbULL);
+	CHECK("no_new_privs", s.no_new_privs);
+	CHECK("limits", s.limits.memory == 64 << 20 && s.limits.cpu_quota_us == 50000 &&
+				s.limits.cpu_period_us == 100000 && s.limits.cpu_shares == 512 && s.limits.pids == 50);
+	CHECK_STR("cgroup path", s.cgroup, "boxtop/web");
+	bool proc = false, ro_bind = false;
+	for (size_t i = 0; i < s.n_mounts; i++) {
+		if (!strcmp(s.mounts[i].dst, "/proc"))
+			proc = !strcmp(s.mounts[i].type, "proc") && (s.mounts[i].flags & MS_NOSUID);
+		if (!strcmp(s.mounts[i].dst, "/dst"))
+			ro_bind = s.mounts[i].bind && (s.mounts[i].flags & MS_RDONLY) && (s.mounts[i].flags & MS_REC);
+	}
+	CHECK("proc mount nosuid", proc);
+	CHECK("--mount ro is a read-only rbind", ro_bind);
+	bool kcore = false;
+	for (char **p = s.masked; *p; p++)
+		kcore |= !strcmp(*p, "/proc/kcore");
+	CHECK("kcore masked", kcore);
+	spec_free(&s);
+
+	/* broken configs */
+	json_object_set_new(json_object_get(c, "process"), "args", json_array());
+	CHECK("empty args refused", spec_from_config(c, "/b", NULL, &s, &e) < 0 && strstr(e.msg, "process.args"));
+	json_decref(c);
+	c = json_pack("{s:{s:[s]}, s:{s:[{s:s}]}}", "process", "args", "x", "linux", "namespaces", "type", "time-travel");
+	CHECK("unknown namespace refused", spec_from_config(c, "/b", NULL, &s, &e) < 0 && strstr(e.msg, "time-travel"));
+	json_decref(c);
+	o.n_env = 1;
+	char *bad_env[] = {"NOEQUALS"};
+	o.env = bad_env;
+	c = config_build(&o, "busybox", img_cmd, img_env, "/", "x", &e);
+	CHECK("bad env refused", !c && strstr(e.msg, "NOEQUALS"));
+	o.env = NULL;
+	o.n_env = 0;
+	o.argc = 0;
+	char *no_cmd[] = {NULL};
+	c = config_build(&o, "img", no_cmd, img_env, "/", "x", &e);
+	CHECK("no command refused", !c && strstr(e.msg, "no command"));
+}
+
+static void test_state_store(void)
+{
+	struct box_err e = {0};
+	char root[] = "/tmp/boxtop-unit.XXXXXX";
+	if (!mkdtemp(root)) {
+		CHECK("mkdtemp", 0);
+		return;
+	}
+	struct box_ctx *ctx = box_open(root, &e);
+	CHECK("open root", ctx != NULL);
+	if (!ctx)
+		return;
+	char dir[4096];
+	store_dir(ctx, "c1", NULL, dir, sizeof dir, &e);
+	util_mkdir_p(dir, 0700, &e);
+	struct box_state st = {.status = BOX_RUNNING, .pid = 123, .pid_start = 456,
+			       .created = 1700000000, .started = 1700000100,
+			       .has_exit_code = true, .exit_code = 137, .oom_killed = true};
+	snprintf(st.error, sizeof st.error, "boom");
+	CHECK("save state", store_save_state(ctx, "c1", &st, &e) == 0);
+	struct box_state back;
+	CHECK("load state", store_load_state(ctx, "c1", &back, &e) == 0);
+	CHECK("state round trip", back.status == BOX_RUNNING && back.pid == 123 &&
+					  back.pid_start == 456 && back.created == 1700000000 &&
+					  back.started == 1700000100 && back.finished == 0 &&
+					  back.has_exit_code && back.exit_code == 137 &&
+					  back.oom_killed && !strcmp(back.error, "boom"));
+	CHECK("a dead pid is not alive", !state_init_alive(&back));
+	back.pid = getpid();
+	back.pid_start = util_pid_starttime(getpid());
+	CHECK("our own pid with its start time is alive", state_init_alive(&back));
+	back.pid_start++;
+	CHECK("same pid, other start time: not alive", !state_init_alive(&back));
+	CHECK("missing container", store_load_state(ctx, "nope", &back, &e) < 0 && e.kind == BOX_ENOENT);
+	int lock = store_lock(ctx, "c1", &e);
+	CHECK("lock", lock >= 0);
+	store_unlock(lock);
+	char ts[32];
+	util_iso8601(1700000000, ts, sizeof ts);
+	CHECK_STR("iso8601", ts, "2023-11-14T22:13:20Z");
+	CHECK("iso8601 parse", util_parse_iso8601(ts) == 1700000000);
+	util_rm_rf(root, &e);
+	box_close(ctx);
+	CHECK("root removed", access(root, F_OK) < 0);
+}
+
+int main(void)
+{
+	test_names();
+	test_sizes();
+	test_errors();
+	test_config_roundtrip();
+	test_state_store();
+	UNIT_DONE();
+}

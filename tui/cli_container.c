@@ -1,0 +1,585 @@
+/* cli_container.c - the container commands: create, run, start, stop, kill,
+ * freeze, thaw, rm, batch, ls, info, exec, attach, logs. */
+#include "cli.h"
+#include "cli_opts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* create NAME [options] [-- CMD ARGS...] and run (same plus --rm). */
+static int create_or_run(struct cli *c, int argc, char **argv, bool run)
+{
+	const char *cmd = argv[0];
+	static const struct option longs[] = {
+		CREATE_LONG_OPTS, {"rm", no_argument, 0, OPT_RM},
+		{"json", no_argument, 0, OPT_JSON}, {0, 0, 0, 0}};
+	struct create_args a = {0};
+	bool rm = false;
+	int opt, rc = 2;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+t", longs, NULL)) != -1) {
+		if (opt == 't')
+			opt = OPT_TTY;
+		int r = create_opt(&a, opt, optarg, cmd);
+		if (r < 0)
+			goto out;
+		if (r > 0)
+			continue;
+		if (opt == OPT_RM && run)
+			rm = true;
+		else if (opt == OPT_JSON)
+			c->json = true;
+		else {
+			rc = cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_usage(cmd, "missing container NAME");
+		goto out;
+	}
+	a.o.name = argv[optind++];
+	/* Options may also follow the name: parse them, then the command. */
+	if (optind < argc && argv[optind][0] == '-' && strcmp(argv[optind], "--")) {
+		int sub_argc = argc - optind + 1;
+		char **sub = argv + optind - 1;
+		optind = 1;
+		while ((opt = getopt_long(sub_argc, sub, "+t", longs, NULL)) != -1) {
+			if (opt == 't')
+				opt = OPT_TTY;
+			int r = create_opt(&a, opt, optarg, cmd);
+			if (r < 0)
+				goto out;
+			if (r > 0)
+				continue;
+			if (opt == OPT_RM && run)
+				rm = true;
+			else if (opt == OPT_JSON)
+				c->json = true;
+			else {
+				rc = cli_usage(cmd, "unknown option '%s'", sub[optind - 1]);
+				goto out;
+			}
+		}
+		argv = sub;
+		argc = sub_argc;
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (optind < argc) {
+		a.o.argv = argv + optind;
+		a.o.argc = (size_t)(argc - optind);
+	}
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx) {
+		rc = 1;
+		goto out;
+	}
+	struct box_err err = {0};
+	if (!run) {
+		rc = box_create(ctx, &a.o, &err) < 0 ? cli_fail(&err) : 0;
+		if (rc == 0 && !c->json)
+			printf("%s\n", a.o.name);
+		goto out;
+	}
+	/* run: a terminal on stdin means an interactive console, as -t. */
+	if (isatty(0) && isatty(1))
+		a.o.tty = true;
+	int code = 0;
+	if (box_run(ctx, &a.o, rm, &code, &err) < 0)
+		rc = cli_fail(&err);
+	else
+		rc = code;
+out:
+	create_args_free(&a);
+	return rc;
+}
+
+static int cmd_create(struct cli *c, int argc, char **argv)
+{
+	return create_or_run(c, argc, argv, false);
+}
+
+static int cmd_run(struct cli *c, int argc, char **argv)
+{
+	return create_or_run(c, argc, argv, true);
+}
+
+static int parse_signal(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} sigs[] = {
+		{"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT},
+		{"KILL", SIGKILL}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
+		{"TERM", SIGTERM}, {"CONT", SIGCONT}, {"STOP", SIGSTOP},
+		{"ALRM", SIGALRM}, {"WINCH", SIGWINCH},
+	};
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (!strcasecmp(s, sigs[i].name))
+			return sigs[i].sig;
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s && !*end && v > 0 && v < NSIG)
+		return (int)v;
+	return -1;
+}
+
+/* Commands that act on NAME... or --all. */
+enum act { ACT_START, ACT_STOP, ACT_KILL, ACT_FREEZE, ACT_THAW, ACT_RM };
+
+static int act_one(struct box_ctx *ctx, enum act act, const char *name,
+		   int grace, int sig, bool force, struct box_err *err)
+{
+	switch (act) {
+	case ACT_START: return box_start(ctx, name, err);
+	case ACT_STOP: return box_stop(ctx, name, grace, err);
+	case ACT_KILL: return box_kill(ctx, name, sig, err);
+	case ACT_FREEZE: return box_freeze(ctx, name, err);
+	case ACT_THAW: return box_thaw(ctx, name, err);
+	case ACT_RM: return box_remove(ctx, name, force, err);
+	}
+	return -1;
+}
+
+/* With --all, which containers an action makes sense for. */
+static bool all_applies(enum act act, enum box_status s)
+{
+	bool live = s == BOX_RUNNING || s == BOX_PAUSED;
+	switch (act) {
+	case ACT_START: return !live;
+	case ACT_STOP:
+	case ACT_KILL: return live;
+	case ACT_FREEZE: return s == BOX_RUNNING;
+	case ACT_THAW: return s == BOX_PAUSED;
+	case ACT_RM: return true;
+	}
+	return false;
+}
+
+static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
+{
+	const char *cmd = argv[0];
+	static const struct option longs[] = {
+		{"all", no_argument, 0, OPT_ALL}, {"time", required_argument, 0, OPT_TIME},
+		{"signal", required_argument, 0, OPT_SIGNAL},
+		{"force", no_argument, 0, OPT_FORCE}, {"json", no_argument, 0, OPT_JSON},
+		{0, 0, 0, 0}};
+	bool all = false, force = false;
+	long long grace = 10;
+	int sig = SIGKILL, opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "at:s:f", longs, NULL)) != -1) {
+		switch (opt) {
+		case 'a':
+		case OPT_ALL: all = true; break;
+		case 't':
+		case OPT_TIME:
+			if (act != ACT_STOP)
+				return cli_usage(cmd, "--time is for stop");
+			if (parse_count(cmd, "--time", optarg, 0, 3600, &grace) < 0)
+				return 2;
+			break;
+		case 's':
+		case OPT_SIGNAL:
+			if (act != ACT_KILL)
+				return cli_usage(cmd, "--signal is for kill");
+			sig = parse_signal(optarg);
+			if (sig < 0) {
+				fprintf(stderr, "boxtop: kill: invalid signal '%s': use a name like TERM or a number\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'f':
+		case OPT_FORCE:
+			if (act != ACT_RM)
+				return cli_usage(cmd, "--force is for rm");
+			force = true;
+			break;
+		case OPT_JSON: c->json = true; break;
+		default:
+			return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (all == (optind < argc))
+		return cli_usage(cmd, all ? "give NAMEs or --all, not both"
+					  : "missing container NAME (or --all)");
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	int rc = 0;
+	if (all) {
+		struct box_info *v;
+		size_t n;
+		if (box_list(ctx, &v, &n, &err) < 0)
+			return cli_fail(&err);
+		for (size_t i = 0; i < n; i++) {
+			if (!all_applies(act, v[i].status))
+				continue;
+			/* rm --all removes running ones only with --force */
+			if (act == ACT_RM && !force &&
+			    (v[i].status == BOX_RUNNING || v[i].status == BOX_PAUSED))
+				continue;
+			box_err_clear(&err);
+			if (act_one(ctx, act, v[i].name, (int)grace, sig, force, &err) < 0)
+				rc = cli_fail(&err);
+		}
+		free(v);
+		return rc;
+	}
+	for (int i = optind; i < argc; i++) {
+		box_err_clear(&err);
+		if (act_one(ctx, act, argv[i], (int)grace, sig, force, &err) < 0)
+			rc = cli_fail(&err);
+	}
+	return rc;
+}
+
+static int cmd_start(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_START); }
+static int cmd_stop(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_STOP); }
+static int cmd_kill(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_KILL); }
+static int cmd_freeze(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_FREEZE); }
+static int cmd_thaw(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_THAW); }
+static int cmd_rm(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_RM); }
+
+static void batch_progress(void *arg, size_t done, size_t total, const char *name)
+{
+	(void)arg;
+	if (isatty(2))
+		fprintf(stderr, "\r%zu/%zu %s\033[K", done, total, name);
+	if (done == total && isatty(2))
+		fputc('\n', stderr);
+}
+
+static int cmd_batch(struct cli *c, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	static const struct option longs[] = {
+		CREATE_LONG_OPTS, {"count", required_argument, 0, OPT_COUNT},
+		{"json", no_argument, 0, OPT_JSON}, {0, 0, 0, 0}};
+	struct create_args a = {0};
+	long long count = -1;
+	const char *base_ip = NULL;
+	int opt, rc = 2;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "n:", longs, NULL)) != -1) {
+		if (opt == OPT_IP) {
+			base_ip = optarg;
+			continue;
+		}
+		int r = create_opt(&a, opt, optarg, cmd);
+		if (r < 0)
+			goto out;
+		if (r > 0)
+			continue;
+		if (opt == OPT_COUNT || opt == 'n') {
+			if (parse_count(cmd, "--count", optarg, 1, 10000, &count) < 0)
+				goto out;
+		} else if (opt == OPT_JSON) {
+			c->json = true;
+		} else {
+			rc = cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = cli_usage(cmd, "missing BASE name");
+		goto out;
+	}
+	if (count < 0) {
+		rc = cli_usage(cmd, "missing --count N");
+		goto out;
+	}
+	const char *base = argv[optind++];
+	if (optind < argc) {
+		a.o.argv = argv + optind;
+		a.o.argc = (size_t)(argc - optind);
+	}
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx) {
+		rc = 1;
+		goto out;
+	}
+	struct box_err err = {0};
+	rc = box_batch(ctx, base, (size_t)count, base_ip, &a.o, batch_progress,
+		       NULL, &err) < 0
+		     ? cli_fail(&err)
+		     : 0;
+out:
+	create_args_free(&a);
+	return rc;
+}
+
+static void fmt_age(time_t t, char *buf, size_t len)
+{
+	if (!t) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	long d = (long)(time(NULL) - t);
+	if (d < 60)
+		snprintf(buf, len, "%lds", d);
+	else if (d < 3600)
+		snprintf(buf, len, "%ldm", d / 60);
+	else if (d < 86400)
+		snprintf(buf, len, "%ldh", d / 3600);
+	else
+		snprintf(buf, len, "%ldd", d / 86400);
+}
+
+static int cmd_ls(struct cli *c, int argc, char **argv)
+{
+	static const struct option longs[] = {{"json", no_argument, 0, OPT_JSON},
+					      {0, 0, 0, 0}};
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		if (opt == OPT_JSON)
+			c->json = true;
+		else
+			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind < argc)
+		return cli_usage(argv[0], "unexpected argument '%s'", argv[optind]);
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	if (c->json) {
+		char *text = box_list_json(ctx, &err);
+		if (!text)
+			return cli_fail(&err);
+		puts(text);
+		free(text);
+		return 0;
+	}
+	struct box_info *v;
+	size_t n;
+	if (box_list(ctx, &v, &n, &err) < 0)
+		return cli_fail(&err);
+	printf("%-20s %-8s %7s %-12s %-15s %6s %s\n", "NAME", "STATUS", "PID",
+	       "IMAGE", "IP", "UP", "COMMAND");
+	for (size_t i = 0; i < n; i++) {
+		char age[32], st[32];
+		bool live = v[i].status == BOX_RUNNING || v[i].status == BOX_PAUSED;
+		fmt_age(live ? v[i].started : 0, age, sizeof age);
+		if (v[i].status == BOX_STOPPED && v[i].has_exit_code)
+			snprintf(st, sizeof st, "exit %d", v[i].exit_code);
+		else
+			snprintf(st, sizeof st, "%s", box_status_name(v[i].status));
+		printf("%-20s %-8s %7d %-12s %-15s %6s %.40s\n", v[i].name, st,
+		       (int)v[i].pid, v[i].image, *v[i].ip ? v[i].ip : "-", age,
+		       v[i].command);
+	}
+	free(v);
+	return 0;
+}
+
+static int cmd_info(struct cli *c, int argc, char **argv)
+{
+	static const struct option longs[] = {{"json", no_argument, 0, OPT_JSON},
+					      {0, 0, 0, 0}};
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
+		if (opt == OPT_JSON)
+			c->json = true;
+		else
+			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc - 1)
+		return cli_usage(argv[0], "expected exactly one container NAME");
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	if (c->json) {
+		char *text = box_info_json(ctx, argv[optind], &err);
+		if (!text)
+			return cli_fail(&err);
+		puts(text);
+		free(text);
+		return 0;
+	}
+	struct box_info i;
+	if (box_info_get(ctx, argv[optind], &i, &err) < 0)
+		return cli_fail(&err);
+	char created[32] = "-", started[32] = "-";
+	if (i.created)
+		strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S", localtime(&i.created));
+	if (i.started)
+		strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S", localtime(&i.started));
+	printf("Name:      %s\nStatus:    %s\nPID:       %d\nImage:     %s\n"
+	       "Command:   %s\nHostname:  %s\nNetwork:   %s %s\nCgroup:    %s\n"
+	       "Created:   %s\nStarted:   %s\n",
+	       i.name, box_status_name(i.status), (int)i.pid, i.image, i.command,
+	       i.hostname, i.net, i.ip, i.cgroup, created, started);
+	if (i.memory_limit)
+		printf("Memory:    %lld bytes\n", (long long)i.memory_limit);
+	if (i.cpus > 0)
+		printf("CPUs:      %.2f\n", i.cpus);
+	if (i.pids_limit)
+		printf("Pids:      %lld\n", (long long)i.pids_limit);
+	if (i.has_exit_code)
+		printf("Exit code: %d%s\n", i.exit_code, i.oom_killed ? " (OOM killed)" : "");
+	if (*i.error)
+		printf("Error:     %s\n", i.error);
+	return 0;
+}
+
+static int cmd_exec(struct cli *c, int argc, char **argv)
+{
+	static const struct option longs[] = {{"tty", no_argument, 0, OPT_TTY},
+					      {0, 0, 0, 0}};
+	bool tty = false;
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+t", longs, NULL)) != -1) {
+		if (opt == 't' || opt == OPT_TTY)
+			tty = true;
+		else
+			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind >= argc)
+		return cli_usage(argv[0], "missing container NAME");
+	const char *name = argv[optind++];
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	int code = 0;
+	if (box_exec(ctx, name, optind < argc ? argv + optind : NULL, tty, &code,
+		     &err) < 0)
+		return cli_fail(&err);
+	return code;
+}
+
+static int cmd_attach(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage(argv[0], "expected exactly one container NAME");
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	if (isatty(2))
+		fprintf(stderr, "[attached to %s: Ctrl-a q detaches]\r\n", argv[1]);
+	if (box_attach(ctx, argv[1], &err) < 0)
+		return cli_fail(&err);
+	return 0;
+}
+
+static int copy_file(const char *path, off_t *pos)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pos && lseek(fd, *pos, SEEK_SET) < 0) {
+		close(fd);
+		return -1;
+	}
+	char buf[16384];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		fwrite(buf, 1, (size_t)n, stdout);
+		if (pos)
+			*pos += n;
+	}
+	fflush(stdout);
+	close(fd);
+	return 0;
+}
+
+static int cmd_logs(struct cli *c, int argc, char **argv)
+{
+	bool follow = false;
+	static const struct option longs[] = {{"follow", no_argument, 0, OPT_FOLLOW},
+					      {0, 0, 0, 0}};
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "f", longs, NULL)) != -1) {
+		if (opt == 'f' || opt == OPT_FOLLOW)
+			follow = true;
+		else
+			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+	}
+	if (optind != argc - 1)
+		return cli_usage(argv[0], "expected exactly one container NAME");
+	const char *name = argv[optind];
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	char path[4096], old[4200];
+	if (box_log_path(ctx, name, path, sizeof path, &err) < 0)
+		return cli_fail(&err);
+	snprintf(old, sizeof old, "%s.1", path);
+	copy_file(old, NULL);
+	off_t pos = 0;
+	copy_file(path, &pos);
+	/* -f: follow growth (and rotation) while the container lives. */
+	while (follow) {
+		struct box_info i;
+		bool live = box_info_get(ctx, name, &i, NULL) == 0 &&
+			    (i.status == BOX_RUNNING || i.status == BOX_PAUSED);
+		struct stat st;
+		if (stat(path, &st) == 0 && st.st_size < pos)
+			pos = 0; /* rotated */
+		copy_file(path, &pos);
+		if (!live)
+			break;
+		poll(NULL, 0, 200);
+	}
+	return 0;
+}
+
+static int cmd_prefix(struct cli *c, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	puts(box_cgroup_prefix(ctx));
+	return 0;
+}
+
+const struct cli_cmd cli_container_cmds[] = {
+	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [-- CMD ARGS...]"},
+	{"run", cmd_run, "run NAME [create options] [--rm] [-- CMD ARGS...]"},
+	{"start", cmd_start, "start NAME... | --all"},
+	{"stop", cmd_stop, "stop NAME... | --all [--time SECS]"},
+	{"kill", cmd_kill, "kill NAME... | --all [--signal SIG]"},
+	{"freeze", cmd_freeze, "freeze NAME... | --all"},
+	{"thaw", cmd_thaw, "thaw NAME... | --all"},
+	{"rm", cmd_rm, "rm NAME... | --all [--force]"},
+	{"batch", cmd_batch, "batch BASE --count N [--ip BASE_IP] [create options] [-- CMD ARGS...]"},
+	{"ls", cmd_ls, "ls [--json]"},
+	{"info", cmd_info, "info NAME [--json]"},
+	{"exec", cmd_exec, "exec NAME [-t] [-- CMD ARGS...]"},
+	{"attach", cmd_attach, "attach NAME"},
+	{"logs", cmd_logs, "logs NAME [-f]"},
+	{"debug-cgroup-prefix", cmd_prefix, NULL},
+	{NULL, NULL, NULL},
+};

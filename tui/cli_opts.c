@@ -1,0 +1,134 @@
+/* cli_opts.c - the create options (create, run, batch). */
+#include "cli_opts.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int parse_count(const char *cmd, const char *what, const char *s, long long min,
+		long long max, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max) {
+		fprintf(stderr, "boxtop: %s: invalid %s '%s': expected a whole number from %lld to %lld\n",
+			cmd, what, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static char **push(char **v, size_t *n, char *s)
+{
+	char **nv = realloc(v, (*n + 2) * sizeof *nv);
+	if (!nv) {
+		perror("boxtop");
+		exit(1);
+	}
+	nv[(*n)++] = s;
+	nv[*n] = NULL;
+	return nv;
+}
+
+int create_opt(struct create_args *a, int opt, const char *arg,
+	       const char *cmd)
+{
+	struct box_create_opts *o = &a->o;
+	struct box_err err = {0};
+	long long n;
+	switch (opt) {
+	case OPT_IMAGE: o->image = arg; return 1;
+	case OPT_HOSTNAME: o->hostname = arg; return 1;
+	case OPT_NET: o->net = arg; return 1;
+	case OPT_IP: o->ip = arg; return 1;
+	case OPT_DNS: o->dns = arg; return 1;
+	case OPT_PROFILE: o->profile = arg; return 1;
+	case OPT_TTY: o->tty = true; return 1;
+	case OPT_MEMORY:
+		if (box_parse_size(arg, &o->memory, &err) < 0) {
+			fprintf(stderr, "boxtop: %s: --memory: %s\n", cmd, err.msg);
+			return -1;
+		}
+		return 1;
+	case OPT_CPUS: {
+		char *end;
+		errno = 0;
+		double v = strtod(arg, &end);
+		if (!*arg || *end || errno || !(v > 0) || v > 4096) {
+			fprintf(stderr, "boxtop: %s: invalid --cpus '%s': expected a number of CPUs greater than 0, like 0.5\n",
+				cmd, arg);
+			return -1;
+		}
+		o->cpus = v;
+		return 1;
+	}
+	case OPT_CPU_SHARES:
+		if (parse_count(cmd, "--cpu-shares", arg, 2, 262144, &n) < 0)
+			return -1;
+		o->cpu_shares = (uint64_t)n;
+		return 1;
+	case OPT_PIDS:
+		if (parse_count(cmd, "--pids", arg, 1, 1LL << 30, &n) < 0)
+			return -1;
+		o->pids = n;
+		return 1;
+	case OPT_ENV:
+		if (!strchr(arg, '=') || arg[0] == '=') {
+			fprintf(stderr, "boxtop: %s: invalid --env '%s': expected KEY=VALUE\n",
+				cmd, arg);
+			return -1;
+		}
+		o->env = push(o->env, &o->n_env, (char *)arg);
+		return 1;
+	case OPT_VERIFY:
+		o->verify = push(o->verify, &o->n_verify, (char *)arg);
+		return 1;
+	case OPT_MOUNT: {
+		/* SRC:DST[:ro] */
+		char *copy = strdup(arg);
+		char *dst = copy ? strchr(copy, ':') : NULL;
+		if (!dst) {
+			fprintf(stderr, "boxtop: %s: invalid --mount '%s': expected SRC:DST[:ro]\n",
+				cmd, arg);
+			free(copy);
+			return -1;
+		}
+		*dst++ = '\0';
+		bool ro = false;
+		char *mode = strchr(dst, ':');
+		if (mode) {
+			*mode++ = '\0';
+			if (strcmp(mode, "ro") && strcmp(mode, "rw")) {
+				fprintf(stderr, "boxtop: %s: invalid --mount '%s': mode '%s' is not ro or rw\n",
+					cmd, arg, mode);
+				free(copy);
+				return -1;
+			}
+			ro = !strcmp(mode, "ro");
+		}
+		struct box_mount_opt *nm =
+			realloc(o->mounts, (o->n_mounts + 1) * sizeof *nm);
+		if (!nm) {
+			free(copy);
+			return -1;
+		}
+		o->mounts = nm;
+		o->mounts[o->n_mounts++] = (struct box_mount_opt){copy, dst, ro};
+		return 1;
+	}
+	}
+	return 0;
+}
+
+void create_args_free(struct create_args *a)
+{
+	free(a->o.env);
+	free(a->o.verify);
+	for (size_t i = 0; i < a->o.n_mounts; i++)
+		free(a->o.mounts[i].src);
+	free(a->o.mounts);
+}
