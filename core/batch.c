@@ -3,7 +3,6 @@
 #include "store.h"
 #include "util.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -36,23 +35,6 @@ static unsigned long highest_index(struct box_ctx *ctx, const char *base)
 	return max;
 }
 
-/* BASE_IP + i, IPv4. */
-static int ip_add(const char *base, size_t i, char *out, size_t len,
-		  struct box_err *err)
-{
-	struct in_addr a;
-	if (inet_pton(AF_INET, base, &a) != 1)
-		return box_fail(err, BOX_EINVAL, 0,
-				"invalid base IP '%s': not an IPv4 address", base);
-	uint32_t h = ntohl(a.s_addr);
-	if ((uint64_t)h + i > 0xffffffffu)
-		return box_fail(err, BOX_EINVAL, 0,
-				"base IP '%s' + %zu overflows", base, i);
-	a.s_addr = htonl(h + (uint32_t)i);
-	inet_ntop(AF_INET, &a, out, (socklen_t)len);
-	return 0;
-}
-
 int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 	      const char *base_ip, const struct box_create_opts *tmpl,
 	      box_progress_fn progress, void *arg, struct box_err *err)
@@ -68,18 +50,18 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 	snprintf(name, sizeof name, "%s-%lu", base, first + count - 1);
 	if (box_check_name(name, err) < 0)
 		return box_err_wrap(err, "batch %s", base);
-	char ip[64];
-	if (base_ip && ip_add(base_ip, count - 1, ip, sizeof ip, err) < 0)
+	/* The network must hold the whole batch before anything is made:
+	 * base_ip, base_ip+1, ... skipping leased ones (the net module). */
+	char(*ips)[16] = NULL;
+	if (box_net_plan_batch(ctx, tmpl->net, base_ip, count, &ips, err) < 0)
 		return box_err_wrap(err, "batch %s", base);
 	size_t done = 0;
 	for (; done < count; done++) {
 		struct box_create_opts o = *tmpl;
 		snprintf(name, sizeof name, "%s-%lu", base, first + done);
 		o.name = name;
-		if (base_ip) {
-			ip_add(base_ip, done, ip, sizeof ip, NULL);
-			o.ip = ip;
-		}
+		if (base_ip && ips)
+			o.ip = ips[done];
 		if (box_create(ctx, &o, err) < 0)
 			goto rollback;
 		if (box_start(ctx, name, err) < 0) {
@@ -89,8 +71,10 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 		if (progress)
 			progress(arg, done + 1, count, name);
 	}
+	free(ips);
 	return 0;
 rollback:
+	free(ips);
 	box_err_wrap(err, "batch %s (%zu of %zu made, all removed again)", base,
 		     done, count);
 	while (done-- > 0) {
