@@ -227,11 +227,63 @@ static int net_connect(struct cli *c, int argc, char **argv, bool connect)
 	return 0;
 }
 
+/* `net ifaces CONTAINER`: its interfaces with rx/tx counters (what the TUI
+ * detail pane shows). */
+static int net_ifaces(struct cli *c, int argc, char **argv)
+{
+	static const int allowed[] = {0};
+	struct net_args a;
+	int rc = parse(c, "net ifaces", argc, argv, allowed, &a);
+	if (rc)
+		return rc;
+	if (a.n_pos != 1)
+		return cli_usage("net ifaces", "want one CONTAINER");
+	struct box_ctx *ctx = cli_ctx(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	struct box_info bi;
+	if (box_info_get(ctx, a.pos[0], &bi, &err) < 0)
+		return cli_fail(&err);
+	bool live = bi.status == BOX_RUNNING || bi.status == BOX_PAUSED;
+	struct box_net_iface *v;
+	size_t n;
+	if (box_net_ifaces(ctx, a.pos[0], live ? bi.pid : 0, &v, &n, &err) < 0)
+		return cli_fail(&err);
+	if (c->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+				arr,
+				json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I}",
+					  "ifname", v[i].ifname, "network",
+					  v[i].net, "ip", v[i].ip, "mac", v[i].mac,
+					  "rx_bytes", (json_int_t)v[i].rx_bytes,
+					  "rx_packets", (json_int_t)v[i].rx_packets,
+					  "tx_bytes", (json_int_t)v[i].tx_bytes,
+					  "tx_packets", (json_int_t)v[i].tx_packets));
+		cli_print_json(arr);
+	} else {
+		printf("%-6s %-16s %-15s %-17s %12s %9s %12s %9s\n", "IFACE",
+		       "NETWORK", "IP", "MAC", "RX_BYTES", "RX_PKTS",
+		       "TX_BYTES", "TX_PKTS");
+		for (size_t i = 0; i < n; i++)
+			printf("%-6s %-16s %-15s %-17s %12llu %9llu %12llu %9llu\n",
+			       v[i].ifname, v[i].net, v[i].ip, v[i].mac,
+			       (unsigned long long)v[i].rx_bytes,
+			       (unsigned long long)v[i].rx_packets,
+			       (unsigned long long)v[i].tx_bytes,
+			       (unsigned long long)v[i].tx_packets);
+	}
+	free(v);
+	return 0;
+}
+
 int cli_net(struct cli *c, int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage("net",
-				 "want create|ls|rm|info|connect|disconnect");
+				 "want create|ls|rm|info|connect|disconnect|ifaces");
 	const char *sub = argv[1];
 	argc--, argv++;
 	if (!strcmp(sub, "create"))
@@ -246,5 +298,7 @@ int cli_net(struct cli *c, int argc, char **argv)
 		return net_connect(c, argc, argv, true);
 	if (!strcmp(sub, "disconnect"))
 		return net_connect(c, argc, argv, false);
+	if (!strcmp(sub, "ifaces"))
+		return net_ifaces(c, argc, argv);
 	return cli_usage("net", "unknown subcommand '%s'", sub);
 }
