@@ -103,10 +103,22 @@ no "eth1 gone after disconnect" in_ct a ip link show eth1
 eq "lease gone after disconnect" "$(jq -r '[.leases[] | select(.container=="a")] | length' "$T_ROOT/networks/side.json")" 0
 ok "disconnect b" b net disconnect b side
 
+# ---- restart keeps the address and a connected interface
+ok "connect a again" b net connect a side
+vb_before=$(N ip -o link | grep -c '^[0-9]*: vb')
+ok "stop a" b stop --time 1 a
+eq "stopped a leaves none of its 2 host veths" "$(N ip -o link | grep -c '^[0-9]*: vb')" $((vb_before - 2))
+ok "start a again" b start a
+eq "same eth0 address after restart" "$(ct_ip a)" "10.77.0.2"
+eq "connected eth1 back after restart" "$(ct_ip a eth1)" "10.78.0.2"
+ok "a pings b after restart" b exec a -- ping -c1 -W2 b
+ok "disconnect a again" b net disconnect a side
+
 # ---- none and host modes, --dns
 ok "run --net none" b create n0 --net none --dns 10.1.2.3 -- sleep 600
 ok "start n0" b start n0
 eq "none: only lo" "$(in_ct n0 ip -o link | awk -F': ' '{print $2}' | tr '\n' ' ')" "lo "
+has "none: hosts still names it" "$(b exec n0 -- cat /etc/hosts)" "n0"
 ok "create --net host" b create h0 --net host -- sleep 600
 eq "host mode flagged in ls" "$(b ls --json | jq -r '.[] | select(.name=="h0") | .net')" "host"
 err_is "ip with --net none" 1 "has no addresses" b create n1 --net none --ip 10.77.0.9

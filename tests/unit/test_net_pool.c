@@ -1,5 +1,6 @@
 /* test_net_pool.c - IPv4 arithmetic, subnet choice and lease allocation. */
 #include "net_pool.h"
+#include "net_stats.h"
 #include "unit.h"
 
 static uint32_t ip(const char *s)
@@ -112,5 +113,23 @@ int main(void)
 	CHECK("choose subnet", np_choose_subnet(used, 3, cands, 4, &pick) == 0 &&
 				       pick.addr == ip("10.90.0.0"));
 	CHECK("choose none left", np_choose_subnet(used, 3, cands, 3, &pick) < 0);
+
+	/* /proc/<pid>/net/dev as a container sees it */
+	const char *dev =
+		"Inter-|   Receive                                                |  Transmit\n"
+		" face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
+		"    lo:     100       2    0    0    0     0          0         0      100       2    0    0    0     0       0          0\n"
+		"  eth0:    5000      40    0    0    0     0          0         0     3000      30    0    0    0     0       0          0\n"
+		"  eth1: 123456789012 7    0    0    0     0          0         0        9       1    0    0    0     0       0          0\n";
+	struct box_net_counters nc;
+	CHECK("stats: all but lo", nstats_parse(dev, NULL, &nc) == 2 &&
+					   nc.rx_bytes == 5000 + 123456789012ULL &&
+					   nc.rx_packets == 47 &&
+					   nc.tx_bytes == 3009 && nc.tx_packets == 31);
+	CHECK("stats: one interface", nstats_parse(dev, "eth0", &nc) == 1 &&
+					      nc.rx_packets == 40 &&
+					      nc.tx_packets == 30);
+	CHECK("stats: eth1 is not eth10", nstats_parse(dev, "eth10", &nc) == 0 &&
+						  nc.rx_bytes == 0);
 	UNIT_DONE();
 }
