@@ -208,6 +208,34 @@ static size_t container_leases(struct net_all *all, const char *name,
 	return n;
 }
 
+/* The eth0 lease written at create was not fsynced (see nstore_save): if a
+ * power loss dropped it, take the address named in the (fsynced) config
+ * again, unless someone else has it by now. */
+static int relet_primary(struct box_ctx *ctx, struct net_all *all,
+			 const char *name, const char *net, json_t *config,
+			 struct box_err *err)
+{
+	struct net_def *def = nstore_find(all, net);
+	const char *ip = ann(config, ANN_IP), *mac = ann(config, ANN_MAC);
+	if (!def)
+		return box_fail(err, BOX_ENOENT, 0, "network %s: no such network",
+				net);
+	if (!ip || !mac || nlease_find(def, name, "eth0") >= 0)
+		return 0;
+	struct np_pool pool;
+	auto_free uint32_t *leased = NULL;
+	uint32_t addr;
+	if (np_parse_ip(ip, &addr) < 0)
+		return box_fail(err, BOX_EINVAL, 0, "config: bad %s '%s'", ANN_IP,
+				ip);
+	if (nlease_pool(def, &pool, &leased, err) < 0 ||
+	    np_check_fixed(&pool, addr, err) < 0)
+		return box_err_wrap(err, "network %s: lease lost", net);
+	if (nlease_add(def, addr, name, "eth0", mac, err) < 0)
+		return -1;
+	return nstore_save(ctx, def, err);
+}
+
 int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,
 	      struct box_err *err)
 {
@@ -231,8 +259,9 @@ int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,
 		rc = 0;
 		goto out;
 	}
-	lock = nstore_lock(ctx, false, err);
-	if (lock < 0 || nstore_load_all(ctx, &all, err) < 0)
+	lock = nstore_lock(ctx, true, err);
+	if (lock < 0 || nstore_load_all(ctx, &all, err) < 0 ||
+	    relet_primary(ctx, &all, name, net, config, err) < 0)
 		goto out;
 	/* eth0 on its network first (it has the default route), then what
 	 * `net connect` added; a disconnected eth0 is simply absent. */

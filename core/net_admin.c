@@ -187,7 +187,7 @@ static int create_locked(struct box_ctx *ctx, const struct box_net_opts *o,
 				      def->subnet.prefix, &made, err) < 0)
 			goto out;
 	}
-	if (nstore_save(ctx, def, err) < 0) {
+	if (nstore_save_durable(ctx, def, err) < 0) {
 		if (made)
 			nlk_link_del(sk, def->bridge, NULL);
 		nstore_free(def);

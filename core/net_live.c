@@ -2,6 +2,7 @@
  * (eth1, eth2, ...), the seed's Add Net / Remove Net. */
 #include "net_hosts.h"
 #include "net_iface.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -109,7 +110,7 @@ int box_net_connect(struct box_ctx *ctx, const char *container,
 	}
 	nif_mac(ctx, container, name, mac);
 	if (nlease_add(def, addr, container, name, mac, err) < 0 ||
-	    nstore_save(ctx, def, err) < 0)
+	    nstore_save_durable(ctx, def, err) < 0)
 		goto out;
 	leased_now = true;
 	struct net_lease l;
@@ -131,12 +132,32 @@ out:
 		      : 0;
 }
 
-int box_net_disconnect(struct box_ctx *ctx, const char *container,
-		       const char *net, struct box_err *err)
+/* eth0 left its network: the config stops naming it, so a restart does not
+ * bring it back (net_setup re-leases the address the config names). */
+static int forget_primary(struct box_ctx *ctx, const char *container,
+			  const char *net, struct box_err *err)
 {
-	struct box_info info;
-	if (box_info_get(ctx, container, &info, err) < 0)
-		return box_err_wrap(err, "net disconnect");
+	json_t *cfg = store_load_config(ctx, container, err);
+	if (!cfg)
+		return -1;
+	json_t *a = json_object_get(cfg, "annotations");
+	const char *cur = json_string_value(json_object_get(a, "org.boxtop.net"));
+	int rc = 0;
+	if (cur && !strcmp(cur, net)) {
+		json_object_set_new(a, "org.boxtop.net", json_string("none"));
+		json_object_del(a, "org.boxtop.ip");
+		json_object_del(a, "org.boxtop.mac");
+		rc = store_save_config(ctx, container, cfg, err);
+	}
+	json_decref(cfg);
+	return rc;
+}
+
+static int disconnect_locked(struct box_ctx *ctx, const char *container,
+			     const char *net, const struct box_info *info_,
+			     struct box_err *err)
+{
+	struct box_info info = *info_;
 	auto_fd lock = nstore_lock(ctx, true, err);
 	if (lock < 0)
 		return -1;
@@ -166,8 +187,10 @@ int box_net_disconnect(struct box_ctx *ctx, const char *container,
 		}
 		if (rc == 0) {
 			nlease_del(def, (size_t)idx);
-			rc = nstore_save(ctx, def, err);
+			rc = nstore_save_durable(ctx, def, err);
 		}
+		if (rc == 0 && !strcmp(ifn, "eth0"))
+			rc = forget_primary(ctx, container, net, err);
 		if (rc == 0)
 			rc = nhosts_refresh(ctx, all.v, all.n, container, err);
 	}
@@ -175,4 +198,19 @@ int box_net_disconnect(struct box_ctx *ctx, const char *container,
 	return rc < 0 ? box_err_wrap(err, "net disconnect %s %s", container,
 				     net)
 		      : 0;
+}
+
+int box_net_disconnect(struct box_ctx *ctx, const char *container,
+		       const char *net, struct box_err *err)
+{
+	struct box_info info;
+	if (box_info_get(ctx, container, &info, err) < 0)
+		return box_err_wrap(err, "net disconnect");
+	/* The container's lock first, as start and rm take them. */
+	int clock = store_lock(ctx, container, err);
+	if (clock < 0)
+		return -1;
+	int rc = disconnect_locked(ctx, container, net, &info, err);
+	store_unlock(clock);
+	return rc;
 }

@@ -103,7 +103,8 @@ void nstore_free(struct net_def *def)
 	def->json = NULL;
 }
 
-int nstore_save(struct box_ctx *ctx, struct net_def *def, struct box_err *err)
+static int save(struct box_ctx *ctx, struct net_def *def, bool durable,
+		struct box_err *err)
 {
 	char path[PATH_MAX], a[NP_IP_LEN], b[NP_IP_LEN], c[64];
 	if (net_file(ctx, def->name, path, sizeof path, err) < 0)
@@ -129,7 +130,19 @@ int nstore_save(struct box_ctx *ctx, struct net_def *def, struct box_err *err)
 	auto_free char *text = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (!text)
 		return box_fail(err, BOX_ESYS, ENOMEM, "network %s", def->name);
-	return util_write_atomic(path, text, strlen(text), 0644, err);
+	return (durable ? util_write_atomic : util_write_replace)(
+		path, text, strlen(text), 0644, err);
+}
+
+int nstore_save(struct box_ctx *ctx, struct net_def *def, struct box_err *err)
+{
+	return save(ctx, def, false, err);
+}
+
+int nstore_save_durable(struct box_ctx *ctx, struct net_def *def,
+			struct box_err *err)
+{
+	return save(ctx, def, true, err);
 }
 
 int nstore_remove(struct box_ctx *ctx, const char *name, struct box_err *err)

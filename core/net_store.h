@@ -39,9 +39,15 @@ bool nstore_exists(struct box_ctx *ctx, const char *name);
 /* Load into def (ENOENT kind when missing); free with nstore_free. */
 int nstore_load(struct box_ctx *ctx, const char *name, struct net_def *def,
 		struct box_err *err);
-/* Write def's fields and leases back to json, then atomically to disk. */
+/* Write def's fields and leases back to json, then atomically to disk.
+ * nstore_save skips the fsync (~16 ms here, on every create and rm): a
+ * container's eth0 lease is also recorded in its fsynced config.json and
+ * net_setup puts it back if power loss dropped it.  The durable variant is
+ * for what has no second record: the network itself, `net connect`. */
 int nstore_save(struct box_ctx *ctx, struct net_def *def,
 		struct box_err *err);
+int nstore_save_durable(struct box_ctx *ctx, struct net_def *def,
+			struct box_err *err);
 int nstore_remove(struct box_ctx *ctx, const char *name, struct box_err *err);
 void nstore_free(struct net_def *def);
 /* Names of every network, sorted; free each and the array. */

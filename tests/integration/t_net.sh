@@ -114,6 +114,20 @@ eq "connected eth1 back after restart" "$(ct_ip a eth1)" "10.78.0.2"
 ok "a pings b after restart" b exec a -- ping -c1 -W2 b
 ok "disconnect a again" b net disconnect a side
 
+# ---- a lease lost while stopped (power loss before it reached the disk)
+# comes back from the config at start; disconnecting eth0 is remembered
+ok "stop b" b stop --time 1 b
+jq '.leases |= map(select(.container != "b"))' "$T_ROOT/networks/lab.json" >"$T_ROOT/lab.tmp" && mv "$T_ROOT/lab.tmp" "$T_ROOT/networks/lab.json"
+ok "start b with its lease gone" b start b
+eq "b has its old address back" "$(ct_ip b)" "10.77.0.3"
+eq "and its lease" "$(jq -r '.leases[] | select(.container=="b") | .ip' "$T_ROOT/networks/lab.json")" "10.77.0.3"
+ok "disconnect b's eth0" b net disconnect b lab
+ok "restart b" b stop --time 1 b
+ok "start b without eth0" b start b
+no "b has no eth0 after disconnect and restart" in_ct b ip link show eth0
+eq "b's lease stays released" "$(jq -r '[.leases[] | select(.container=="b")] | length' "$T_ROOT/networks/lab.json")" 0
+eq "ls shows b off the network" "$(b ls --json | jq -r '.[] | select(.name=="b") | .net')" "none"
+
 # ---- none and host modes, --dns
 ok "run --net none" b create n0 --net none --dns 10.1.2.3 -- sleep 600
 ok "start n0" b start n0
