@@ -59,12 +59,8 @@ static void drop_netns(json_t *config)
 	}
 }
 
-static int add_bind(struct box_ctx *ctx, json_t *config, const char *name,
-		    const char *file, const char *dst, struct box_err *err)
+static void add_bind(json_t *config, const char *src, const char *dst)
 {
-	char src[PATH_MAX];
-	if (nhosts_path(ctx, name, file, src, sizeof src, err) < 0)
-		return -1;
 	json_t *mounts = json_object_get(config, "mounts");
 	if (!json_is_array(mounts)) {
 		mounts = json_array();
@@ -74,17 +70,19 @@ static int add_bind(struct box_ctx *ctx, json_t *config, const char *name,
 			      json_pack("{s:s,s:s,s:s,s:[s]}", "destination", dst,
 					"type", "bind", "source", src,
 					"options", "rbind"));
-	return 0;
 }
 
 /* none: lo only, and a hosts file that still names the container. */
 static int prepare_none(struct box_ctx *ctx, const char *name, json_t *config,
 			struct box_err *err)
 {
+	char path[PATH_MAX];
 	json_object_set_new(annotations(config), ANN_NET, json_string("none"));
-	if (nhosts_refresh(ctx, NULL, 0, name, err) < 0)
+	if (nhosts_write_alone(ctx, name, err) < 0 ||
+	    nhosts_path(ctx, name, "hosts", path, sizeof path, err) < 0)
 		return -1;
-	return add_bind(ctx, config, name, "hosts", "/etc/hosts", err);
+	add_bind(config, path, "/etc/hosts");
+	return 0;
 }
 
 /* With the lock held: lease an address on net for name as eth0. */
@@ -99,7 +97,9 @@ static int lease_primary(struct box_ctx *ctx, struct net_all *all,
 	for (size_t i = 0; i < all->n; i++)
 		if ((nlease_drop_container(&all->v[i], name) |
 		     nlease_reconcile(ctx, &all->v[i])) &&
-		    &all->v[i] != def && nstore_save(ctx, &all->v[i], err) < 0)
+		    &all->v[i] != def &&
+		    (nstore_save(ctx, &all->v[i], err) < 0 ||
+		     nhosts_write_net(ctx, &all->v[i], err) < 0))
 			return -1;
 	if (nlease_pool(def, &pool, &leased, err) < 0)
 		return -1;
@@ -162,16 +162,19 @@ int net_prepare(struct box_ctx *ctx, const char *name,
 	}
 	if (lease_primary(ctx, &all, def, name, opts->ip, &ip, mac, err) < 0)
 		goto out;
+	char hosts[PATH_MAX], resolv[PATH_MAX];
 	if (nhosts_write_resolv(ctx, name, opts->dns, err) < 0 ||
-	    nhosts_refresh(ctx, all.v, all.n, NULL, err) < 0 ||
-	    add_bind(ctx, config, name, "hosts", "/etc/hosts", err) < 0 ||
-	    add_bind(ctx, config, name, "resolv.conf", "/etc/resolv.conf",
-		     err) < 0) {
+	    nhosts_write_net(ctx, def, err) < 0 ||
+	    nhosts_net_path(ctx, net, hosts, sizeof hosts, err) < 0 ||
+	    nhosts_path(ctx, name, "resolv.conf", resolv, sizeof resolv,
+			err) < 0) {
 		/* Give the address back; the files go with the directory. */
 		nlease_drop_container(def, name);
 		nstore_save(ctx, def, NULL);
 		goto out;
 	}
+	add_bind(config, hosts, "/etc/hosts");
+	add_bind(config, resolv, "/etc/resolv.conf");
 	json_t *a = annotations(config);
 	json_object_set_new(a, ANN_NET, json_string(net));
 	json_object_set_new(a, ANN_IP, json_string(np_fmt_ip(ip, ips)));
@@ -231,9 +234,10 @@ static int relet_primary(struct box_ctx *ctx, struct net_all *all,
 	if (nlease_pool(def, &pool, &leased, err) < 0 ||
 	    np_check_fixed(&pool, addr, err) < 0)
 		return box_err_wrap(err, "network %s: lease lost", net);
-	if (nlease_add(def, addr, name, "eth0", mac, err) < 0)
+	if (nlease_add(def, addr, name, "eth0", mac, err) < 0 ||
+	    nstore_save(ctx, def, err) < 0)
 		return -1;
-	return nstore_save(ctx, def, err);
+	return nhosts_write_net(ctx, def, err);
 }
 
 int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,
@@ -319,15 +323,11 @@ int net_release(struct box_ctx *ctx, const char *name, json_t *config,
 	if (nstore_load_all(ctx, &all, err) < 0)
 		return -1;
 	int rc = 0;
-	bool changed = false;
+	/* Each network it was on forgets it, hosts file included. */
 	for (size_t k = 0; k < all.n && rc == 0; k++)
-		if (nlease_drop_container(&all.v[k], name)) {
-			changed = true;
-			rc = nstore_save(ctx, &all.v[k], err);
-		}
-	/* The peers' hosts files stop naming it. */
-	if (rc == 0 && changed)
-		rc = nhosts_refresh(ctx, all.v, all.n, NULL, err);
+		if (nlease_drop_container(&all.v[k], name) &&
+		    (rc = nstore_save(ctx, &all.v[k], err)) == 0)
+			rc = nhosts_write_net(ctx, &all.v[k], err);
 	nstore_free_all(&all);
 	return rc < 0 ? box_err_wrap(err, "release addresses of %s", name) : 0;
 }

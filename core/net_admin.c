@@ -1,6 +1,7 @@
 /* net_admin.c - networks as objects: create (with a subnet that does not
  * clash with the host), list, inspect, remove, batch address planning. */
 #include "net_admin.h"
+#include "net_hosts.h"
 #include "net_iface.h"
 #include "util.h"
 
@@ -278,7 +279,9 @@ static int load_reconciled(struct box_ctx *ctx, const char *name,
 {
 	if (nstore_load(ctx, name, def, err) < 0)
 		return -1;
-	if (nlease_reconcile(ctx, def) && nstore_save(ctx, def, err) < 0) {
+	if (nlease_reconcile(ctx, def) &&
+	    (nstore_save(ctx, def, err) < 0 ||
+	     nhosts_write_net(ctx, def, err) < 0)) {
 		nstore_free(def);
 		return -1;
 	}
@@ -344,6 +347,8 @@ int box_net_remove(struct box_ctx *ctx, const char *name, struct box_err *err)
 	}
 	if (rc == 0)
 		rc = nstore_remove(ctx, name, err);
+	if (rc == 0)
+		nhosts_remove_net(ctx, name);
 	nstore_free(&def);
 	return rc < 0 ? box_err_wrap(err, "net rm %s", name) : 0;
 }

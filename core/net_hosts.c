@@ -1,4 +1,4 @@
-/* net_hosts.c - /etc/hosts listing network peers by name, resolv.conf. */
+/* net_hosts.c - /etc/hosts listing network members by name, resolv.conf. */
 #include "net_hosts.h"
 #include "util.h"
 
@@ -6,12 +6,19 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
+
+#define LOCALHOST "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n"
 
 int nhosts_path(struct box_ctx *ctx, const char *name, const char *file,
 		char *buf, size_t len, struct box_err *err)
 {
 	return ctx_path(ctx, buf, len, err, "containers/%s/%s", name, file);
+}
+
+int nhosts_net_path(struct box_ctx *ctx, const char *net, char *buf,
+		    size_t len, struct box_err *err)
+{
+	return ctx_path(ctx, buf, len, err, "networks/%s.hosts", net);
 }
 
 /* Replace the contents in place (O_TRUNC on the same inode). */
@@ -59,92 +66,40 @@ int nhosts_write_resolv(struct box_ctx *ctx, const char *name,
 	return write_in_place(path, text, err);
 }
 
-/* Is container c on network def? */
-static bool member(const struct net_def *def, const char *c)
+int nhosts_write_net(struct box_ctx *ctx, const struct net_def *def,
+		     struct box_err *err)
 {
-	return nlease_find(def, c, NULL) >= 0;
-}
-
-static int write_hosts(struct box_ctx *ctx, const char *c,
-		       struct net_def *nets, size_t n, struct box_err *err)
-{
-	char path[PATH_MAX], dir[PATH_MAX], ip[NP_IP_LEN];
-	struct stat st;
-	if (ctx_path(ctx, dir, sizeof dir, err, "containers/%s", c) < 0)
+	char path[PATH_MAX], ip[NP_IP_LEN];
+	if (nhosts_net_path(ctx, def->name, path, sizeof path, err) < 0)
 		return -1;
-	if (stat(dir, &st) < 0)
-		return 0; /* a stale lease: reconcile drops it */
-	if (nhosts_path(ctx, c, "hosts", path, sizeof path, err) < 0)
-		return -1;
-	size_t cap = 256, len = 0;
+	size_t n = nlease_count(def);
+	size_t cap = sizeof LOCALHOST + n * (NP_IP_LEN + BOX_NAME_MAX + 2);
 	auto_free char *text = malloc(cap);
 	if (!text)
-		return box_fail(err, BOX_ESYS, ENOMEM, "hosts of %s", c);
-	len = (size_t)snprintf(text, cap, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n");
-	/* Own addresses first, then the peers of each network, one line per
-	 * lease (a peer on two shared networks is listed twice: the resolver
-	 * takes the first, and skipping it would cost a scan per line). */
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t k = 0; k < n; k++) {
-			if (!member(&nets[k], c))
-				continue;
-			for (size_t i = 0; i < nlease_count(&nets[k]); i++) {
-				struct net_lease l;
-				nlease_get(&nets[k], i, &l);
-				if ((pass == 0) != !strcmp(l.container, c))
-					continue;
-				char line[BOX_NAME_MAX + 32];
-				int ll = snprintf(line, sizeof line, "%s\t%s\n",
-						  np_fmt_ip(l.ip, ip),
-						  l.container);
-				if (len + (size_t)ll + 1 > cap) {
-					cap = (cap + (size_t)ll) * 2;
-					char *nt = realloc(text, cap);
-					if (!nt)
-						return box_fail(err, BOX_ESYS,
-								ENOMEM,
-								"hosts of %s", c);
-					text = nt;
-				}
-				memcpy(text + len, line, (size_t)ll + 1);
-				len += (size_t)ll;
-			}
-		}
-	if (len == strlen("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost\n")) {
-		/* On no network (--net none): still resolve our own name. */
-		char line[BOX_NAME_MAX + 32];
-		int ll = snprintf(line, sizeof line, "127.0.1.1\t%s\n", c);
-		char *nt = realloc(text, len + (size_t)ll + 1);
-		if (!nt)
-			return box_fail(err, BOX_ESYS, ENOMEM, "hosts of %s", c);
-		text = nt;
-		memcpy(text + len, line, (size_t)ll + 1);
+		return box_fail(err, BOX_ESYS, ENOMEM, "hosts of %s", def->name);
+	size_t len = (size_t)snprintf(text, cap, "%s", LOCALHOST);
+	for (size_t i = 0; i < n; i++) {
+		struct net_lease l;
+		nlease_get(def, i, &l);
+		len += (size_t)snprintf(text + len, cap - len, "%s\t%s\n",
+					np_fmt_ip(l.ip, ip), l.container);
 	}
 	return write_in_place(path, text, err);
 }
 
-int nhosts_refresh(struct box_ctx *ctx, struct net_def *nets, size_t n,
-		   const char *extra, struct box_err *err)
+int nhosts_write_alone(struct box_ctx *ctx, const char *name,
+		       struct box_err *err)
 {
-	/* Every container on any given network, each written once. */
-	for (size_t k = 0; k < n; k++)
-		for (size_t i = 0; i < nlease_count(&nets[k]); i++) {
-			struct net_lease l;
-			nlease_get(&nets[k], i, &l);
-			bool seen = false;
-			for (size_t k2 = 0; k2 <= k && !seen; k2++)
-				for (size_t i2 = 0;
-				     i2 < nlease_count(&nets[k2]) && !seen; i2++) {
-					if (k2 == k && i2 >= i)
-						break;
-					struct net_lease l2;
-					nlease_get(&nets[k2], i2, &l2);
-					seen = !strcmp(l.container, l2.container);
-				}
-			if (!seen && write_hosts(ctx, l.container, nets, n, err) < 0)
-				return -1;
-		}
-	if (extra)
-		return write_hosts(ctx, extra, nets, n, err);
-	return 0;
+	char path[PATH_MAX], text[BOX_NAME_MAX + sizeof LOCALHOST + 16];
+	if (nhosts_path(ctx, name, "hosts", path, sizeof path, err) < 0)
+		return -1;
+	snprintf(text, sizeof text, "%s127.0.1.1\t%s\n", LOCALHOST, name);
+	return write_in_place(path, text, err);
+}
+
+void nhosts_remove_net(struct box_ctx *ctx, const char *net)
+{
+	char path[PATH_MAX];
+	if (nhosts_net_path(ctx, net, path, sizeof path, NULL) == 0)
+		unlink(path);
 }

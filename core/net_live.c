@@ -119,7 +119,7 @@ int box_net_connect(struct box_ctx *ctx, const char *container,
 		goto out;
 	if (ifname)
 		snprintf(ifname, 16, "%s", name);
-	rc = nhosts_refresh(ctx, all.v, all.n, NULL, err);
+	rc = nhosts_write_net(ctx, def, err);
 out:
 	if (rc < 0 && leased_now) {
 		nlease_drop_container(def, container);
@@ -192,7 +192,7 @@ static int disconnect_locked(struct box_ctx *ctx, const char *container,
 		if (rc == 0 && !strcmp(ifn, "eth0"))
 			rc = forget_primary(ctx, container, net, err);
 		if (rc == 0)
-			rc = nhosts_refresh(ctx, all.v, all.n, container, err);
+			rc = nhosts_write_net(ctx, def, err);
 	}
 	nstore_free_all(&all);
 	return rc < 0 ? box_err_wrap(err, "net disconnect %s %s", container,
