@@ -178,6 +178,28 @@ rm -rf "$T_ROOT/containers/c1"      # as if the process died mid-create
 eq "stale lease reconciled by net info" "$(b net info lab --json | jq '.used')" 0
 ok "address is free again" b create c2 --net lab --ip 10.77.0.2 -- true
 ok "cleanup c2" b rm c2
+
+# ---- the bridge vanished (a host reboot): start brings it back
+ok "c3 on lab" b create c3 --net lab -- sleep 600
+N ip link del bt-lab
+ok "start c3 without the bridge" b start c3
+has "bridge back with its gateway" "$(N ip -4 -o addr show dev bt-lab)" "10.77.0.1/24"
+ok "c3 pings the gateway" b exec c3 -- ping -c1 -W2 10.77.0.1
+
+# ---- connect refuses what it cannot do
+ok "h1 in the host netns" b create h1 --net host -- sleep 600
+ok "start h1" b start h1
+err_is "connect a --net host container" 1 "host's network" b net connect h1 lab
+ok "stop c3" b stop --time 1 c3
+err_is "connect a stopped container" 1 "not running" b net connect c3 lab
+err_is "disconnect from a network it is not on" 1 "not connected" b net disconnect h1 lab
+err_is "net info of a missing network" 1 "no such network" b net info nosuch
+err_is "net create with a bad subnet" 1 "host bits set" b net create bad --subnet 10.5.0.7/16
+err_is "net create with a reserved name" 1 "reserved" b net create host --subnet 10.5.0.0/16
+err_is "net create --nat refused" 1 "not supported" b net create natted --subnet 10.6.0.0/24 --nat
+err_is "net create twice" 1 "already exists" b net create lab --subnet 10.8.0.0/24
+err_is "net unknown subcommand" 2 "unknown subcommand" b net frob
+ok "rm c3 h1" b rm --force c3 h1
 ok "net rm lab" b net rm lab
 
 exit $((T_FAILS > 0))
