@@ -1,10 +1,12 @@
 /* batch.c - create and start BASE-1..BASE-N in one call (numbering goes on
  * after the highest existing BASE-k); all or nothing. */
-#include "store.h"
+#include "container.h"
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,6 +37,10 @@ static unsigned long highest_index(struct box_ctx *ctx, const char *base)
 	return max;
 }
 
+/* Monitors launching at once: enough to keep both cores busy while others
+ * wait on the kernel, few enough not to thrash. */
+#define BATCH_WINDOW 8
+
 int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 	      const char *base_ip, const struct box_create_opts *tmpl,
 	      box_progress_fn progress, void *arg, struct box_err *err)
@@ -55,31 +61,71 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 	char(*ips)[16] = NULL;
 	if (box_net_plan_batch(ctx, tmpl->net, base_ip, count, &ips, err) < 0)
 		return box_err_wrap(err, "batch %s", base);
-	size_t done = 0;
-	for (; done < count; done++) {
+	char **names = calloc(count, sizeof *names);
+	struct start_op *ops = calloc(count, sizeof *ops);
+	if (!names || !ops) {
+		free(names);
+		free(ops);
+		free(ips);
+		return box_fail(err, BOX_ESYS, ENOMEM, "batch %s", base);
+	}
+	size_t made = 0, begun = 0, done = 0;
+	int rc = 0;
+	/* Create them all, then make the configs durable with one syncfs
+	 * instead of one fsync each. */
+	for (; made < count; made++) {
 		struct box_create_opts o = *tmpl;
-		snprintf(name, sizeof name, "%s-%lu", base, first + done);
-		o.name = name;
+		snprintf(name, sizeof name, "%s-%lu", base, first + made);
+		names[made] = strdup(name);
+		o.name = names[made];
 		if (base_ip && ips)
-			o.ip = ips[done];
-		if (box_create(ctx, &o, err) < 0)
-			goto rollback;
-		if (box_start(ctx, name, err) < 0) {
-			box_remove(ctx, name, true, NULL);
-			goto rollback;
+			o.ip = ips[made];
+		if (!names[made] || ct_create(ctx, &o, false, err) < 0) {
+			free(names[made]);
+			names[made] = NULL;
+			rc = -1;
+			break;
 		}
-		if (progress)
-			progress(arg, done + 1, count, name);
 	}
-	free(ips);
-	return 0;
-rollback:
-	free(ips);
-	box_err_wrap(err, "batch %s (%zu of %zu made, all removed again)", base,
-		     done, count);
-	while (done-- > 0) {
-		snprintf(name, sizeof name, "%s-%lu", base, first + done);
-		box_remove(ctx, name, true, NULL);
+	char root[PATH_MAX];
+	if (ctx_path(ctx, root, sizeof root, NULL, "containers") == 0) {
+		auto_fd dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0)
+			syncfs(dfd);
 	}
-	return -1;
+	/* Start them with up to BATCH_WINDOW monitors launching at once. */
+	while (rc == 0 && done < made) {
+		while (begun < made && begun - done < BATCH_WINDOW) {
+			if (start_begin(ctx, names[begun], &ops[begun], err) < 0) {
+				rc = -1;
+				break;
+			}
+			begun++;
+		}
+		if (done < begun) {
+			struct box_err e2 = {0};
+			if (start_finish(ctx, &ops[done], &e2) < 0 && rc == 0) {
+				*err = e2;
+				rc = -1;
+			}
+			done++;
+			if (rc == 0 && progress)
+				progress(arg, done, count, names[done - 1]);
+		}
+	}
+	/* On failure: let the launches under way report, then remove every
+	 * container of this batch again. */
+	while (done < begun)
+		start_finish(ctx, &ops[done++], NULL);
+	if (rc < 0) {
+		box_err_wrap(err, "batch %s (%zu of %zu made, all removed again)",
+			     base, made, count);
+		box_remove_many(ctx, names, made, true, NULL);
+	}
+	for (size_t i = 0; i < made; i++)
+		free(names[i]);
+	free(names);
+	free(ops);
+	free(ips);
+	return rc;
 }

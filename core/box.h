@@ -133,6 +133,12 @@ int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
 /* Send sig to every process of the container's cgroup. */
 int box_kill(struct box_ctx *ctx, const char *name, int sig,
 	     struct box_err *err);
+/* Many at once: all are signalled first, then waited for together.  err
+ * holds the first failure (others are counted in it); the rest go on. */
+int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
+		  int grace_secs, struct box_err *err);
+int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
+		    bool force, struct box_err *err);
 int box_freeze(struct box_ctx *ctx, const char *name, struct box_err *err);
 int box_thaw(struct box_ctx *ctx, const char *name, struct box_err *err);
 /* force: stop a running/paused container first. */
@@ -287,6 +293,74 @@ int box_net_counters(pid_t pid, struct box_net_counters *out,
 
 /* ---- images and profiles ------------------------------------------------ */
 /* (owned by the image module: core/image*.c, core/profile.c) */
+
+/* An image: metadata over read-only layers shared by digest. */
+struct box_image_info {
+	char name[BOX_NAME_MAX + 1];
+	char description[256];
+	char os[32];
+	char architecture[32];
+	time_t created;
+	char source[256];       /* what it was imported from */
+	size_t n_layers;
+	int64_t size;           /* bytes of file data over all its layers */
+	size_t used_by;         /* containers made from it */
+	char command[256];      /* default entrypoint + cmd, joined */
+	char workdir[256];
+	bool builtin;           /* the built-in busybox image */
+};
+
+/* Import SOURCE as image name: a rootfs directory, a rootfs tarball (.tar,
+ * .tar.gz, .tar.xz, .tar.zst, .tar.bz2; told by content), or an OCI image
+ * layout directory or tar archive, optionally "PATH:TAG".  Builds in
+ * temporary directories and renames into place: on failure nothing is left.
+ * progress (may be NULL) gets bytes done/total and what is being done. */
+int box_image_import(struct box_ctx *ctx, const char *name,
+		     const char *source, const char *description,
+		     box_progress_fn progress, void *arg,
+		     struct box_err *err);
+/* All images sorted by name (the built-in busybox included); free(). */
+int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
+		   size_t *n, struct box_err *err);
+int box_image_info_get(struct box_ctx *ctx, const char *name,
+		       struct box_image_info *out, struct box_err *err);
+/* The image's metadata as JSON text (malloc'd): image.json plus
+ * "used_by": [containers]. */
+char *box_image_json(struct box_ctx *ctx, const char *name,
+		     struct box_err *err);
+/* Refused (BOX_ESTATE) while a container uses it; layers no other image
+ * names are removed with it. */
+int box_image_remove(struct box_ctx *ctx, const char *name,
+		     struct box_err *err);
+/* The image's merged root filesystem as a tar file (compressed when file
+ * ends in .gz, .xz, .zst or .bz2). */
+int box_image_export(struct box_ctx *ctx, const char *name, const char *file,
+		     box_progress_fn progress, void *arg, struct box_err *err);
+/* A new image from a container: its image's layers plus its writable layer
+ * on top.  A running container is frozen while its layer is copied. */
+int box_commit(struct box_ctx *ctx, const char *container, const char *image,
+	       const char *description, struct box_err *err);
+
+/* Profiles: named default create options ($ROOT/profiles/<name>.json).
+ * From opts these fields are kept: image, memory, cpus, pids, env, mounts,
+ * net, dns, tty, verify (name and argv are not). */
+int box_profile_save(struct box_ctx *ctx, const char *name,
+		     const struct box_create_opts *opts, bool replace,
+		     struct box_err *err);
+/* Profile names, sorted; free each and the array. */
+int box_profile_list(struct box_ctx *ctx, char ***names, size_t *n,
+		     struct box_err *err);
+/* The profile as JSON text (malloc'd). */
+char *box_profile_json(struct box_ctx *ctx, const char *name,
+		       struct box_err *err);
+int box_profile_remove(struct box_ctx *ctx, const char *name,
+		       struct box_err *err);
+
+/* Integrity check of a container: the files recorded at create (--verify)
+ * checked against the image now.  *bad gets the number of mismatching
+ * files; the message in err names them. */
+int box_verify(struct box_ctx *ctx, const char *container, size_t *bad,
+	       struct box_err *err);
 
 
 

@@ -81,6 +81,11 @@ int cg_is_frozen(const struct cg_layout *l, const char *relpath);
  * the cgroup is empty. */
 int cg_kill(const struct cg_layout *l, const char *relpath, int sig,
 	    struct box_err *err);
+/* SIGKILL every process without waiting for the cgroup to empty (cgroup.kill
+ * where present, else one pass over cgroup.procs): lets a caller stopping
+ * many containers have the kernel tear them all down at once. */
+int cg_kill_nowait(const struct cg_layout *l, const char *relpath,
+		   struct box_err *err);
 /* Processes in the cgroup (malloc'd array in *pids). */
 int cg_pids(const struct cg_layout *l, const char *relpath, pid_t **pids,
 	    size_t *n, struct box_err *err);

@@ -209,6 +209,19 @@ static int signal_all(const struct cg_layout *l, const char *rel, int sig,
 	return rc;
 }
 
+int cg_kill_nowait(const struct cg_layout *l, const char *relpath,
+		   struct box_err *err)
+{
+	if (!relpath || !*relpath)
+		return box_fail(err, BOX_EINVAL, 0, "kill: no cgroup");
+	if (cg_unified_has(l, relpath, "cgroup.kill"))
+		return cg_write(l, l->unified, relpath, "cgroup.kill", "1", err) < 0 &&
+				       cg_exists(l, relpath)
+			       ? -1
+			       : 0;
+	return signal_all(l, relpath, SIGKILL, err);
+}
+
 int cg_kill(const struct cg_layout *l, const char *relpath, int sig,
 	    struct box_err *err)
 {

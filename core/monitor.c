@@ -8,6 +8,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -47,6 +48,11 @@ void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
 	cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 }
 
+void monitor_trim(void)
+{
+	malloc_trim(0);
+}
+
 int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		   struct mon_run *run, struct box_err *err)
 {
@@ -69,6 +75,9 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 	if (store_dir(ctx, name, NULL, bundle, sizeof bundle, err) < 0)
 		goto out;
 	if (image && image_resolve(ctx, image, &img, err) < 0)
+		goto out;
+	/* files recorded with --verify must still match (image.h) */
+	if (img.lowerdir && verify_check(ctx, name, img.lowerdir, err) < 0)
 		goto out;
 	if (spec_from_config(config, bundle, img.lowerdir, &s, err) < 0)
 		goto out;

@@ -24,6 +24,11 @@ struct box_state {
 int store_dir(const struct box_ctx *ctx, const char *name, const char *file,
 	      char *buf, size_t len, struct box_err *err);
 bool store_exists(const struct box_ctx *ctx, const char *name);
+/* A valid name of an existing container, or the error saying which not. */
+int store_check(const struct box_ctx *ctx, const char *name,
+		struct box_err *err);
+/* A time as ISO 8601 JSON string, null for 0. */
+json_t *store_json_time(time_t t);
 
 /* Exclusive lock on the container (flock on its lock file): two boxtop
  * processes never change one container at once.  Returns the fd. */
@@ -39,6 +44,10 @@ json_t *store_load_config(const struct box_ctx *ctx, const char *name,
 			  struct box_err *err);
 int store_save_config(const struct box_ctx *ctx, const char *name,
 		      json_t *config, struct box_err *err);
+/* Without fsync: the caller makes it durable later (one syncfs for a
+ * whole batch). */
+int store_save_config_fast(const struct box_ctx *ctx, const char *name,
+			   json_t *config, struct box_err *err);
 
 /* The console socket's address.  sun_path holds 107 bytes: a deeper root
  * goes through /proc/self/fd/<dirfd>, and *dirfd must be closed after

@@ -1,0 +1,42 @@
+/* container.h - the container state machine's shared pieces (internal). */
+#ifndef BOX_CONTAINER_H
+#define BOX_CONTAINER_H
+
+#include "store.h"
+
+/* A pidfd for pid if it is still the process that started at start (pid
+ * + start time name a process uniquely); -1 otherwise. */
+int proc_pidfd(pid_t pid, uint64_t start);
+/* Wait until the process behind pidfd exits, at most ms; true if it did. */
+bool proc_wait_exit(int pidfd, int ms);
+
+/* The status as it really is: "running" in state.json is checked against
+ * the live init (pid + start time) and the freezer. */
+enum box_status ct_real_status(struct box_ctx *ctx, const char *name,
+			       const struct box_state *st);
+/* A state that says running while init and monitor are both gone: clean up
+ * the cgroup and record the stop. */
+void ct_reconcile(struct box_ctx *ctx, const char *name, struct box_state *st);
+/* Load the state of an existing container and its real status. */
+int ct_load_live(struct box_ctx *ctx, const char *name, struct box_state *st,
+		 enum box_status *status, struct box_err *err);
+/* Wait for the monitor to record the exit; do its part if it is gone. */
+void ct_wait_stopped(struct box_ctx *ctx, const char *name,
+		     struct box_state *st);
+
+/* create, with or without fsync of config.json (batch syncs once). */
+int ct_create(struct box_ctx *ctx, const struct box_create_opts *opts,
+	      bool durable, struct box_err *err);
+
+/* A start in two halves, so a batch can have many under way at once:
+ * begin takes the lock and forks the monitor, finish waits for its report. */
+struct start_op {
+	char name[BOX_NAME_MAX + 1];
+	int lock;      /* held until finish */
+	int report;    /* read end: the monitor's error text, or EOF = ok */
+};
+int start_begin(struct box_ctx *ctx, const char *name, struct start_op *op,
+		struct box_err *err);
+int start_finish(struct box_ctx *ctx, struct start_op *op, struct box_err *err);
+
+#endif

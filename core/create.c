@@ -1,0 +1,147 @@
+/* create.c - a new container: its directory, OCI config, network lease. */
+#include "container.h"
+#include "image.h"
+#include "monitor.h"
+#include "net.h"
+#include "spec.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static int create_applied(struct box_ctx *ctx,
+			  const struct box_create_opts *o, bool durable,
+			  struct box_err *err);
+
+/* A profile's defaults first, explicit options over them (image.h). */
+int ct_create(struct box_ctx *ctx, const struct box_create_opts *in,
+	      bool durable, struct box_err *err)
+{
+	struct box_create_opts o;
+	void *hold;
+	if (profile_apply(ctx, in, &o, &hold, err) < 0)
+		return box_err_wrap(err, "create %s", in->name ? in->name : "");
+	int rc = create_applied(ctx, &o, durable, err);
+	profile_release(hold);
+	return rc;
+}
+
+static int create_applied(struct box_ctx *ctx,
+			  const struct box_create_opts *o, bool durable,
+			  struct box_err *err)
+{
+	if (box_check_name(o->name, err) < 0)
+		return -1;
+	if (o->hostname && (!*o->hostname || strlen(o->hostname) > 64))
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid hostname '%s': 1 to 64 characters",
+				o->hostname);
+	if (o->cpus < 0 || (o->cpus > 0 && o->cpus < 0.01))
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid cpus '%g': at least 0.01", o->cpus);
+	if (o->pids < 0)
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid pids limit '%lld': must be positive",
+				(long long)o->pids);
+	if (o->cpu_shares && (o->cpu_shares < 2 || o->cpu_shares > 262144))
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid cpu shares '%llu': 2 to 262144",
+				(unsigned long long)o->cpu_shares);
+	for (size_t i = 0; i < o->n_mounts; i++) {
+		struct stat st;
+		if (!o->mounts[i].src || o->mounts[i].src[0] != '/' ||
+		    !o->mounts[i].dst || o->mounts[i].dst[0] != '/')
+			return box_fail(err, BOX_EINVAL, 0,
+					"invalid mount '%s:%s': both paths must be absolute",
+					o->mounts[i].src ? o->mounts[i].src : "",
+					o->mounts[i].dst ? o->mounts[i].dst : "");
+		if (stat(o->mounts[i].src, &st) < 0)
+			return box_fail(err, BOX_EINVAL, errno,
+					"invalid mount '%s': source does not exist",
+					o->mounts[i].src);
+	}
+	const char *image = o->image ? o->image : BOX_DEFAULT_IMAGE;
+	struct img_ref img;
+	if (image_resolve(ctx, image, &img, err) < 0)
+		return box_err_wrap(err, "create %s", o->name);
+	/* Held until config.json names the image: `image rm` waits for it,
+	 * then sees this container as a user. */
+	int pin = image_pin(ctx, image, err);
+	if (pin < 0) {
+		image_ref_free(&img);
+		return box_err_wrap(err, "create %s", o->name);
+	}
+
+	char dir[PATH_MAX], path[PATH_MAX], cg[256];
+	json_t *config = NULL;
+	bool made_dir = false, net_done = false;
+	int lock = -1;
+	if (store_dir(ctx, o->name, NULL, dir, sizeof dir, err) < 0 ||
+	    ctx_cgroup(ctx, o->name, cg, sizeof cg, err) < 0)
+		goto fail;
+	if (mkdir(dir, 0700) < 0) {
+		if (errno == EEXIST)
+			box_fail(err, BOX_EEXIST, 0,
+				 "container '%s': already exists", o->name);
+		else
+			box_fail(err, BOX_ESYS, errno, "mkdir %s", dir);
+		goto fail;
+	}
+	made_dir = true;
+	if ((lock = store_lock(ctx, o->name, err)) < 0)
+		goto fail;
+	static const char *const subdirs[] = {"upper", "work", "rootfs"};
+	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
+		if (store_dir(ctx, o->name, subdirs[i], path, sizeof path, err) < 0)
+			goto fail;
+		if (mkdir(path, 0755) < 0) {
+			box_fail(err, BOX_ESYS, errno, "mkdir %s", path);
+			goto fail;
+		}
+	}
+	/* the integrity check's reference hashes, from the image as it is */
+	if (verify_record(ctx, o->name, img.lowerdir, o->verify, o->n_verify,
+			  err) < 0)
+		goto fail;
+	config = config_build(o, image, img.cmd, img.env, img.cwd, cg, err);
+	if (!config)
+		goto fail;
+	if (net_prepare(ctx, o->name, o, config, err) < 0)
+		goto fail;
+	net_done = true;
+	struct box_state st = {.status = BOX_CREATED, .created = time(NULL)};
+	/* config.json last: its presence is what makes the container exist. */
+	if (store_save_state(ctx, o->name, &st, err) < 0 ||
+	    (durable ? store_save_config(ctx, o->name, config, err)
+		     : store_save_config_fast(ctx, o->name, config, err)) < 0)
+		goto fail;
+	json_decref(config);
+	image_ref_free(&img);
+	image_unpin(pin);
+	store_unlock(lock);
+	return 0;
+fail:
+	if (net_done)
+		net_release(ctx, o->name, config, NULL);
+	json_decref(config);
+	image_ref_free(&img);
+	if (made_dir)
+		util_rm_rf(dir, NULL);
+	image_unpin(pin);
+	store_unlock(lock);
+	return box_err_wrap(err, "create %s", o->name);
+}
+
+int box_create(struct box_ctx *ctx, const struct box_create_opts *o,
+	       struct box_err *err)
+{
+	return ct_create(ctx, o, true, err);
+}

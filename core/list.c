@@ -1,0 +1,152 @@
+/* list.c - reading containers: info, list, config, log path. */
+#include "container.h"
+#include "image.h"
+#include "monitor.h"
+#include "net.h"
+#include "spec.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static void join_args(json_t *args, char *buf, size_t len)
+{
+	size_t i, o = 0;
+	json_t *a;
+	buf[0] = '\0';
+	json_array_foreach(args, i, a)
+	{
+		int n = snprintf(buf + o, len - o, "%s%s", i ? " " : "",
+				 json_string_value(a) ? json_string_value(a) : "");
+		if (n < 0 || (size_t)n >= len - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
+		 struct box_err *err)
+{
+	memset(out, 0, sizeof *out);
+	struct box_state st;
+	enum box_status status;
+	if (ct_load_live(ctx, name, &st, &status, err) < 0)
+		return -1;
+	json_t *config = store_load_config(ctx, name, err);
+	if (!config)
+		return -1;
+	snprintf(out->name, sizeof out->name, "%s", name);
+	out->status = status;
+	out->pid = (status == BOX_RUNNING || status == BOX_PAUSED) ? st.pid : 0;
+	json_t *ann = json_object_get(config, "annotations");
+	const char *s = json_string_value(json_object_get(ann, "org.boxtop.image"));
+	snprintf(out->image, sizeof out->image, "%s", s ? s : "");
+	s = json_string_value(json_object_get(ann, "org.boxtop.ip"));
+	snprintf(out->ip, sizeof out->ip, "%s", s ? s : "");
+	s = json_string_value(json_object_get(ann, "org.boxtop.net"));
+	snprintf(out->net, sizeof out->net, "%s", s ? s : "none");
+	s = json_string_value(json_object_get(config, "hostname"));
+	snprintf(out->hostname, sizeof out->hostname, "%s", s ? s : "");
+	s = json_string_value(json_object_get(json_object_get(config, "linux"),
+					      "cgroupsPath"));
+	snprintf(out->cgroup, sizeof out->cgroup, "%s", s ? s : "");
+	join_args(json_object_get(json_object_get(config, "process"), "args"),
+		  out->command, sizeof out->command);
+	struct cg_limits lim;
+	config_limits(config, &lim);
+	out->memory_limit = lim.memory;
+	out->pids_limit = lim.pids;
+	out->cpus = lim.cpu_quota_us && lim.cpu_period_us
+			    ? (double)lim.cpu_quota_us / (double)lim.cpu_period_us
+			    : 0;
+	out->created = st.created;
+	out->started = st.started;
+	out->finished = st.finished;
+	out->has_exit_code = st.has_exit_code;
+	out->exit_code = st.exit_code;
+	out->oom_killed = st.oom_killed;
+	snprintf(out->error, sizeof out->error, "%s", st.error);
+	json_decref(config);
+	return 0;
+}
+
+static int cmp_info(const void *a, const void *b)
+{
+	return strcmp(((const struct box_info *)a)->name,
+		      ((const struct box_info *)b)->name);
+}
+
+int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
+	     struct box_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	char dir[PATH_MAX];
+	if (ctx_path(ctx, dir, sizeof dir, err, "containers") < 0)
+		return -1;
+	DIR *d = opendir(dir);
+	if (!d)
+		return box_fail(err, BOX_ESYS, errno, "open %s", dir);
+	size_t cap = 0;
+	struct box_info *v = NULL;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !store_exists(ctx, de->d_name))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			struct box_info *nv = realloc(v, cap * sizeof *v);
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return box_fail(err, BOX_ESYS, ENOMEM, "list");
+			}
+			v = nv;
+		}
+		/* A container that cannot be read (corrupt state) is still
+		 * listed, so it can be seen and removed. */
+		struct box_err e2;
+		if (box_info_get(ctx, de->d_name, &v[*n], &e2) < 0) {
+			memset(&v[*n], 0, sizeof v[*n]);
+			snprintf(v[*n].name, sizeof v[*n].name, "%.64s", de->d_name);
+			v[*n].status = BOX_STOPPED;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof *v, cmp_info);
+	*out = v;
+	return 0;
+}
+
+char *box_config_text(struct box_ctx *ctx, const char *name,
+		      struct box_err *err)
+{
+	if (box_check_name(name, err) < 0)
+		return NULL;
+	json_t *config = store_load_config(ctx, name, err);
+	if (!config)
+		return NULL;
+	char *text = json_dumps(config, JSON_INDENT(2));
+	json_decref(config);
+	if (!text)
+		box_fail(err, BOX_ESYS, ENOMEM, "config of %s", name);
+	return text;
+}
+
+int box_log_path(struct box_ctx *ctx, const char *name, char *buf, size_t len,
+		 struct box_err *err)
+{
+	if (store_check(ctx, name, err) < 0)
+		return -1;
+	return store_dir(ctx, name, "console.log", buf, len, err);
+}

@@ -1,0 +1,133 @@
+/* start.c - start a container detached, under its own monitor.
+ *
+ * The monitor is forked twice: it belongs to no front end (no zombie in a
+ * long-lived TUI) and survives the command that started it.  A start is
+ * split in two halves so that a batch can keep several monitors launching
+ * at once: start_begin forks, start_finish waits for the report. */
+#include "container.h"
+#include "monitor.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* The monitor process: never returns. */
+static void __attribute__((noreturn))
+run_monitor(struct box_ctx *ctx, const char *name, int report)
+{
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < 3 && nul >= 0; i++)
+		dup2(nul, i);
+	/* Keep nothing of the front end's open (a TUI's files, a shell's
+	 * pipe that would never see EOF, other starts' locks): fd 3 is the
+	 * report. */
+	if (report != 3) {
+		dup3(report, 3, O_CLOEXEC);
+		report = 3;
+	}
+	util_close_from(4);
+	struct mon_run run;
+	struct box_err merr = {0};
+	if (monitor_launch(ctx, name, true, &run, &merr) < 0) {
+		(void)!write(report, merr.msg, strlen(merr.msg));
+		_exit(1);
+	}
+	close(report);
+	/* What the front end's heap held at fork is not ours to keep. */
+	monitor_trim();
+	int ws = monitor_serve(ctx, name, &run);
+	monitor_finish(ctx, name, ws, true);
+	_exit(0);
+}
+
+int start_begin(struct box_ctx *ctx, const char *name, struct start_op *op,
+		struct box_err *err)
+{
+	op->lock = op->report = -1;
+	if (store_check(ctx, name, err) < 0)
+		return -1;
+	snprintf(op->name, sizeof op->name, "%s", name);
+	op->lock = store_lock(ctx, name, err);
+	if (op->lock < 0)
+		return -1;
+	struct box_state st;
+	if (store_load_state(ctx, name, &st, err) < 0)
+		goto fail;
+	enum box_status s = ct_real_status(ctx, name, &st);
+	if (s == BOX_RUNNING || s == BOX_PAUSED) {
+		box_fail(err, BOX_ESTATE, 0, "start %s: already running", name);
+		goto fail;
+	}
+	int rep[2];
+	if (pipe2(rep, O_CLOEXEC) < 0) {
+		box_fail(err, BOX_ESYS, errno, "pipe");
+		goto fail;
+	}
+	pid_t mid = fork();
+	if (mid < 0) {
+		close(rep[0]), close(rep[1]);
+		box_fail(err, BOX_ESYS, errno, "fork");
+		goto fail;
+	}
+	if (mid == 0) {
+		close(rep[0]);
+		setsid();
+		pid_t mon = fork();
+		if (mon != 0)
+			_exit(mon < 0 ? 1 : 0);
+		run_monitor(ctx, name, rep[1]);
+	}
+	close(rep[1]);
+	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+		;
+	op->report = rep[0];
+	return 0;
+fail:
+	store_unlock(op->lock);
+	op->lock = -1;
+	return -1;
+}
+
+int start_finish(struct box_ctx *ctx, struct start_op *op, struct box_err *err)
+{
+	char msg[BOX_ERR_MAX];
+	ssize_t n;
+	do
+		n = read(op->report, msg, sizeof msg - 1);
+	while (n < 0 && errno == EINTR);
+	close(op->report);
+	op->report = -1;
+	struct box_state st;
+	int rc = 0;
+	if (n > 0) {
+		msg[n] = '\0';
+		rc = box_fail(err, BOX_ESYS, 0, "%s", msg);
+		/* Record why, for `info` and the TUI. */
+		if (store_load_state(ctx, op->name, &st, NULL) == 0) {
+			snprintf(st.error, sizeof st.error, "%.255s", msg);
+			store_save_state(ctx, op->name, &st, NULL);
+		}
+	} else if (store_load_state(ctx, op->name, &st, err) < 0) {
+		rc = -1;
+	} else if (st.status != BOX_RUNNING) {
+		rc = box_fail(err, BOX_ESYS, 0, "start %s: the monitor died", op->name);
+	}
+	store_unlock(op->lock);
+	op->lock = -1;
+	return rc;
+}
+
+int box_start(struct box_ctx *ctx, const char *name, struct box_err *err)
+{
+	struct start_op op;
+	if (start_begin(ctx, name, &op, err) < 0)
+		return -1;
+	return start_finish(ctx, &op, err);
+}

@@ -1,0 +1,231 @@
+/* stop.c - stop and remove containers, one or many at once.
+ *
+ * Many at once is not a loop over one: every container is signalled first
+ * and then waited for together, so the kernel tears them down in parallel
+ * and their monitors record the exits side by side. */
+#include "container.h"
+#include "monitor.h"
+#include "net.h"
+#include "util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+
+struct victim {
+	const char *name;
+	struct box_state st;
+	char cg[256];
+	int pidfd;       /* of init; -1 once it is gone */
+	bool paused;
+};
+
+/* Collect errors: the first one is kept, the others counted. */
+struct errs {
+	struct box_err *first;
+	size_t n;
+};
+static void note(struct errs *e, const struct box_err *one)
+{
+	if (e->n++ == 0 && e->first)
+		*e->first = *one;
+}
+static int errs_done(struct errs *e)
+{
+	if (!e->n)
+		return 0;
+	if (e->n > 1 && e->first)
+		box_err_wrap(e->first, "%zu failed, the first", e->n);
+	return -1;
+}
+
+/* Wait until every pidfd is readable (process gone) or the deadline. */
+static void wait_all(struct victim *v, size_t n, int ms)
+{
+	uint64_t end = util_now_ms() + (uint64_t)ms;
+	struct pollfd *p = calloc(n ? n : 1, sizeof *p);
+	if (!p)
+		return;
+	for (;;) {
+		size_t live = 0;
+		for (size_t i = 0; i < n; i++) {
+			p[i].fd = v[i].pidfd;
+			p[i].events = POLLIN;
+			p[i].revents = 0;
+			live += v[i].pidfd >= 0;
+		}
+		uint64_t now = util_now_ms();
+		if (!live || now >= end)
+			break;
+		if (poll(p, n, (int)(end - now)) < 0 && errno != EINTR)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].pidfd >= 0 && (p[i].revents & POLLIN)) {
+				close(v[i].pidfd);
+				v[i].pidfd = -1;
+			}
+	}
+	free(p);
+}
+
+int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
+		  int grace_secs, struct box_err *err)
+{
+	struct errs e = {err, 0};
+	struct box_err one;
+	const struct cg_layout *l = ctx_cg(ctx, &one);
+	if (!l)
+		return box_fail(err, one.kind, one.code, "%s", one.msg);
+	struct victim *v = calloc(n ? n : 1, sizeof *v);
+	if (!v)
+		return box_fail(err, BOX_ESYS, ENOMEM, "stop");
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct victim *x = &v[k];
+		enum box_status status;
+		box_err_clear(&one);
+		if (ct_load_live(ctx, names[i], &x->st, &status, &one) < 0) {
+			note(&e, &one);
+			continue;
+		}
+		if (status != BOX_RUNNING && status != BOX_PAUSED) {
+			ct_reconcile(ctx, names[i], &x->st); /* idempotent */
+			continue;
+		}
+		x->name = names[i];
+		x->paused = status == BOX_PAUSED;
+		x->pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
+		ctx_cgroup(ctx, names[i], x->cg, sizeof x->cg, NULL);
+		k++;
+	}
+	if (grace_secs > 0) {
+		for (size_t i = 0; i < k; i++) {
+			if (v[i].pidfd < 0)
+				continue;
+			syscall(SYS_pidfd_send_signal, v[i].pidfd, SIGTERM, NULL, 0);
+			/* A frozen init cannot handle SIGTERM: let it run. */
+			if (v[i].paused)
+				cg_freeze(l, v[i].cg, false, NULL);
+		}
+		wait_all(v, k, grace_secs * 1000);
+	}
+	for (size_t i = 0; i < k; i++)
+		if (v[i].pidfd >= 0)
+			cg_kill_nowait(l, v[i].cg, NULL);
+	/* Once its init is gone the pid namespace is gone, every process of
+	 * the container with it; the monitor then removes the cgroup. */
+	wait_all(v, k, 10000);
+	for (size_t i = 0; i < k; i++) {
+		if (v[i].pidfd < 0)
+			continue;
+		box_fail(&one, BOX_ESYS, ETIMEDOUT, "stop %s: init did not die",
+			 v[i].name);
+		note(&e, &one);
+		close(v[i].pidfd);
+	}
+	for (size_t i = 0; i < k; i++)
+		ct_wait_stopped(ctx, v[i].name, &v[i].st);
+	free(v);
+	return errs_done(&e);
+}
+
+int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
+	     struct box_err *err)
+{
+	char *names[] = {(char *)name};
+	return box_stop_many(ctx, names, 1, grace_secs, err);
+}
+
+/* Remove one stopped container: cgroup leftovers, leases, its directory. */
+static int remove_stopped(struct box_ctx *ctx, const char *name,
+			  struct box_err *err)
+{
+	int lock = store_lock(ctx, name, err);
+	if (lock < 0)
+		return -1;
+	struct box_state st;
+	if (store_load_state(ctx, name, &st, NULL) == 0 &&
+	    ct_real_status(ctx, name, &st) == BOX_RUNNING) {
+		store_unlock(lock);
+		return box_fail(err, BOX_ESTATE, 0,
+				"rm %s: container was started again meanwhile", name);
+	}
+	monitor_cleanup_cgroup(ctx, name);
+	json_t *config = store_load_config(ctx, name, NULL);
+	if (config) {
+		net_release(ctx, name, config, NULL);
+		json_decref(config);
+	}
+	char dir[PATH_MAX];
+	int rc = store_dir(ctx, name, NULL, dir, sizeof dir, err);
+	if (rc == 0)
+		rc = util_rm_rf(dir, err);
+	store_unlock(lock);
+	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
+}
+
+int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
+		    bool force, struct box_err *err)
+{
+	struct errs e = {err, 0};
+	struct box_err one;
+	char **live = calloc(n ? n : 1, sizeof *live);
+	bool *ok = calloc(n ? n : 1, sizeof *ok);
+	if (!live || !ok) {
+		free(live);
+		free(ok);
+		return box_fail(err, BOX_ESYS, ENOMEM, "rm");
+	}
+	size_t n_live = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct box_state st;
+		enum box_status status;
+		box_err_clear(&one);
+		if (ct_load_live(ctx, names[i], &st, &status, &one) < 0) {
+			/* A corrupt state.json must not make a container
+			 * immortal: --force removes it anyway. */
+			if (one.kind != BOX_EINVAL || !force) {
+				note(&e, &one);
+				continue;
+			}
+			monitor_cleanup_cgroup(ctx, names[i]);
+			status = BOX_STOPPED;
+		}
+		if (status == BOX_RUNNING || status == BOX_PAUSED) {
+			if (!force) {
+				box_fail(&one, BOX_ESTATE, 0,
+					 "rm %s: container is %s (stop it first, or use --force)",
+					 names[i], box_status_name(status));
+				note(&e, &one);
+				continue;
+			}
+			live[n_live++] = names[i];
+		}
+		ok[i] = true;
+	}
+	if (n_live) {
+		box_err_clear(&one);
+		if (box_stop_many(ctx, live, n_live, 0, &one) < 0)
+			note(&e, &one);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!ok[i])
+			continue;
+		box_err_clear(&one);
+		if (remove_stopped(ctx, names[i], &one) < 0)
+			note(&e, &one);
+	}
+	free(live);
+	free(ok);
+	return errs_done(&e);
+}
+
+int box_remove(struct box_ctx *ctx, const char *name, bool force,
+	       struct box_err *err)
+{
+	char *names[] = {(char *)name};
+	return box_remove_many(ctx, names, 1, force, err);
+}
