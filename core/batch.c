@@ -3,7 +3,6 @@
 #include "container.h"
 #include "util.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
