@@ -194,6 +194,76 @@ int box_check_name(const char *name, struct box_err *err);
 /* ---- stats (sampling for the TUI) -------------------------------------- */
 /* (owned by the stats module: core/stats.c) */
 
+/* History kept per container: BOX_STATS_HIST samples (6 minutes at the
+ * default 1 s refresh). */
+#define BOX_STATS_HIST 360
+
+enum box_metric {
+	BOX_M_CPU,      /* % of one CPU */
+	BOX_M_MEM,      /* bytes in use */
+	BOX_M_NET_RX,   /* bytes/s received */
+	BOX_M_NET_TX,   /* bytes/s sent */
+	BOX_M_BLK_RD,   /* bytes/s read from block devices */
+	BOX_M_BLK_WR,   /* bytes/s written */
+	BOX_M_COUNT
+};
+
+/* One container as of the last sample.  Rates are 0 on the first sample. */
+struct box_stat_row {
+	struct box_info info;   /* status, pid, ip, image, limits, ... */
+	bool sampled;           /* counters below are valid (running/paused) */
+	double cpu_pct;
+	uint64_t mem_bytes, mem_limit;
+	uint64_t pids;
+	double net_rx_bps, net_tx_bps;
+	double blk_rd_bps, blk_wr_bps;
+	uint64_t net_rx_bytes, net_tx_bytes;    /* totals since start */
+	uint64_t oom_kills;
+};
+
+struct box_host_stats {
+	unsigned n_running, n_paused, n_stopped, n_created;
+	int ncpu;
+	double cpu_pct;         /* whole host busy, % of all CPUs */
+	double box_cpu_pct;     /* sum over containers, % of one CPU */
+	uint64_t mem_total, mem_used;   /* host: MemTotal - MemAvailable */
+	uint64_t box_mem;       /* sum over containers */
+	double net_rx_bps, net_tx_bps, blk_rd_bps, blk_wr_bps; /* sums */
+	double sample_us;       /* what the last sample cost (wall time) */
+};
+
+/* A process inside a container, for the detail pane. */
+struct box_proc {
+	pid_t pid;
+	char user[32];
+	double cpu_pct;
+	uint64_t rss;           /* bytes */
+	char state;             /* R, S, D, Z, ... */
+	char command[200];      /* cmdline, spaces between args */
+};
+
+struct box_stats;
+
+struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err);
+void box_stats_free(struct box_stats *st);
+/* Take one sample of every container: state is re-read only for
+ * containers whose state/config files changed; counters are read for the
+ * running and paused ones (descriptors kept open between samples). */
+int box_stats_sample(struct box_stats *st, struct box_err *err);
+/* The rows of the last sample, sorted by name; valid until the next
+ * box_stats_sample or box_stats_free. */
+size_t box_stats_rows(struct box_stats *st, const struct box_stat_row **rows);
+const struct box_host_stats *box_stats_host(struct box_stats *st);
+/* Copy up to max samples of a metric, oldest first, into out; name NULL:
+ * host totals (BOX_M_CPU is then host busy % of all CPUs, BOX_M_MEM host
+ * memory used, the rates sums over containers).  Returns the count. */
+size_t box_stats_history(struct box_stats *st, const char *name,
+			 enum box_metric m, float *out, size_t max);
+/* The processes in a running container (malloc'd array, free()).  CPU %
+ * is measured since the previous call for the same container. */
+int box_stats_procs(struct box_stats *st, const char *name,
+		    struct box_proc **out, size_t *n, struct box_err *err);
+
 
 
 /* ---- networks ----------------------------------------------------------- */

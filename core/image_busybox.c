@@ -127,7 +127,7 @@ int busybox_layer(struct box_ctx *ctx, char digest[72], struct box_err *err)
 		auto_fd fd = open(bb, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return box_fail(err, BOX_ESYS, errno, "open %s", bb);
-		if (layer_sha256_fd(fd, hex, err) < 0)
+		if (sha256_fd(fd, hex, err) < 0)
 			return box_err_wrap(err, "image busybox: %s", bb);
 	}
 	snprintf(digest, 72, "sha256:%s", hex);

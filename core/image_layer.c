@@ -327,7 +327,7 @@ struct copy {
 	int dst_root;
 	dev_t dev;
 	unsigned flags;
-	EVP_MD_CTX *md;
+	struct sha256 *md;
 	struct layer_stats *st;
 	struct hardlink *links;
 	size_t n_links;
@@ -336,7 +336,7 @@ struct copy {
 
 static void md_rec(struct copy *c, const void *p, size_t n)
 {
-	EVP_DigestUpdate(c->md, p, n);
+	sha256_update(c->md, p, n);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -592,57 +592,25 @@ int layer_copy_tree(const char *src, const char *dst, unsigned flags,
 		return box_fail(err, BOX_ESYS, errno, "stat %s", src);
 	struct copy c = {.dst_root = dfd, .dev = s.st_dev, .flags = flags,
 			 .st = st ? st : &dummy, .err = err};
-	c.md = EVP_MD_CTX_new();
-	if (!c.md || !EVP_DigestInit_ex(c.md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(c.md);
-		return box_fail(err, BOX_ESYS, ENOMEM, "sha256 init");
-	}
+	c.md = sha256_new(err);
+	if (!c.md)
+		return -1;
 	int rc = copy_xattrs(&c, sfd, dfd, "/");
 	if (!rc)
 		rc = copy_dir(&c, sfd, dfd, "", 0);
 	if (!rc) {
 		set_owner_mode(-1, NULL, dfd, s.st_uid, s.st_gid,
 			       s.st_mode & 07777, false);
-		unsigned char dig[32];
-		unsigned int dl = 0;
-		EVP_DigestFinal_ex(c.md, dig, &dl);
-		strcpy(digest, "sha256:");
-		for (int i = 0; i < 32; i++)
-			sprintf(digest + 7 + 2 * i, "%02x", dig[i]);
+		char hex[65];
+		sha256_final(c.md, hex);
+		c.md = NULL;
+		snprintf(digest, 72, "sha256:%s", hex);
 	}
-	EVP_MD_CTX_free(c.md);
+	sha256_free(c.md);
 	for (size_t i = 0; i < c.n_links; i++)
 		free(c.links[i].rel);
 	free(c.links);
 	return rc;
-}
-
-int layer_sha256_fd(int fd, char hex[65], struct box_err *err)
-{
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(md);
-		return box_fail(err, BOX_ESYS, ENOMEM, "sha256 init");
-	}
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		EVP_DigestUpdate(md, buf, (size_t)n);
-	}
-	int e = errno;
-	unsigned char dig[32];
-	unsigned int dl = 0;
-	EVP_DigestFinal_ex(md, dig, &dl);
-	EVP_MD_CTX_free(md);
-	if (n < 0)
-		return box_fail(err, BOX_ESYS, e, "read");
-	for (int i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", dig[i]);
-	return 0;
 }
 
 static int64_t du_at(int dfd, int depth)

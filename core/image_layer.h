@@ -18,7 +18,7 @@
 
 #include "image_tar.h"
 
-#include <openssl/evp.h>
+#include "sha256.h"
 
 struct layer_stats {
 	uint64_t files;         /* members written */
@@ -50,8 +50,6 @@ int layer_copy_tree(const char *src, const char *dst, unsigned flags,
 		    char digest[72], struct layer_stats *st,
 		    struct box_err *err);
 
-/* sha256 of a file's contents, as 64 hex chars. */
-int layer_sha256_fd(int fd, char hex[65], struct box_err *err);
 
 /* Open path (read-only) as seen from inside the tree rootfd: symlinks,
  * absolute or with "..", resolve within it, never out (openat2

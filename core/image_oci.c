@@ -70,7 +70,7 @@ static int check_blob(const char *path, json_t *desc, struct box_err *err)
 				(long long)st.st_size,
 				(long long)json_integer_value(jsize));
 	char hex[65];
-	if (layer_sha256_fd(fd, hex, err) < 0)
+	if (sha256_fd(fd, hex, err) < 0)
 		return box_err_wrap(err, "blob %s", want);
 	if (strcmp(hex, want + 7))
 		return box_fail(err, BOX_EINVAL, 0,

@@ -20,18 +20,13 @@ int tar_reader_init(struct tar_reader *r, int fd, struct box_err *err)
 {
 	memset(r, 0, sizeof *r);
 	r->fd = fd;
-	r->md = EVP_MD_CTX_new();
-	if (!r->md || !EVP_DigestInit_ex(r->md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(r->md);
-		r->md = NULL;
-		return box_fail(err, BOX_ESYS, ENOMEM, "sha256 init");
-	}
-	return 0;
+	r->md = sha256_new(err);
+	return r->md ? 0 : -1;
 }
 
 void tar_reader_free(struct tar_reader *r)
 {
-	EVP_MD_CTX_free(r->md);
+	sha256_free(r->md);
 	r->md = NULL;
 }
 
@@ -54,7 +49,7 @@ static int read_exact(struct tar_reader *r, void *buf, size_t len,
 					(unsigned long long)(r->consumed + got));
 		got += (size_t)n;
 	}
-	EVP_DigestUpdate(r->md, buf, len);
+	sha256_update(r->md, buf, len);
 	r->consumed += len;
 	return 0;
 }
@@ -442,15 +437,13 @@ int tar_finish(struct tar_reader *r, char out[72], struct box_err *err)
 			return box_fail(err, BOX_ESYS, errno, "read archive");
 		if (n == 0)
 			break;
-		EVP_DigestUpdate(r->md, buf, (size_t)n);
+		sha256_update(r->md, buf, (size_t)n);
 		r->consumed += (uint64_t)n;
 	}
-	unsigned char dig[32];
-	unsigned int dlen = 0;
-	EVP_DigestFinal_ex(r->md, dig, &dlen);
-	strcpy(out, "sha256:");
-	for (int i = 0; i < 32; i++)
-		sprintf(out + 7 + 2 * i, "%02x", dig[i]);
+	char hex[65];
+	sha256_final(r->md, hex);
+	r->md = NULL;
+	snprintf(out, 72, "sha256:%s", hex);
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 
 #include "box.h"
 
-#include <openssl/evp.h>
+#include "sha256.h"
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -39,7 +39,7 @@ struct tar_entry {
 
 struct tar_reader {
 	int fd;
-	EVP_MD_CTX *md;         /* sha256 of every byte read (the diff_id) */
+	struct sha256 *md;      /* sha256 of every byte read (the diff_id) */
 	uint64_t consumed;      /* bytes read from fd */
 	uint64_t data_left;     /* unread data bytes of the current entry */
 	uint64_t pad_left;      /* padding after it, to the 512 boundary */

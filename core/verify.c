@@ -37,7 +37,7 @@ static int hash_fn(int rootfd, bool raw, void *arg, int outfd,
 			dprintf(outfd, "-missing\t%s\n", path);
 		else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 			dprintf(outfd, "-not a regular file\t%s\n", path);
-		else if (layer_sha256_fd(fd, hex, NULL) < 0)
+		else if (sha256_fd(fd, hex, NULL) < 0)
 			dprintf(outfd, "-unreadable\t%s\n", path);
 		else
 			dprintf(outfd, "%s\t%s\n", hex, path);

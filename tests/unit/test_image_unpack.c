@@ -3,6 +3,8 @@
  * members (../, writes through symlinks, hard links out, devices), and the
  * tree copy with its content digest.  Needs root (chown, mknod, trusted.*
  * xattrs), as boxtop does. */
+#include <limits.h>
+#include <stdarg.h>
 #include "image_layer.h"
 #include "image_pipe.h"
 #include "unit.h"
