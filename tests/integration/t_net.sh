@@ -202,4 +202,49 @@ err_is "net unknown subcommand" 2 "unknown subcommand" b net frob
 ok "rm c3 h1" b rm --force c3 h1
 ok "net rm lab" b net rm lab
 
+# ---- the screen: interfaces in the detail pane, add/remove a network (w)
+if command -v tmux >/dev/null; then
+	S=btn$$
+	export TMUX_TMPDIR=$T_ROOT
+	at_cleanup "tmux -L $S kill-server"
+	tm() { tmux -L "$S" "$@"; }
+	screen() { tm capture-pane -p -t "$S"; }
+	screen_has() { screen | grep -qE -- "$1"; }
+	keys() { tm send-keys -t "$S" "$@"; }
+	wait_screen() {
+		if wait_for 15 screen_has "$2"; then pass "$1"; else fail "$1" "screen lacks '$2': $(screen | tr -s ' ' | tr '\n' '|' | head -c 600)"; fi
+	}
+	ok "net create tn" b net create tn --subnet 10.81.0.0/24
+	ok "net create tn2" b net create tn2 --subnet 10.82.0.0/24
+	ok "tuibox on tn" b create tuibox --net tn -- sleep 600
+	ok "start tuibox" b start tuibox
+	tm new-session -d -s keep "sleep 600"
+	tm new-session -d -s "$S" -x 120 -y 40 \
+		"nsenter --net=/run/netns/$NS env BOXTOP_ROOT=$T_ROOT TERM=screen $BOXTOP; sleep 60"
+	wait_screen "tui opens" 'F1Help'
+	keys /; keys -l tuibox; keys Enter
+	wait_screen "tuibox selected" '^tuibox '
+	keys Enter
+	wait_screen "detail pane lists eth0 with its address" 'eth0 +10\.81\.0\.2 '
+	keys w
+	wait_screen "w offers to add tn2" 'Add tn2'
+	wait_screen "w offers to remove tn" 'Remove tn \(eth0\)'
+	keys Down; keys Enter
+	wait_screen "ip form" 'Add tn2 \(IP empty: next free\)'
+	keys Enter
+	wait_screen "joined message" 'tuibox joined tn2 as eth1'
+	eq "tui connect made eth1" "$(ct_ip tuibox eth1)" "10.82.0.2"
+	wait_screen "detail pane lists eth1" 'eth1 +10\.82\.0\.2 '
+	keys w
+	wait_screen "w offers to remove tn2" 'Remove tn2 \(eth1\)'
+	keys Down; keys Enter
+	wait_screen "left message" 'tuibox left tn2'
+	no "tui disconnect removed eth1" in_ct tuibox ip link show eth1
+	keys q
+	ok "rm tuibox" b rm --force tuibox
+	ok "net rm tn tn2" b net rm tn tn2
+else
+	skip "tui network actions" "tmux not installed"
+fi
+
 exit $((T_FAILS > 0))
