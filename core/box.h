@@ -269,6 +269,96 @@ int box_stats_procs(struct box_stats *st, const char *name,
 /* ---- networks ----------------------------------------------------------- */
 /* (owned by the net module: core/net*.c) */
 
+/* A container's network (box_create_opts.net) is "none" (own netns, lo
+ * only), "host" (the host's netns) or the name of a network.  Not given:
+ * $BOXTOP_NET_DEFAULT if set, else the bridge network "boxtop0", made on
+ * first use with a subnet no host route or address overlaps. */
+#define BOX_NET_DEFAULT "boxtop0"
+
+struct box_net_opts {
+	const char *name;
+	const char *type;       /* "bridge" (NULL) or "macvlan" */
+	const char *subnet;     /* CIDR; NULL for bridge: chosen for you */
+	const char *gateway;    /* NULL: first host (bridge), none (macvlan) */
+	const char *parent;     /* macvlan: host interface */
+	const char *range;      /* "A-B": addresses handed out, NULL: subnet */
+	bool nat;               /* not supported yet: refused */
+};
+
+struct box_net_info {
+	char name[BOX_NAME_MAX + 1];
+	char type[16];          /* "bridge", "macvlan" */
+	char subnet[32];
+	char gateway[16];       /* "" if none */
+	char range[40];         /* "A-B" */
+	char parent[16];        /* macvlan */
+	char bridge[16];        /* bridge: the host bridge's name */
+	bool nat;
+	size_t leases;          /* addresses in use */
+	size_t free;            /* addresses left */
+};
+
+struct box_net_lease {
+	char ip[16];
+	char container[BOX_NAME_MAX + 1];
+	char ifname[16];
+	char mac[18];
+};
+
+int box_net_create(struct box_ctx *ctx, const struct box_net_opts *opts,
+		   struct box_net_info *out, struct box_err *err);
+/* Make the default network if missing; *created says whether it was made
+ * now (a front end then says which subnet was chosen). */
+int box_net_ensure_default(struct box_ctx *ctx, struct box_net_info *out,
+			   bool *created, struct box_err *err);
+/* All networks sorted by name; free with free(). */
+int box_net_list(struct box_ctx *ctx, struct box_net_info **out, size_t *n,
+		 struct box_err *err);
+/* One network and its leases (leases may be NULL; else free() it). */
+int box_net_get(struct box_ctx *ctx, const char *name,
+		struct box_net_info *out, struct box_net_lease **leases,
+		size_t *n, struct box_err *err);
+/* Refused while a container holds a lease; removes the bridge. */
+int box_net_remove(struct box_ctx *ctx, const char *name, struct box_err *err);
+
+/* Batch addressing: the count addresses a batch on net (NULL: default)
+ * gets from base_ip (NULL: the pool's next free ones), ascending, skipping
+ * leased ones; fails when the pool cannot hold them all, so box_batch can
+ * fail before creating anything.  *ips: malloc'd count x 16 chars. */
+int box_net_plan_batch(struct box_ctx *ctx, const char *net,
+		       const char *base_ip, size_t count, char (**ips)[16],
+		       struct box_err *err);
+int box_net_reserve_check(struct box_ctx *ctx, const char *net,
+			  const char *base_ip, size_t count,
+			  struct box_err *err);
+
+/* Live: give the running container one more interface (eth1, eth2, ...)
+ * on net, ip NULL for the next free address; ifname (may be NULL) gets its
+ * name.  It stays across restarts until disconnect. */
+int box_net_connect(struct box_ctx *ctx, const char *container,
+		    const char *net, const char *ip, char ifname[16],
+		    struct box_err *err);
+int box_net_disconnect(struct box_ctx *ctx, const char *container,
+		       const char *net, struct box_err *err);
+
+/* Interfaces of a container for the detail pane: its leases, with counters
+ * read in its netns when pid > 0 (else zero). */
+struct box_net_iface {
+	char ifname[16];
+	char net[BOX_NAME_MAX + 1];
+	char ip[16];
+	char mac[18];
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+};
+int box_net_ifaces(struct box_ctx *ctx, const char *container, pid_t pid,
+		   struct box_net_iface **out, size_t *n, struct box_err *err);
+/* rx/tx totals over every interface but lo in pid's netns
+ * (/proc/<pid>/net/dev); the TUI turns two samples into rates. */
+struct box_net_counters {
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+};
+int box_net_counters(pid_t pid, struct box_net_counters *out,
+		     struct box_err *err);
 
 
 /* ---- images and profiles ------------------------------------------------ */

@@ -18,6 +18,9 @@ void detail_forget(struct tui *t)
 	free(t->procs);
 	t->procs = NULL;
 	t->nprocs = 0;
+	free(t->ifaces);
+	t->ifaces = NULL;
+	t->nifaces = 0;
 	t->detail_name[0] = '\0';
 }
 
@@ -37,6 +40,11 @@ static void detail_refresh(struct tui *t, const struct box_stat_row *r)
 		free(t->detail_cfg);
 		t->detail_cfg = box_config_text(t->ctx, r->info.name, &err);
 		t->detail_cfg_ms = now;
+		free(t->ifaces);
+		t->ifaces = NULL;
+		t->nifaces = 0;
+		box_net_ifaces(t->ctx, r->info.name, 0, &t->ifaces, &t->nifaces,
+			       &err);
 	}
 	if (changed || now - t->procs_ms >= PROCS_REFRESH_MS) {
 		free(t->procs);
@@ -129,9 +137,12 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 		snprintf(c, sizeof c, "none");
 	kv(k, "limits", "mem %s  cpus %s  pids %s", a, b, c);
 	kv(k, "cgroup", "%s", in->cgroup[0] ? in->cgroup : "-");
-	/* interfaces: the net module will list every interface here */
-	kv(k, "network", "%s  ip %s", in->net[0] ? in->net : "default",
-	   in->ip[0] ? in->ip : "-");
+	/* one line per interface (eth0 and what `net connect` added) */
+	if (!t->nifaces)
+		kv(k, "network", "%s", in->net[0] ? in->net : "-");
+	for (size_t i = 0; i < t->nifaces; i++)
+		kv(k, i ? "" : "network", "%-6s %-15s %s  %s", t->ifaces[i].ifname,
+		   t->ifaces[i].ip, t->ifaces[i].mac, t->ifaces[i].net);
 	if (r->sampled) {
 		fmt_size(a, sizeof a, (double)r->net_rx_bytes);
 		fmt_size(b, sizeof b, (double)r->net_tx_bytes);

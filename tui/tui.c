@@ -330,6 +330,7 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 	case 'A': dialog_all(t); break;
 	case 'a': tui_connect_terminal(t, false); break;
 	case 'e': tui_connect_terminal(t, true); break;
+	case 'w': dialog_net(t); break;
 	case 'l':
 		if (r)
 			logview_show(t, r->info.name);

@@ -85,6 +85,8 @@ struct tui {
 	struct box_proc *procs;
 	size_t nprocs;
 	long procs_ms;
+	struct box_net_iface *ifaces;   /* box_net_ifaces, with the config */
+	size_t nifaces;
 };
 
 /* tui.c */
@@ -176,6 +178,7 @@ void dialog_signal(struct tui *t);
 void dialog_all(struct tui *t);
 void dialog_delay(struct tui *t);
 void dialog_sort(struct tui *t);
+void dialog_net(struct tui *t);         /* w: net_dialog.c */
 
 /* worker.c */
 struct worker *worker_new(void);
