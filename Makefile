@@ -4,14 +4,16 @@ DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
 
-PKGS     := ncursesw libcap jansson libnl-3.0 libnl-route-3.0 libcrypto
+# libcrypto is not linked: core/sha256.c dlopen()s it where hashing happens
+# (its headers come from libssl-dev).
+PKGS     := ncursesw libcap jansson libnl-3.0 libnl-route-3.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 OPT     ?= -O2
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -g $(OPT) -D_GNU_SOURCE \
            -Icore $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  += $(PKG_LIBS) -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lpthread -lm -ldl
 LDFLAGS += $(EXTRA_LDFLAGS)
 
 CORE_SRC := $(wildcard core/*.c)
@@ -78,7 +80,7 @@ clean:
 # Everything the build and the tests need, on Debian, as root.
 DEPS := build-essential pkg-config libncursesw5-dev libcap-dev libjansson-dev \
         libnl-3-dev libnl-route-3-dev libssl-dev busybox-static tmux valgrind \
-        iproute2 iputils-ping procps util-linux jq
+        iproute2 iputils-ping procps util-linux jq umoci skopeo zstd xz-utils python3
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -3,7 +3,6 @@
 #include "container.h"
 #include "util.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,23 +36,6 @@ static unsigned long highest_index(struct box_ctx *ctx, const char *base)
 	return max;
 }
 
-/* BASE_IP + i, IPv4. */
-static int ip_add(const char *base, size_t i, char *out, size_t len,
-		  struct box_err *err)
-{
-	struct in_addr a;
-	if (inet_pton(AF_INET, base, &a) != 1)
-		return box_fail(err, BOX_EINVAL, 0,
-				"invalid base IP '%s': not an IPv4 address", base);
-	uint32_t h = ntohl(a.s_addr);
-	if ((uint64_t)h + i > 0xffffffffu)
-		return box_fail(err, BOX_EINVAL, 0,
-				"base IP '%s' + %zu overflows", base, i);
-	a.s_addr = htonl(h + (uint32_t)i);
-	inet_ntop(AF_INET, &a, out, (socklen_t)len);
-	return 0;
-}
-
 /* Monitors launching at once: enough to keep both cores busy while others
  * wait on the kernel, few enough not to thrash. */
 #define BATCH_WINDOW 8
@@ -73,14 +55,17 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 	snprintf(name, sizeof name, "%s-%lu", base, first + count - 1);
 	if (box_check_name(name, err) < 0)
 		return box_err_wrap(err, "batch %s", base);
-	char ip[64];
-	if (base_ip && ip_add(base_ip, count - 1, ip, sizeof ip, err) < 0)
+	/* The network must hold the whole batch before anything is made:
+	 * base_ip, base_ip+1, ... skipping leased ones (the net module). */
+	char(*ips)[16] = NULL;
+	if (box_net_plan_batch(ctx, tmpl->net, base_ip, count, &ips, err) < 0)
 		return box_err_wrap(err, "batch %s", base);
 	char **names = calloc(count, sizeof *names);
 	struct start_op *ops = calloc(count, sizeof *ops);
 	if (!names || !ops) {
 		free(names);
 		free(ops);
+		free(ips);
 		return box_fail(err, BOX_ESYS, ENOMEM, "batch %s", base);
 	}
 	size_t made = 0, begun = 0, done = 0;
@@ -92,10 +77,8 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 		snprintf(name, sizeof name, "%s-%lu", base, first + made);
 		names[made] = strdup(name);
 		o.name = names[made];
-		if (base_ip) {
-			ip_add(base_ip, made, ip, sizeof ip, NULL);
-			o.ip = ip;
-		}
+		if (base_ip && ips)
+			o.ip = ips[made];
 		if (!names[made] || ct_create(ctx, &o, false, err) < 0) {
 			free(names[made]);
 			names[made] = NULL;
@@ -142,5 +125,6 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 		free(names[i]);
 	free(names);
 	free(ops);
+	free(ips);
 	return rc;
 }

@@ -194,15 +194,243 @@ int box_check_name(const char *name, struct box_err *err);
 /* ---- stats (sampling for the TUI) -------------------------------------- */
 /* (owned by the stats module: core/stats.c) */
 
+/* History kept per container: BOX_STATS_HIST samples (6 minutes at the
+ * default 1 s refresh). */
+#define BOX_STATS_HIST 360
+
+enum box_metric {
+	BOX_M_CPU,      /* % of one CPU */
+	BOX_M_MEM,      /* bytes in use */
+	BOX_M_NET_RX,   /* bytes/s received */
+	BOX_M_NET_TX,   /* bytes/s sent */
+	BOX_M_BLK_RD,   /* bytes/s read from block devices */
+	BOX_M_BLK_WR,   /* bytes/s written */
+	BOX_M_COUNT
+};
+
+/* One container as of the last sample.  Rates are 0 on the first sample. */
+struct box_stat_row {
+	struct box_info info;   /* status, pid, ip, image, limits, ... */
+	bool sampled;           /* counters below are valid (running/paused) */
+	double cpu_pct;
+	uint64_t mem_bytes, mem_limit;
+	uint64_t pids;
+	double net_rx_bps, net_tx_bps;
+	double blk_rd_bps, blk_wr_bps;
+	uint64_t net_rx_bytes, net_tx_bytes;    /* totals since start */
+	uint64_t oom_kills;
+};
+
+struct box_host_stats {
+	unsigned n_running, n_paused, n_stopped, n_created;
+	int ncpu;
+	double cpu_pct;         /* whole host busy, % of all CPUs */
+	double box_cpu_pct;     /* sum over containers, % of one CPU */
+	uint64_t mem_total, mem_used;   /* host: MemTotal - MemAvailable */
+	uint64_t box_mem;       /* sum over containers */
+	double net_rx_bps, net_tx_bps, blk_rd_bps, blk_wr_bps; /* sums */
+	double sample_us;       /* what the last sample cost (wall time) */
+};
+
+/* A process inside a container, for the detail pane. */
+struct box_proc {
+	pid_t pid;
+	char user[32];
+	double cpu_pct;
+	uint64_t rss;           /* bytes */
+	char state;             /* R, S, D, Z, ... */
+	char command[200];      /* cmdline, spaces between args */
+};
+
+struct box_stats;
+
+struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err);
+void box_stats_free(struct box_stats *st);
+/* Take one sample of every container: state is re-read only for
+ * containers whose state/config files changed; counters are read for the
+ * running and paused ones (descriptors kept open between samples). */
+int box_stats_sample(struct box_stats *st, struct box_err *err);
+/* The rows of the last sample, sorted by name; valid until the next
+ * box_stats_sample or box_stats_free. */
+size_t box_stats_rows(struct box_stats *st, const struct box_stat_row **rows);
+const struct box_host_stats *box_stats_host(struct box_stats *st);
+/* Copy up to max samples of a metric, oldest first, into out; name NULL:
+ * host totals (BOX_M_CPU is then host busy % of all CPUs, BOX_M_MEM host
+ * memory used, the rates sums over containers).  Returns the count. */
+size_t box_stats_history(struct box_stats *st, const char *name,
+			 enum box_metric m, float *out, size_t max);
+/* The processes in a running container (malloc'd array, free()).  CPU %
+ * is measured since the previous call for the same container. */
+int box_stats_procs(struct box_stats *st, const char *name,
+		    struct box_proc **out, size_t *n, struct box_err *err);
+
 
 
 /* ---- networks ----------------------------------------------------------- */
 /* (owned by the net module: core/net*.c) */
 
+/* A container's network (box_create_opts.net) is "none" (own netns, lo
+ * only), "host" (the host's netns) or the name of a network.  Not given:
+ * $BOXTOP_NET_DEFAULT if set, else the bridge network "boxtop0", made on
+ * first use with a subnet no host route or address overlaps. */
+#define BOX_NET_DEFAULT "boxtop0"
+
+struct box_net_opts {
+	const char *name;
+	const char *type;       /* "bridge" (NULL) or "macvlan" */
+	const char *subnet;     /* CIDR; NULL for bridge: chosen for you */
+	const char *gateway;    /* NULL: first host (bridge), none (macvlan) */
+	const char *parent;     /* macvlan: host interface */
+	const char *range;      /* "A-B": addresses handed out, NULL: subnet */
+	bool nat;               /* not supported yet: refused */
+};
+
+struct box_net_info {
+	char name[BOX_NAME_MAX + 1];
+	char type[16];          /* "bridge", "macvlan" */
+	char subnet[32];
+	char gateway[16];       /* "" if none */
+	char range[40];         /* "A-B" */
+	char parent[16];        /* macvlan */
+	char bridge[16];        /* bridge: the host bridge's name */
+	bool nat;
+	size_t leases;          /* addresses in use */
+	size_t free;            /* addresses left */
+};
+
+struct box_net_lease {
+	char ip[16];
+	char container[BOX_NAME_MAX + 1];
+	char ifname[16];
+	char mac[18];
+};
+
+int box_net_create(struct box_ctx *ctx, const struct box_net_opts *opts,
+		   struct box_net_info *out, struct box_err *err);
+/* Make the default network if missing; *created says whether it was made
+ * now (a front end then says which subnet was chosen). */
+int box_net_ensure_default(struct box_ctx *ctx, struct box_net_info *out,
+			   bool *created, struct box_err *err);
+/* All networks sorted by name; free with free(). */
+int box_net_list(struct box_ctx *ctx, struct box_net_info **out, size_t *n,
+		 struct box_err *err);
+/* One network and its leases (leases may be NULL; else free() it). */
+int box_net_get(struct box_ctx *ctx, const char *name,
+		struct box_net_info *out, struct box_net_lease **leases,
+		size_t *n, struct box_err *err);
+/* Refused while a container holds a lease; removes the bridge. */
+int box_net_remove(struct box_ctx *ctx, const char *name, struct box_err *err);
+
+/* Batch addressing: the count addresses a batch on net (NULL: default)
+ * gets from base_ip (NULL: the pool's next free ones), ascending, skipping
+ * leased ones; fails when the pool cannot hold them all, so box_batch can
+ * fail before creating anything.  *ips: malloc'd count x 16 chars. */
+int box_net_plan_batch(struct box_ctx *ctx, const char *net,
+		       const char *base_ip, size_t count, char (**ips)[16],
+		       struct box_err *err);
+int box_net_reserve_check(struct box_ctx *ctx, const char *net,
+			  const char *base_ip, size_t count,
+			  struct box_err *err);
+
+/* Live: give the running container one more interface (eth1, eth2, ...)
+ * on net, ip NULL for the next free address; ifname (may be NULL) gets its
+ * name.  It stays across restarts until disconnect. */
+int box_net_connect(struct box_ctx *ctx, const char *container,
+		    const char *net, const char *ip, char ifname[16],
+		    struct box_err *err);
+int box_net_disconnect(struct box_ctx *ctx, const char *container,
+		       const char *net, struct box_err *err);
+
+/* Interfaces of a container for the detail pane: its leases, with counters
+ * read in its netns when pid > 0 (else zero). */
+struct box_net_iface {
+	char ifname[16];
+	char net[BOX_NAME_MAX + 1];
+	char ip[16];
+	char mac[18];
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+};
+int box_net_ifaces(struct box_ctx *ctx, const char *container, pid_t pid,
+		   struct box_net_iface **out, size_t *n, struct box_err *err);
+/* rx/tx totals over every interface but lo in pid's netns
+ * (/proc/<pid>/net/dev); the TUI turns two samples into rates. */
+struct box_net_counters {
+	uint64_t rx_bytes, rx_packets, tx_bytes, tx_packets;
+};
+int box_net_counters(pid_t pid, struct box_net_counters *out,
+		     struct box_err *err);
 
 
 /* ---- images and profiles ------------------------------------------------ */
 /* (owned by the image module: core/image*.c, core/profile.c) */
+
+/* An image: metadata over read-only layers shared by digest. */
+struct box_image_info {
+	char name[BOX_NAME_MAX + 1];
+	char description[256];
+	char os[32];
+	char architecture[32];
+	time_t created;
+	char source[256];       /* what it was imported from */
+	size_t n_layers;
+	int64_t size;           /* bytes of file data over all its layers */
+	size_t used_by;         /* containers made from it */
+	char command[256];      /* default entrypoint + cmd, joined */
+	char workdir[256];
+	bool builtin;           /* the built-in busybox image */
+};
+
+/* Import SOURCE as image name: a rootfs directory, a rootfs tarball (.tar,
+ * .tar.gz, .tar.xz, .tar.zst, .tar.bz2; told by content), or an OCI image
+ * layout directory or tar archive, optionally "PATH:TAG".  Builds in
+ * temporary directories and renames into place: on failure nothing is left.
+ * progress (may be NULL) gets bytes done/total and what is being done. */
+int box_image_import(struct box_ctx *ctx, const char *name,
+		     const char *source, const char *description,
+		     box_progress_fn progress, void *arg,
+		     struct box_err *err);
+/* All images sorted by name (the built-in busybox included); free(). */
+int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
+		   size_t *n, struct box_err *err);
+int box_image_info_get(struct box_ctx *ctx, const char *name,
+		       struct box_image_info *out, struct box_err *err);
+/* The image's metadata as JSON text (malloc'd): image.json plus
+ * "used_by": [containers]. */
+char *box_image_json(struct box_ctx *ctx, const char *name,
+		     struct box_err *err);
+/* Refused (BOX_ESTATE) while a container uses it; layers no other image
+ * names are removed with it. */
+int box_image_remove(struct box_ctx *ctx, const char *name,
+		     struct box_err *err);
+/* The image's merged root filesystem as a tar file (compressed when file
+ * ends in .gz, .xz, .zst or .bz2). */
+int box_image_export(struct box_ctx *ctx, const char *name, const char *file,
+		     box_progress_fn progress, void *arg, struct box_err *err);
+/* A new image from a container: its image's layers plus its writable layer
+ * on top.  A running container is frozen while its layer is copied. */
+int box_commit(struct box_ctx *ctx, const char *container, const char *image,
+	       const char *description, struct box_err *err);
+
+/* Profiles: named default create options ($ROOT/profiles/<name>.json).
+ * From opts these fields are kept: image, memory, cpus, pids, env, mounts,
+ * net, dns, tty, verify (name and argv are not). */
+int box_profile_save(struct box_ctx *ctx, const char *name,
+		     const struct box_create_opts *opts, bool replace,
+		     struct box_err *err);
+/* Profile names, sorted; free each and the array. */
+int box_profile_list(struct box_ctx *ctx, char ***names, size_t *n,
+		     struct box_err *err);
+/* The profile as JSON text (malloc'd). */
+char *box_profile_json(struct box_ctx *ctx, const char *name,
+		       struct box_err *err);
+int box_profile_remove(struct box_ctx *ctx, const char *name,
+		       struct box_err *err);
+
+/* Integrity check of a container: the files recorded at create (--verify)
+ * checked against the image now.  *bad gets the number of mismatching
+ * files; the message in err names them. */
+int box_verify(struct box_ctx *ctx, const char *container, size_t *bad,
+	       struct box_err *err);
 
 
 

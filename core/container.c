@@ -81,12 +81,8 @@ int ct_load_live(struct box_ctx *ctx, const char *name,
 		     struct box_state *st, enum box_status *status,
 		     struct box_err *err)
 {
-	if (box_check_name(name, err) < 0)
-		return -1;
-	if (!store_exists(ctx, name))
-		return box_fail(err, BOX_ENOENT, 0,
-				"container '%s': no such container", name);
-	if (store_load_state(ctx, name, st, err) < 0)
+	if (store_check(ctx, name, err) < 0 ||
+	    store_load_state(ctx, name, st, err) < 0)
 		return -1;
 	/* Init just died and its monitor is recording the exit: wait for it
 	 * (briefly), so "stopped" always comes with its exit code. */

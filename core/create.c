@@ -17,8 +17,26 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-int ct_create(struct box_ctx *ctx, const struct box_create_opts *o,
+static int create_applied(struct box_ctx *ctx,
+			  const struct box_create_opts *o, bool durable,
+			  struct box_err *err);
+
+/* A profile's defaults first, explicit options over them (image.h). */
+int ct_create(struct box_ctx *ctx, const struct box_create_opts *in,
 	      bool durable, struct box_err *err)
+{
+	struct box_create_opts o;
+	void *hold;
+	if (profile_apply(ctx, in, &o, &hold, err) < 0)
+		return box_err_wrap(err, "create %s", in->name ? in->name : "");
+	int rc = create_applied(ctx, &o, durable, err);
+	profile_release(hold);
+	return rc;
+}
+
+static int create_applied(struct box_ctx *ctx,
+			  const struct box_create_opts *o, bool durable,
+			  struct box_err *err)
 {
 	if (box_check_name(o->name, err) < 0)
 		return -1;
@@ -54,6 +72,13 @@ int ct_create(struct box_ctx *ctx, const struct box_create_opts *o,
 	struct img_ref img;
 	if (image_resolve(ctx, image, &img, err) < 0)
 		return box_err_wrap(err, "create %s", o->name);
+	/* Held until config.json names the image: `image rm` waits for it,
+	 * then sees this container as a user. */
+	int pin = image_pin(ctx, image, err);
+	if (pin < 0) {
+		image_ref_free(&img);
+		return box_err_wrap(err, "create %s", o->name);
+	}
 
 	char dir[PATH_MAX], path[PATH_MAX], cg[256];
 	json_t *config = NULL;
@@ -82,6 +107,10 @@ int ct_create(struct box_ctx *ctx, const struct box_create_opts *o,
 			goto fail;
 		}
 	}
+	/* the integrity check's reference hashes, from the image as it is */
+	if (verify_record(ctx, o->name, img.lowerdir, o->verify, o->n_verify,
+			  err) < 0)
+		goto fail;
 	config = config_build(o, image, img.cmd, img.env, img.cwd, cg, err);
 	if (!config)
 		goto fail;
@@ -96,6 +125,7 @@ int ct_create(struct box_ctx *ctx, const struct box_create_opts *o,
 		goto fail;
 	json_decref(config);
 	image_ref_free(&img);
+	image_unpin(pin);
 	store_unlock(lock);
 	return 0;
 fail:
@@ -105,6 +135,7 @@ fail:
 	image_ref_free(&img);
 	if (made_dir)
 		util_rm_rf(dir, NULL);
+	image_unpin(pin);
 	store_unlock(lock);
 	return box_err_wrap(err, "create %s", o->name);
 }

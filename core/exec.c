@@ -19,6 +19,18 @@
 #include <sys/wait.h>
 #include <linux/close_range.h>
 
+/* An intermediate process: exit with the code of the one it waits for
+ * (keyboard signals are for the command, not for us). */
+static void __attribute__((noreturn)) relay_exit(pid_t pid)
+{
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	int ws;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
+}
+
 /* The grandchild, inside every namespace: becomes the command. */
 static void __attribute__((noreturn))
 exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
@@ -110,15 +122,25 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 		return box_fail(err, BOX_ESYS, errno, "pipe");
 	}
 	int nsflags = s.ns_flags | (s.cgroup_ns ? CLONE_NEWCGROUP : 0);
-	bool in_unified;
-	pid_t child = spawn_fork_into(cg, s.cgroup, 0, &in_unified);
+	/* A real fork first: the caller may be the multi-threaded TUI, and
+	 * only fork() makes malloc safe in the child.  The child, single-
+	 * threaded, then clones straight into the cgroup. */
+	pid_t child = fork();
 	if (child < 0) {
 		rc = box_fail(err, BOX_ESYS, errno, "fork");
 		goto out;
 	}
 	if (child == 0) {
 		char msg[512] = "";
-		int r = cg_attach_self(cg, s.cgroup, in_unified);
+		bool in_unified;
+		pid_t c2 = spawn_fork_into(cg, s.cgroup, 0, &in_unified);
+		if (c2 > 0) {
+			close(errp[1]);
+			if (sv[1] >= 0)
+				close(sv[1]);
+			relay_exit(c2);
+		}
+		int r = c2 < 0 ? -errno : cg_attach_self(cg, s.cgroup, in_unified);
 		if (r < 0) {
 			snprintf(msg, sizeof msg, "join cgroup: %s", strerror(-r));
 		} else if (setns(pidfd, nsflags) < 0) {
@@ -133,13 +155,7 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 				close(errp[1]);
 				if (sv[1] >= 0)
 					close(sv[1]);
-				signal(SIGINT, SIG_IGN);
-				signal(SIGQUIT, SIG_IGN);
-				int ws;
-				while (waitpid(gc, &ws, 0) < 0 && errno == EINTR)
-					;
-				_exit(WIFEXITED(ws) ? WEXITSTATUS(ws)
-						    : 128 + WTERMSIG(ws));
+				relay_exit(gc);
 			}
 		}
 		(void)!write(errp[1], msg, strlen(msg));

@@ -1,212 +1,288 @@
-/* image.c - the image store (minimal: the built-in busybox image). */
+/* image.c - images by name: resolve for create/start, list, info, remove. */
 #include "image.h"
+#include "image_import.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
-#include <openssl/evp.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 
-#define BUSYBOX_PATHS "/bin/busybox", "/usr/bin/busybox"
+#define DEFAULT_PATH \
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* sha256 of a file as 64 hex chars. */
-static int sha256_file(const char *path, char hex[65], struct box_err *err)
+int image_ensure_builtin(struct box_ctx *ctx, struct box_err *err)
 {
-	auto_fd fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		EVP_MD_CTX_free(md);
-		return box_fail(err, BOX_ESYS, ENOMEM, "sha256 init");
-	}
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		EVP_DigestUpdate(md, buf, (size_t)n);
-	unsigned char dig[32];
-	unsigned int dlen = 0;
-	EVP_DigestFinal_ex(md, dig, &dlen);
-	EVP_MD_CTX_free(md);
-	if (n < 0)
-		return box_fail(err, BOX_ESYS, errno, "read %s", path);
-	for (int i = 0; i < 32; i++)
-		sprintf(hex + 2 * i, "%02x", dig[i]);
-	return 0;
+	if (istore_exists(ctx, BOX_DEFAULT_IMAGE))
+		return 0;
+	char digest[72];
+	auto_fd lock = istore_lock(ctx, err);
+	if (lock < 0)
+		return -1;
+	if (istore_exists(ctx, BOX_DEFAULT_IMAGE))
+		return 0; /* made by another process meanwhile */
+	if (busybox_layer(ctx, digest, err) < 0)
+		return -1;
+	char layer[PATH_MAX];
+	if (istore_layer_path(ctx, digest, layer, sizeof layer, err) < 0)
+		return -1;
+	struct import_job job;
+	job_init(&job, ctx, BOX_DEFAULT_IMAGE);
+	char *sh[] = {"/bin/sh", NULL}, *env[] = {DEFAULT_PATH, NULL};
+	job.meta.cmd = strv_dup(sh);
+	job.meta.env = strv_dup(env);
+	job.meta.description = strdup("built-in: the host's busybox");
+	job.meta.source = strdup("built-in");
+	int rc = img_meta_add_layer(&job.meta, digest, layer_du(layer), err);
+	if (!rc)
+		rc = istore_save(ctx, &job.meta, err);
+	job_free(&job);
+	return rc < 0 ? box_err_wrap(err, "image busybox") : 0;
 }
 
-static int write_text(const char *dir, const char *name, const char *text,
-		      struct box_err *err)
+static char **join_cmd(char **entrypoint, char **cmd)
 {
-	char path[PATH_MAX];
-	if (util_path(path, sizeof path, err, "%s/%s", dir, name) < 0)
-		return -1;
-	return util_write_atomic(path, text, strlen(text), 0644, err);
-}
-
-/* Populate a layer directory from the host's static busybox: the binary, a
- * symlink per applet, and the few files a shell expects. */
-static int build_busybox_layer(const char *bb, const char *dir,
-			       struct box_err *err)
-{
-	static const char *const dirs[] = {"bin", "sbin", "usr", "usr/bin",
-		"usr/sbin", "etc", "proc", "sys", "dev", "tmp", "root", "var",
-		"var/log", "run", "home"};
-	char path[PATH_MAX];
-	for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
-		if (util_path(path, sizeof path, err, "%s/%s", dir, dirs[i]) < 0 ||
-		    util_mkdir_p(path, 0755, err) < 0)
-			return -1;
-	}
-	chmod(path, 0755);
-	if (util_path(path, sizeof path, err, "%s/tmp", dir) < 0)
-		return -1;
-	chmod(path, 01777);
-	/* copy the binary */
-	if (util_path(path, sizeof path, err, "%s/bin/busybox", dir) < 0)
-		return -1;
-	size_t len;
-	char *data = util_read_file(bb, &len, err);
-	if (!data)
-		return -1;
-	int r = util_write_atomic(path, data, len, 0755, err);
-	free(data);
-	if (r < 0)
-		return -1;
-	/* one symlink per applet, from `busybox --list-full` */
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return box_fail(err, BOX_ESYS, errno, "pipe");
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return box_fail(err, BOX_ESYS, errno, "fork");
-	}
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		execl(bb, "busybox", "--list-full", (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	FILE *f = fdopen(pfd[0], "r");
-	char line[256];
-	while (f && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!*line || strstr(line, ".."))
-			continue;
-		int depth = 0;
-		for (char *p = line; *p; p++)
-			depth += *p == '/';
-		char target[64] = "";
-		for (int i = 0; i < depth; i++)
-			strcat(target, "../");
-		strcat(target, "bin/busybox");
-		if (!strcmp(line, "bin/busybox"))
-			continue;
-		if (util_path(path, sizeof path, err, "%s/%s", dir, line) < 0)
-			break;
-		symlink(target, path);
-	}
-	if (f)
-		fclose(f);
-	int st;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		return box_fail(err, BOX_EINVAL, 0,
-				"%s --list-full failed: not a busybox binary?",
-				bb);
-	if (write_text(dir, "etc/passwd",
-		       "root:x:0:0:root:/root:/bin/sh\n"
-		       "nobody:x:65534:65534:nobody:/home:/bin/false\n",
-		       err) < 0 ||
-	    write_text(dir, "etc/group", "root:x:0:\nnogroup:x:65534:\n",
-		       err) < 0 ||
-	    write_text(dir, "etc/hostname", "busybox\n", err) < 0 ||
-	    write_text(dir, "etc/hosts", "127.0.0.1 localhost\n", err) < 0 ||
-	    write_text(dir, "etc/resolv.conf", "", err) < 0)
-		return -1;
-	return 0;
-}
-
-static int make_busybox(struct box_ctx *ctx, char layer_out[PATH_MAX],
-			struct box_err *err)
-{
-	static const char *const candidates[] = {BUSYBOX_PATHS};
-	const char *bb = NULL;
-	for (size_t i = 0; i < ARRAY_LEN(candidates); i++)
-		if (access(candidates[i], X_OK) == 0) {
-			bb = candidates[i];
-			break;
+	size_t ne = strv_len(entrypoint), nc = strv_len(cmd);
+	char **r = calloc(ne + nc + 1, sizeof *r);
+	for (size_t i = 0; r && i < ne + nc; i++) {
+		r[i] = strdup(i < ne ? entrypoint[i] : cmd[i - ne]);
+		if (!r[i]) {
+			strv_free(r);
+			return NULL;
 		}
-	if (!bb)
-		return box_fail(err, BOX_ENOENT, 0,
-				"image busybox: no busybox binary on the host "
-				"(apt-get install busybox-static)");
-	char hex[65];
-	if (sha256_file(bb, hex, err) < 0)
-		return -1;
-	char layer[PATH_MAX], tmp[PATH_MAX];
-	if (ctx_path(ctx, layer, sizeof layer, err, "layers/%s", hex) < 0 ||
-	    ctx_path(ctx, tmp, sizeof tmp, err, "layers/.tmp-%s-%d", hex,
-		     getpid()) < 0)
-		return -1;
-	struct stat st;
-	if (stat(layer, &st) < 0) {
-		/* Build beside, rename into place: a crash never leaves a
-		 * half-made layer under its final name. */
-		if (util_mkdir_p(tmp, 0755, err) < 0 ||
-		    build_busybox_layer(bb, tmp, err) < 0 ||
-		    (rename(tmp, layer) < 0 && errno != ENOTEMPTY &&
-		     errno != EEXIST)) {
-			if (!err->msg[0])
-				box_fail(err, BOX_ESYS, errno, "rename %s", tmp);
-			util_rm_rf(tmp, NULL);
-			return box_err_wrap(err, "image busybox");
-		}
-		util_rm_rf(tmp, NULL);
 	}
-	snprintf(layer_out, PATH_MAX, "%s", layer);
-	return 0;
+	return r;
 }
 
 int image_resolve(struct box_ctx *ctx, const char *name, struct img_ref *out,
 		  struct box_err *err)
 {
 	memset(out, 0, sizeof *out);
-	if (strcmp(name, "busybox"))
-		return box_fail(err, BOX_ENOENT, 0,
-				"image '%s': no such image", name);
-	char layer[PATH_MAX];
-	if (make_busybox(ctx, layer, err) < 0)
+	if (!strcmp(name, BOX_DEFAULT_IMAGE) &&
+	    image_ensure_builtin(ctx, err) < 0)
 		return -1;
-	snprintf(out->name, sizeof out->name, "%s", name);
-	out->lowerdir = strdup(layer);
-	out->cmd = calloc(2, sizeof(char *));
-	out->env = calloc(2, sizeof(char *));
-	if (!out->lowerdir || !out->cmd || !out->env) {
-		image_ref_free(out);
-		return box_fail(err, BOX_ESYS, ENOMEM, "image %s", name);
+	struct img_meta m;
+	if (istore_load(ctx, name, &m, err) < 0)
+		return -1;
+	/* overlay wants the topmost lowerdir first */
+	size_t cap = m.n_layers * (strlen(ctx->root) + 80) + 1;
+	char *lower = calloc(1, cap);
+	int rc = lower ? 0 : box_fail(err, BOX_ESYS, ENOMEM, "image %s", name);
+	for (size_t i = m.n_layers; i-- > 0 && !rc;) {
+		char path[PATH_MAX];
+		if (istore_layer_path(ctx, m.layers[i].digest, path, sizeof path,
+				      err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!istore_layer_exists(ctx, m.layers[i].digest)) {
+			rc = box_fail(err, BOX_ENOENT, 0,
+				      "image '%s': layer %.19s... is missing",
+				      name, m.layers[i].digest);
+			break;
+		}
+		size_t l = strlen(lower);
+		snprintf(lower + l, cap - l, "%s%s", l ? ":" : "", path);
 	}
-	out->cmd[0] = strdup("/bin/sh");
-	out->env[0] = strdup(
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	snprintf(out->cwd, sizeof out->cwd, "/");
-	return 0;
+	if (!rc) {
+		snprintf(out->name, sizeof out->name, "%s", name);
+		out->lowerdir = lower;
+		lower = NULL;
+		out->cmd = join_cmd(m.entrypoint, m.cmd);
+		out->env = m.env ? strv_dup(m.env) : calloc(1, sizeof(char *));
+		snprintf(out->cwd, sizeof out->cwd, "%s",
+			 m.workdir[0] ? m.workdir : "/");
+		if (!out->cmd || !out->env) {
+			image_ref_free(out);
+			rc = box_fail(err, BOX_ESYS, ENOMEM, "image %s", name);
+		}
+	}
+	free(lower);
+	img_meta_free(&m);
+	return rc;
 }
 
 void image_ref_free(struct img_ref *ref)
 {
 	free(ref->lowerdir);
-	for (char **p = ref->cmd; p && *p; p++)
-		free(*p);
-	for (char **p = ref->env; p && *p; p++)
-		free(*p);
-	free(ref->cmd);
-	free(ref->env);
+	strv_free(ref->cmd);
+	strv_free(ref->env);
 	memset(ref, 0, sizeof *ref);
+}
+
+int image_pin(struct box_ctx *ctx, const char *name, struct box_err *err)
+{
+	char path[PATH_MAX];
+	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
+		return -1;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", path);
+	while (flock(fd, LOCK_SH) < 0) {
+		if (errno == EINTR)
+			continue;
+		int e = errno;
+		close(fd);
+		return box_fail(err, BOX_ESYS, e, "lock %s", path);
+	}
+	if (!istore_exists(ctx, name)) {
+		close(fd);
+		return box_fail(err, BOX_ENOENT, 0,
+				"image '%s': removed meanwhile", name);
+	}
+	return fd;
+}
+
+void image_unpin(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- list / info ----------------------------------------------------------- */
+
+static void fill_info(struct box_ctx *ctx, const struct img_meta *m,
+		      struct box_image_info *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->name, sizeof out->name, "%s", m->name);
+	snprintf(out->description, sizeof out->description, "%s",
+		 m->description ? m->description : "");
+	snprintf(out->os, sizeof out->os, "%s", m->os);
+	snprintf(out->architecture, sizeof out->architecture, "%s", m->arch);
+	snprintf(out->source, sizeof out->source, "%s",
+		 m->source ? m->source : "");
+	snprintf(out->workdir, sizeof out->workdir, "%s", m->workdir);
+	out->created = m->created;
+	out->n_layers = m->n_layers;
+	for (size_t i = 0; i < m->n_layers; i++)
+		out->size += m->layers[i].size;
+	char **cmd = join_cmd(m->entrypoint, m->cmd);
+	for (size_t i = 0; cmd && cmd[i]; i++) {
+		size_t l = strlen(out->command);
+		snprintf(out->command + l, sizeof out->command - l, "%s%s",
+			 i ? " " : "", cmd[i]);
+	}
+	strv_free(cmd);
+	out->builtin = !strcmp(m->name, BOX_DEFAULT_IMAGE) && m->source &&
+		       !strcmp(m->source, "built-in");
+	istore_image_users(ctx, m->name, NULL, &out->used_by, NULL);
+}
+
+int box_image_info_get(struct box_ctx *ctx, const char *name,
+		       struct box_image_info *out, struct box_err *err)
+{
+	if (!strcmp(name, BOX_DEFAULT_IMAGE))
+		image_ensure_builtin(ctx, NULL);
+	struct img_meta m;
+	if (istore_load(ctx, name, &m, err) < 0)
+		return -1;
+	fill_info(ctx, &m, out);
+	img_meta_free(&m);
+	return 0;
+}
+
+int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
+		   size_t *n, struct box_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	/* The built-in is listed as soon as the host can make it. */
+	image_ensure_builtin(ctx, NULL);
+	char **names;
+	size_t nn;
+	if (istore_names(ctx, &names, &nn, err) < 0)
+		return -1;
+	*out = calloc(nn ? nn : 1, sizeof **out);
+	if (!*out) {
+		istore_names_free(names, nn);
+		return box_fail(err, BOX_ESYS, ENOMEM, "image ls");
+	}
+	for (size_t i = 0; i < nn; i++) {
+		struct img_meta m;
+		if (istore_load(ctx, names[i], &m, NULL) < 0)
+			continue; /* unreadable metadata: not an image */
+		fill_info(ctx, &m, &(*out)[(*n)++]);
+		img_meta_free(&m);
+	}
+	istore_names_free(names, nn);
+	return 0;
+}
+
+char *box_image_json(struct box_ctx *ctx, const char *name,
+		     struct box_err *err)
+{
+	struct box_image_info info;
+	if (box_image_info_get(ctx, name, &info, err) < 0)
+		return NULL;
+	char path[PATH_MAX];
+	if (ctx_path(ctx, path, sizeof path, err, "images/%s/image.json",
+		     name) < 0)
+		return NULL;
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+	if (!root) {
+		box_fail(err, BOX_EINVAL, 0, "image '%s': %s", name, je.text);
+		return NULL;
+	}
+	char **users = NULL;
+	size_t nu = 0;
+	istore_image_users(ctx, name, &users, &nu, NULL);
+	json_t *ju = json_array();
+	for (size_t i = 0; i < nu; i++)
+		json_array_append_new(ju, json_string(users[i]));
+	istore_names_free(users, nu);
+	json_object_set_new(root, "used_by", ju);
+	json_object_set_new(root, "size", json_integer(info.size));
+	char *text = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (!text)
+		box_fail(err, BOX_ESYS, ENOMEM, "image %s", name);
+	return text;
+}
+
+/* ---- remove ---------------------------------------------------------------- */
+
+int box_image_remove(struct box_ctx *ctx, const char *name,
+		     struct box_err *err)
+{
+	if (box_check_name(name, err) < 0)
+		return box_err_wrap(err, "image rm");
+	auto_fd lock = istore_lock(ctx, err);
+	if (lock < 0)
+		return -1;
+	if (!istore_exists(ctx, name))
+		return box_fail(err, BOX_ENOENT, 0,
+				"image rm %s: no such image", name);
+	char **users = NULL;
+	size_t nu = 0;
+	if (istore_image_users(ctx, name, &users, &nu, err) < 0)
+		return box_err_wrap(err, "image rm %s", name);
+	if (nu) {
+		char list[256] = "";
+		for (size_t i = 0; i < nu; i++) {
+			size_t l = strlen(list);
+			snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "",
+				 users[i]);
+		}
+		istore_names_free(users, nu);
+		return box_fail(err, BOX_ESTATE, 0,
+				"image rm %s: in use by %zu container%s (%s)",
+				name, nu, nu == 1 ? "" : "s", list);
+	}
+	istore_names_free(users, nu);
+	/* Rename first: the image is gone in one step, whatever the removal
+	 * of its directory then meets. */
+	char dir[PATH_MAX], gone[PATH_MAX];
+	if (ctx_path(ctx, dir, sizeof dir, err, "images/%s", name) < 0 ||
+	    ctx_path(ctx, gone, sizeof gone, err, "images/.rm-%s-%d", name,
+		     (int)getpid()) < 0)
+		return -1;
+	if (rename(dir, gone) < 0)
+		return box_fail(err, BOX_ESYS, errno, "image rm %s", name);
+	util_rm_rf(gone, NULL);
+	if (istore_gc(ctx, err) < 0)
+		return box_err_wrap(err, "image rm %s: removing layers", name);
+	return 0;
 }

@@ -12,15 +12,6 @@ const char *box_cgroup_prefix(const struct box_ctx *ctx)
 	return ctx->cg_prefix;
 }
 
-static json_t *iso_or_null(time_t t)
-{
-	if (!t)
-		return json_null();
-	char buf[32];
-	util_iso8601(t, buf, sizeof buf);
-	return json_string(buf);
-}
-
 /* The common fields of `ls --json` and `info --json`. */
 json_t *info_summary_json(const struct box_info *i)
 {
@@ -28,8 +19,8 @@ json_t *info_summary_json(const struct box_info *i)
 		"{s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b}",
 		"name", i->name, "status", box_status_name(i->status), "pid",
 		(json_int_t)i->pid, "image", i->image, "created",
-		iso_or_null(i->created), "started", iso_or_null(i->started),
-		"finished", iso_or_null(i->finished), "exit_code",
+		store_json_time(i->created), "started", store_json_time(i->started),
+		"finished", store_json_time(i->finished), "exit_code",
 		i->has_exit_code ? json_integer(i->exit_code) : json_null(),
 		"ip", i->ip, "net", i->net, "command", i->command, "oom_killed",
 		i->oom_killed);

@@ -146,10 +146,7 @@ char *box_config_text(struct box_ctx *ctx, const char *name,
 int box_log_path(struct box_ctx *ctx, const char *name, char *buf, size_t len,
 		 struct box_err *err)
 {
-	if (box_check_name(name, err) < 0)
+	if (store_check(ctx, name, err) < 0)
 		return -1;
-	if (!store_exists(ctx, name))
-		return box_fail(err, BOX_ENOENT, 0,
-				"container '%s': no such container", name);
 	return store_dir(ctx, name, "console.log", buf, len, err);
 }

@@ -76,6 +76,9 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		goto out;
 	if (image && image_resolve(ctx, image, &img, err) < 0)
 		goto out;
+	/* files recorded with --verify must still match (image.h) */
+	if (img.lowerdir && verify_check(ctx, name, img.lowerdir, err) < 0)
+		goto out;
 	if (spec_from_config(config, bundle, img.lowerdir, &s, err) < 0)
 		goto out;
 	if (!*s.cgroup && ctx_cgroup(ctx, name, s.cgroup, sizeof s.cgroup, err) < 0)

@@ -65,7 +65,7 @@ static int open_in_root(int rootfd, const char *path, bool as_file)
 				*slash = '/';
 				leaf = slash + 1;
 			} else {
-				parent = dup(rootfd);
+				parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
 				leaf = buf;
 			}
 			if (parent < 0)

@@ -51,17 +51,13 @@ int start_begin(struct box_ctx *ctx, const char *name, struct start_op *op,
 		struct box_err *err)
 {
 	op->lock = op->report = -1;
-	if (box_check_name(name, err) < 0)
+	if (store_check(ctx, name, err) < 0)
 		return -1;
 	snprintf(op->name, sizeof op->name, "%s", name);
 	op->lock = store_lock(ctx, name, err);
 	if (op->lock < 0)
 		return -1;
 	struct box_state st;
-	if (!store_exists(ctx, name)) {
-		box_fail(err, BOX_ENOENT, 0, "container '%s': no such container", name);
-		goto fail;
-	}
 	if (store_load_state(ctx, name, &st, err) < 0)
 		goto fail;
 	enum box_status s = ct_real_status(ctx, name, &st);

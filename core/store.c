@@ -29,6 +29,17 @@ bool store_exists(const struct box_ctx *ctx, const char *name)
 	       stat(path, &st) == 0;
 }
 
+int store_check(const struct box_ctx *ctx, const char *name,
+		struct box_err *err)
+{
+	if (box_check_name(name, err) < 0)
+		return -1;
+	if (!store_exists(ctx, name))
+		return box_fail(err, BOX_ENOENT, 0,
+				"container '%s': no such container", name);
+	return 0;
+}
+
 int store_lock(const struct box_ctx *ctx, const char *name,
 	       struct box_err *err)
 {
@@ -72,7 +83,7 @@ static enum box_status parse_status(const char *s)
 	return BOX_CREATED;
 }
 
-static json_t *json_time(time_t t)
+json_t *store_json_time(time_t t)
 {
 	if (!t)
 		return json_null();
@@ -92,9 +103,9 @@ int store_save_state(const struct box_ctx *ctx, const char *name,
 		"status", status_word(st->status), "pid", (json_int_t)st->pid,
 		"pid_start", (json_int_t)st->pid_start, "monitor_pid",
 		(json_int_t)st->monitor, "monitor_start",
-		(json_int_t)st->monitor_start, "created", json_time(st->created),
-		"started", json_time(st->started), "finished",
-		json_time(st->finished), "exit_code",
+		(json_int_t)st->monitor_start, "created", store_json_time(st->created),
+		"started", store_json_time(st->started), "finished",
+		store_json_time(st->finished), "exit_code",
 		st->has_exit_code ? json_integer(st->exit_code) : json_null(),
 		"oom_killed", st->oom_killed, "error", st->error);
 	if (!j)

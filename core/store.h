@@ -24,6 +24,11 @@ struct box_state {
 int store_dir(const struct box_ctx *ctx, const char *name, const char *file,
 	      char *buf, size_t len, struct box_err *err);
 bool store_exists(const struct box_ctx *ctx, const char *name);
+/* A valid name of an existing container, or the error saying which not. */
+int store_check(const struct box_ctx *ctx, const char *name,
+		struct box_err *err);
+/* A time as ISO 8601 JSON string, null for 0. */
+json_t *store_json_time(time_t t);
 
 /* Exclusive lock on the container (flock on its lock file): two boxtop
  * processes never change one container at once.  Returns the fd. */

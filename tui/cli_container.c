@@ -14,64 +14,59 @@
 #include <time.h>
 #include <unistd.h>
 
-/* create NAME [options] [-- CMD ARGS...] and run (same plus --rm). */
-static int create_or_run(struct cli *c, int argc, char **argv, bool run)
+static const struct option create_run_longs[] = {
+	CREATE_LONG_OPTS, {"rm", no_argument, 0, OPT_RM},
+	{"json", no_argument, 0, OPT_JSON}, {0, 0, 0, 0}};
+
+/* One pass of getopt over create/run options; 0, or the exit status. */
+static int parse_create_run(struct cli *c, int argc, char **argv, bool run,
+			    struct create_args *a, bool *rm)
 {
-	const char *cmd = argv[0];
-	static const struct option longs[] = {
-		CREATE_LONG_OPTS, {"rm", no_argument, 0, OPT_RM},
-		{"json", no_argument, 0, OPT_JSON}, {0, 0, 0, 0}};
-	struct create_args a = {0};
-	bool rm = false;
-	int opt, rc = 2;
+	const char *cmd = run ? "run" : "create";
+	int opt;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+t", longs, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+t", create_run_longs, NULL)) != -1) {
 		if (opt == 't')
 			opt = OPT_TTY;
-		int r = create_opt(&a, opt, optarg, cmd);
+		int r = create_opt(a, opt, optarg, cmd);
 		if (r < 0)
-			goto out;
+			return 2;
 		if (r > 0)
 			continue;
 		if (opt == OPT_RM && run)
-			rm = true;
+			*rm = true;
 		else if (opt == OPT_JSON)
 			c->json = true;
-		else {
-			rc = cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
-			goto out;
-		}
+		else
+			return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
 	}
+	return 0;
+}
+
+/* create NAME [options] [-- CMD ARGS...] and run (same plus --rm).
+ * Options may stand before or after NAME. */
+static int create_or_run(struct cli *c, int argc, char **argv, bool run)
+{
+	const char *cmd = argv[0];
+	struct create_args a = {0};
+	bool rm = false;
+	int rc = parse_create_run(c, argc, argv, run, &a, &rm);
+	if (rc)
+		goto out;
+	rc = 2;
 	if (optind >= argc) {
 		rc = cli_usage(cmd, "missing container NAME");
 		goto out;
 	}
 	a.o.name = argv[optind++];
-	/* Options may also follow the name: parse them, then the command. */
 	if (optind < argc && argv[optind][0] == '-' && strcmp(argv[optind], "--")) {
-		int sub_argc = argc - optind + 1;
-		char **sub = argv + optind - 1;
-		optind = 1;
-		while ((opt = getopt_long(sub_argc, sub, "+t", longs, NULL)) != -1) {
-			if (opt == 't')
-				opt = OPT_TTY;
-			int r = create_opt(&a, opt, optarg, cmd);
-			if (r < 0)
-				goto out;
-			if (r > 0)
-				continue;
-			if (opt == OPT_RM && run)
-				rm = true;
-			else if (opt == OPT_JSON)
-				c->json = true;
-			else {
-				rc = cli_usage(cmd, "unknown option '%s'", sub[optind - 1]);
-				goto out;
-			}
-		}
-		argv = sub;
-		argc = sub_argc;
+		/* getopt stops at NAME: go on from there as if it were argv[0] */
+		argv += optind - 1;
+		argc -= optind - 1;
+		if ((rc = parse_create_run(c, argc, argv, run, &a, &rm)))
+			goto out;
+		rc = 2;
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
@@ -357,7 +352,8 @@ static void fmt_age(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%ldd", d / 86400);
 }
 
-static int cmd_ls(struct cli *c, int argc, char **argv)
+/* Commands whose only option is --json; 0 or the usage exit status. */
+static int parse_json_only(struct cli *c, int argc, char **argv)
 {
 	static const struct option longs[] = {{"json", no_argument, 0, OPT_JSON},
 					      {0, 0, 0, 0}};
@@ -365,11 +361,18 @@ static int cmd_ls(struct cli *c, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-		if (opt == OPT_JSON)
-			c->json = true;
-		else
+		if (opt != OPT_JSON)
 			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+		c->json = true;
 	}
+	return 0;
+}
+
+static int cmd_ls(struct cli *c, int argc, char **argv)
+{
+	int rc = parse_json_only(c, argc, argv);
+	if (rc)
+		return rc;
 	if (optind < argc)
 		return cli_usage(argv[0], "unexpected argument '%s'", argv[optind]);
 	struct box_ctx *ctx = cli_ctx(c);
@@ -408,17 +411,9 @@ static int cmd_ls(struct cli *c, int argc, char **argv)
 
 static int cmd_info(struct cli *c, int argc, char **argv)
 {
-	static const struct option longs[] = {{"json", no_argument, 0, OPT_JSON},
-					      {0, 0, 0, 0}};
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-		if (opt == OPT_JSON)
-			c->json = true;
-		else
-			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
-	}
+	int rc = parse_json_only(c, argc, argv);
+	if (rc)
+		return rc;
 	if (optind != argc - 1)
 		return cli_usage(argv[0], "expected exactly one container NAME");
 	struct box_ctx *ctx = cli_ctx(c);

@@ -6,6 +6,10 @@ set -u
 BOXTOP=${BOXTOP_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/boxtop}
 T_ROOT=$(mktemp -d /tmp/boxtop-test.XXXXXX)
 export BOXTOP_ROOT=$T_ROOT
+# Containers default to the bridge network boxtop0, which would put a bridge
+# and a route into the host's netns: tests that are not about networking run
+# with --net none semantics; t_net.sh sets its own inside a test netns.
+export BOXTOP_NET_DEFAULT=${BOXTOP_NET_DEFAULT:-none}
 T_FAILS=0
 T_CLEANUPS=()
 

@@ -6,6 +6,9 @@
 #include "spec.h"
 #include "store.h"
 #include "util.h"
+#include "sha256.h"
+
+#include <fcntl.h>
 
 #include <sched.h>
 #include <stdlib.h>
@@ -191,8 +194,29 @@ static void test_state_store(void)
 	CHECK("root removed", access(root, F_OK) < 0);
 }
 
+static void test_sha256(void)
+{
+	struct box_err e = {0};
+	char hex[65];
+	struct sha256 *h = sha256_new(&e);
+	CHECK("sha256 loads libcrypto on demand", h != NULL);
+	if (!h)
+		return;
+	sha256_update(h, "ab", 2);
+	sha256_update(h, "c", 1);
+	sha256_final(h, hex);
+	CHECK_STR("sha256(abc)", hex,
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	CHECK("sha256 of an empty fd", sha256_fd(fd, hex, &e) == 0);
+	close(fd);
+	CHECK_STR("sha256(empty)", hex,
+		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 int main(void)
 {
+	test_sha256();
 	test_names();
 	test_sizes();
 	test_errors();

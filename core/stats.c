@@ -1,0 +1,826 @@
+/* stats.c - sampling every container's counters into ring buffers.
+ *
+ * One sample: list $ROOT/containers (only when inotify says a name came
+ * or went), re-read a container's box_info only when its state.json was
+ * replaced (inotify on each container directory; fstatat where no watch
+ * could be set), when its init died, or every INFO_REFRESH samples as a
+ * safety net; then read the cgroup counters of the running and paused ones
+ * and /proc/<init>/net/dev through descriptors kept open between samples.  Rates come from the difference to the
+ * previous sample over the monotonic clock.  The TUI reads the result as a
+ * snapshot and never touches /proc or /sys itself.
+ */
+#include "stats.h"
+#include "cgroup.h"
+#include "ctx.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <time.h>
+
+/* Safety net: re-read box_info every INFO_REFRESH samples even when no
+ * change was seen; read the memory limit and OOM counter (which rarely
+ * change) every SLOW_EVERY samples, staggered across containers. */
+#define INFO_REFRESH 120
+#define SLOW_EVERY 10
+
+/* ---- parsers (pure, unit tested) --------------------------------------- */
+
+int stats_parse_netdev(const char *text, uint64_t *rx, uint64_t *tx)
+{
+	int n = 0;
+	*rx = *tx = 0;
+	for (const char *line = text; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		const char *colon = strchr(line, ':');
+		if (colon && (!nl || colon < nl)) {
+			const char *name = line;
+			while (*name == ' ')
+				name++;
+			bool lo = colon - name == 2 && !strncmp(name, "lo", 2);
+			unsigned long long v[9];
+			if (!lo && sscanf(colon + 1,
+					  "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+					  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+					  &v[6], &v[7], &v[8]) == 9) {
+				*rx += v[0];
+				*tx += v[8];
+				n++;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	return n;
+}
+
+int stats_parse_procstat(const char *text, uint64_t *busy, uint64_t *total)
+{
+	unsigned long long v[8] = {0};
+	if (strncmp(text, "cpu ", 4) ||
+	    sscanf(text + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4)
+		return -1;
+	uint64_t t = 0;
+	for (int i = 0; i < 8; i++)
+		t += v[i];
+	*total = t;
+	*busy = t - v[3] - v[4]; /* minus idle and iowait */
+	return 0;
+}
+
+int stats_parse_meminfo(const char *text, uint64_t *total, uint64_t *used)
+{
+	unsigned long long t = 0, avail = 0;
+	const char *p = strstr(text, "MemTotal:");
+	const char *a = strstr(text, "MemAvailable:");
+	if (!p || !a || sscanf(p + 9, "%llu", &t) != 1 ||
+	    sscanf(a + 13, "%llu", &avail) != 1)
+		return -1;
+	*total = t * 1024;
+	*used = (t > avail ? t - avail : 0) * 1024;
+	return 0;
+}
+
+int stats_parse_pidstat(const char *text, char *state, uint64_t *ticks,
+			uint64_t *starttime, uint64_t *rss_pages)
+{
+	const char *p = strrchr(text, ')');
+	if (!p || p[1] != ' ')
+		return -1;
+	p += 2;
+	/* fields from 3: state ppid pgrp session tty tpgid flags minflt
+	 * cminflt majflt cmajflt utime stime cutime cstime priority nice
+	 * threads itrealvalue starttime vsize rss */
+	char st;
+	unsigned long long utime, stime, start, rss;
+	if (sscanf(p,
+		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d "
+		   "%*d %*d %*d %*d %llu %*u %llu",
+		   &st, &utime, &stime, &start, &rss) != 5)
+		return -1;
+	*state = st;
+	*ticks = utime + stime;
+	*starttime = start;
+	*rss_pages = rss;
+	return 0;
+}
+
+void stats_ring_push(struct stats_ring *r, float v)
+{
+	r->v[r->head] = v;
+	r->head = (r->head + 1) % BOX_STATS_HIST;
+	if (r->n < BOX_STATS_HIST)
+		r->n++;
+}
+
+size_t stats_ring_copy(const struct stats_ring *r, float *out, size_t max)
+{
+	size_t n = r->n < max ? r->n : max;
+	/* the newest n, oldest first */
+	unsigned start = (r->head + BOX_STATS_HIST - (unsigned)n) % BOX_STATS_HIST;
+	for (size_t i = 0; i < n; i++)
+		out[i] = r->v[(start + i) % BOX_STATS_HIST];
+	return n;
+}
+
+/* ---- per-container state ------------------------------------------------ */
+
+struct entry {
+	char name[BOX_NAME_MAX + 1];
+	struct timespec state_mtime;
+	bool have_info;
+	bool seen;
+	bool dirty;             /* inotify: state.json replaced */
+	int wd;                 /* inotify watch on its directory, -1 none */
+	unsigned slow;          /* stagger for the slow counters */
+	uint64_t mem_limit, oom_kills;
+	unsigned age;           /* samples since box_info was read */
+	struct box_stat_row row;
+	bool have_prev;
+	uint64_t prev_ns;       /* monotonic time of the previous counters */
+	uint64_t prev_cpu, prev_rx, prev_tx, prev_rd, prev_wr;
+	int net_fd;             /* /proc/<pid>/net/dev, kept open */
+	pid_t net_pid;
+	struct cg_handle cgh;   /* counter files, kept open while it runs */
+	bool cgh_open;
+	int frz_fd;             /* cgroup.events or freezer.state, kept open */
+	bool frz_v2;
+	struct stats_ring *hist; /* BOX_M_COUNT rings, allocated on first sample */
+};
+
+struct proc_prev {
+	pid_t pid;
+	uint64_t starttime, ticks;
+};
+
+struct box_stats {
+	struct box_ctx *ctx;
+	int dirfd;              /* $ROOT/containers */
+	struct entry **e;
+	size_t n, cap;
+	struct box_stat_row *rows;      /* the snapshot handed out */
+	size_t nrows, rows_cap;
+	struct box_host_stats host;
+	struct stats_ring host_hist[BOX_M_COUNT];
+	int stat_fd, mem_fd;    /* /proc/stat, /proc/meminfo */
+	int ino_fd;             /* inotify, -1 without */
+	bool names_dirty;       /* a container directory came or went */
+	char dir[PATH_MAX];
+	uint64_t prev_busy, prev_total;
+	unsigned tick;
+	/* processes of the container last asked for, for per-process CPU % */
+	char procs_name[BOX_NAME_MAX + 1];
+	struct proc_prev *pprev;
+	size_t n_pprev;
+	uint64_t pprev_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Read a /proc file through a descriptor kept open: pread at 0 makes the
+ * kernel regenerate it. */
+static ssize_t pread_all(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
+struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err)
+{
+	struct box_stats *st = calloc(1, sizeof *st);
+	if (!st) {
+		box_fail(err, BOX_ESYS, ENOMEM, "stats");
+		return NULL;
+	}
+	st->ctx = ctx;
+	char dir[PATH_MAX];
+	if (ctx_path(ctx, dir, sizeof dir, err, "containers") < 0)
+		goto fail;
+	snprintf(st->dir, sizeof st->dir, "%s", dir);
+	st->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dirfd < 0) {
+		box_fail(err, BOX_ESYS, errno, "stats: open %s", dir);
+		goto fail;
+	}
+	/* about eight descriptors stay open per running container: use the
+	 * hard limit (1000 containers need ~8000) */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	st->stat_fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
+	st->mem_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	st->names_dirty = true;
+	st->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (st->ino_fd >= 0 &&
+	    inotify_add_watch(st->ino_fd, dir,
+			      IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+				      IN_MOVED_TO | IN_ONLYDIR) < 0) {
+		close(st->ino_fd);
+		st->ino_fd = -1;
+	}
+	long nc = sysconf(_SC_NPROCESSORS_ONLN);
+	st->host.ncpu = nc > 0 ? (int)nc : 1;
+	return st;
+fail:
+	free(st);
+	return NULL;
+}
+
+/* Close what is kept open for a running container (it stopped, or the
+ * entry goes). */
+static void entry_close(struct entry *e)
+{
+	if (e->net_fd >= 0)
+		close(e->net_fd);
+	e->net_fd = -1;
+	if (e->frz_fd >= 0)
+		close(e->frz_fd);
+	e->frz_fd = -1;
+	if (e->cgh_open)
+		cg_close(&e->cgh);
+	e->cgh_open = false;
+}
+
+static void entry_free(struct box_stats *st, struct entry *e)
+{
+	if (e->wd >= 0 && st->ino_fd >= 0)
+		inotify_rm_watch(st->ino_fd, e->wd);
+	entry_close(e);
+	free(e->hist);
+	free(e);
+}
+
+void box_stats_free(struct box_stats *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n; i++)
+		entry_free(st, st->e[i]);
+	free(st->e);
+	free(st->rows);
+	free(st->pprev);
+	if (st->dirfd >= 0)
+		close(st->dirfd);
+	if (st->stat_fd >= 0)
+		close(st->stat_fd);
+	if (st->mem_fd >= 0)
+		close(st->mem_fd);
+	if (st->ino_fd >= 0)
+		close(st->ino_fd);
+	free(st);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp((*(struct entry *const *)a)->name,
+		      (*(struct entry *const *)b)->name);
+}
+
+/* Binary search in the first n entries (kept sorted by name). */
+static struct entry *find_in(struct box_stats *st, size_t n, const char *name)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(st->e[mid]->name, name);
+		if (!c)
+			return st->e[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static struct entry *find(struct box_stats *st, const char *name)
+{
+	return find_in(st, st->n, name);
+}
+
+static bool ts_eq(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* Paused or not, through a descriptor kept open: the same file
+ * cg_is_frozen reads (v2 cgroup.events "frozen" where the unified
+ * hierarchy has cgroup.freeze, else v1 freezer.state).  -1 unknown. */
+static int read_frozen(struct box_stats *st, struct entry *e)
+{
+	const struct cg_layout *l = &st->ctx->cg;
+	const char *rel = e->row.info.cgroup;
+	if (!st->ctx->cg_ok || !rel[0])
+		return -1;
+	if (e->frz_fd < 0) {
+		char p[PATH_MAX];
+		if (l->unified >= 0) {
+			snprintf(p, sizeof p, "%s/%s/cgroup.freeze",
+				 l->hier[l->unified].mount, rel);
+			if (access(p, F_OK) == 0) {
+				snprintf(p, sizeof p, "%s/%s/cgroup.events",
+					 l->hier[l->unified].mount, rel);
+				e->frz_fd = open(p, O_RDONLY | O_CLOEXEC);
+				e->frz_v2 = true;
+			}
+		}
+		if (e->frz_fd < 0 && l->freezer >= 0 && !l->hier[l->freezer].v2) {
+			snprintf(p, sizeof p, "%s/%s/freezer.state",
+				 l->hier[l->freezer].mount, rel);
+			e->frz_fd = open(p, O_RDONLY | O_CLOEXEC);
+			e->frz_v2 = false;
+		}
+		if (e->frz_fd < 0)
+			return -1;
+	}
+	char buf[256];
+	if (pread_all(e->frz_fd, buf, sizeof buf) < 0)
+		return -1;
+	if (!e->frz_v2)
+		return !strncmp(buf, "FROZEN", 6);
+	const char *f = strstr(buf, "frozen ");
+	return f ? f[7] == '1' : -1;
+}
+
+/* Re-read box_info when the files changed, the init died, or it is old. */
+static void refresh_info(struct box_stats *st, struct entry *e)
+{
+	/* state.json changes on every start, stop and exit; config.json only
+	 * at create (and the periodic re-read covers edits) */
+	char p[BOX_NAME_MAX + 16];
+	struct stat sst = {0};
+	bool changed = e->dirty;
+	if (e->wd < 0) {
+		snprintf(p, sizeof p, "%s/state.json", e->name);
+		fstatat(st->dirfd, p, &sst, 0);
+		changed = !ts_eq(sst.st_mtim, e->state_mtime);
+	}
+	bool stale = !e->have_info || changed || ++e->age >= INFO_REFRESH;
+	const struct box_info *in = &e->row.info;
+	/* an init that died without its state being written (monitor killed
+	 * too): no tasks left in the cgroup, or no such pid */
+	if (!stale && (in->status == BOX_RUNNING || in->status == BOX_PAUSED) &&
+	    in->pid > 0 &&
+	    ((e->row.sampled && e->row.pids == 0) ||
+	     (!e->row.sampled && kill(in->pid, 0) < 0 && errno == ESRCH)))
+		stale = true;
+	if (!stale) {
+		/* freezing changes no file: the freezer says paused or not */
+		if (in->status == BOX_RUNNING || in->status == BOX_PAUSED) {
+			int fz = read_frozen(st, e);
+			if (fz >= 0)
+				e->row.info.status = fz ? BOX_PAUSED : BOX_RUNNING;
+		}
+		return;
+	}
+	struct box_err err = {0};
+	struct box_info info;
+	if (box_info_get(st->ctx, e->name, &info, &err) < 0)
+		return; /* half-made or going away: keep what we had */
+	if (info.pid != e->row.info.pid || info.status != e->row.info.status)
+		entry_close(e); /* a new init, maybe a new cgroup: reopen */
+	e->row.info = info;
+	e->have_info = true;
+	e->state_mtime = sst.st_mtim;
+	e->dirty = false;
+	e->age = 0;
+}
+
+static void read_net(struct entry *e, pid_t pid, uint64_t *rx, uint64_t *tx)
+{
+	*rx = *tx = 0;
+	if (e->net_pid != pid && e->net_fd >= 0) {
+		close(e->net_fd);
+		e->net_fd = -1;
+	}
+	if (e->net_fd < 0) {
+		char p[64];
+		snprintf(p, sizeof p, "/proc/%d/net/dev", (int)pid);
+		e->net_fd = open(p, O_RDONLY | O_CLOEXEC);
+		e->net_pid = pid;
+		if (e->net_fd < 0)
+			return;
+	}
+	char buf[4096];
+	if (pread_all(e->net_fd, buf, sizeof buf) > 0)
+		stats_parse_netdev(buf, rx, tx);
+}
+
+static double rate(uint64_t cur, uint64_t prev, double secs)
+{
+	return cur >= prev && secs > 0 ? (double)(cur - prev) / secs : 0;
+}
+
+static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
+{
+	struct box_stat_row *r = &e->row;
+	enum box_status s = r->info.status;
+	bool live = (s == BOX_RUNNING || s == BOX_PAUSED) && r->info.pid > 0;
+	if (!e->hist) {
+		e->hist = calloc(BOX_M_COUNT, sizeof *e->hist);
+		if (!e->hist)
+			return;
+	}
+	struct cg_counters c = {0};
+	uint64_t rx = 0, tx = 0;
+	bool ok = false;
+	if (live && st->ctx->cg_ok) {
+		struct box_err err;
+		char rel[256];
+		const char *cg = r->info.cgroup;
+		if (!*cg && ctx_cgroup(st->ctx, e->name, rel, sizeof rel, &err) == 0)
+			cg = rel;
+		if (!e->cgh_open) {
+			e->cgh_open = cg_open(&st->ctx->cg, cg, &e->cgh, &err) == 0;
+			e->slow = 0; /* first read is a full one */
+		}
+		if (e->cgh_open) {
+			/* the limit and the OOM count rarely change: read them
+			 * every SLOW_EVERY samples (a closed fd is skipped) */
+			bool slow = e->slow++ % SLOW_EVERY == 0;
+			struct cg_handle h = e->cgh;
+			if (!slow)
+				h.fd[CGF_MEMLIMIT] = h.fd[CGF_OOM] = -1;
+			ok = cg_handle_read(&h, &c, &err) == 0;
+			if (slow) {
+				e->mem_limit = c.mem_limit;
+				e->oom_kills = c.oom_kills;
+			}
+			c.mem_limit = e->mem_limit;
+			c.oom_kills = e->oom_kills;
+		}
+		else /* out of descriptors: open and close each time */
+			ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
+		read_net(e, r->info.pid, &rx, &tx);
+	}
+	if (!ok) {
+		entry_close(e);
+		r->sampled = false;
+		r->cpu_pct = r->net_rx_bps = r->net_tx_bps = 0;
+		r->blk_rd_bps = r->blk_wr_bps = 0;
+		r->mem_bytes = r->pids = 0;
+		e->have_prev = false;
+	} else {
+		double secs = e->have_prev ? (double)(t - e->prev_ns) / 1e9 : 0;
+		r->sampled = true;
+		r->cpu_pct = e->have_prev && secs > 0
+				     ? rate(c.cpu_ns, e->prev_cpu, secs) / 1e7
+				     : 0;
+		r->net_rx_bps = e->have_prev ? rate(rx, e->prev_rx, secs) : 0;
+		r->net_tx_bps = e->have_prev ? rate(tx, e->prev_tx, secs) : 0;
+		r->blk_rd_bps = e->have_prev ? rate(c.blk_read, e->prev_rd, secs) : 0;
+		r->blk_wr_bps = e->have_prev ? rate(c.blk_write, e->prev_wr, secs) : 0;
+		r->mem_bytes = c.mem_bytes;
+		r->mem_limit = c.mem_limit;
+		r->pids = c.pids;
+		r->oom_kills = c.oom_kills;
+		r->net_rx_bytes = rx;
+		r->net_tx_bytes = tx;
+		e->prev_ns = t;
+		e->prev_cpu = c.cpu_ns;
+		e->prev_rx = rx;
+		e->prev_tx = tx;
+		e->prev_rd = c.blk_read;
+		e->prev_wr = c.blk_write;
+		e->have_prev = true;
+	}
+	const double v[BOX_M_COUNT] = {r->cpu_pct, (double)r->mem_bytes,
+				       r->net_rx_bps, r->net_tx_bps,
+				       r->blk_rd_bps, r->blk_wr_bps};
+	for (int m = 0; m < BOX_M_COUNT; m++)
+		stats_ring_push(&e->hist[m], (float)v[m]);
+}
+
+/* Bring the entry list in line with the directory: add new names, drop
+ * removed ones, keep it sorted for binary search. */
+static int sync_names(struct box_stats *st, struct box_err *err)
+{
+	int fd = fcntl(st->dirfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "stats: containers");
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return box_fail(err, BOX_ESYS, errno, "stats: containers");
+	}
+	rewinddir(d);
+	size_t sorted = st->n;
+	for (size_t i = 0; i < st->n; i++)
+		st->e[i]->seen = false;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strlen(de->d_name) > BOX_NAME_MAX)
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		/* new names are appended past the sorted part, sorted once below */
+		struct entry *e = find_in(st, sorted, de->d_name);
+		if (!e) {
+			if (st->n == st->cap) {
+				size_t cap = st->cap ? st->cap * 2 : 64;
+				struct entry **ne = realloc(st->e, cap * sizeof *ne);
+				if (!ne)
+					break;
+				st->e = ne;
+				st->cap = cap;
+			}
+			e = calloc(1, sizeof *e);
+			if (!e)
+				break;
+			snprintf(e->name, sizeof e->name, "%.*s", BOX_NAME_MAX, de->d_name);
+			e->net_fd = e->frz_fd = -1;
+			e->slow = (unsigned)st->n;
+			e->wd = -1;
+			if (st->ino_fd >= 0) {
+				char p[PATH_MAX + BOX_NAME_MAX + 2];
+				snprintf(p, sizeof p, "%s/%s", st->dir, e->name);
+				/* state.json is replaced by rename */
+				e->wd = inotify_add_watch(st->ino_fd, p,
+							  IN_MOVED_TO | IN_CLOSE_WRITE |
+								  IN_ONLYDIR);
+			}
+			st->e[st->n++] = e;
+		}
+		e->seen = true;
+	}
+	closedir(d);
+	if (st->n > sorted)
+		qsort(st->e, st->n, sizeof *st->e, entry_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		if (st->e[i]->seen)
+			st->e[w++] = st->e[i];
+		else
+			entry_free(st, st->e[i]);
+	}
+	st->n = w;
+	return 0;
+}
+
+/* Read what inotify saw since the last sample: names that came or went,
+ * state files replaced.  An overflow marks everything for a re-read. */
+static void drain_events(struct box_stats *st)
+{
+	if (st->ino_fd < 0)
+		return;
+	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(st->ino_fd, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const void *)p;
+			p += sizeof *ev + ev->len;
+			if (ev->mask & IN_Q_OVERFLOW) {
+				st->names_dirty = true;
+				for (size_t i = 0; i < st->n; i++)
+					st->e[i]->dirty = true;
+				continue;
+			}
+			if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM) ||
+			    ((ev->mask & IN_MOVED_TO) && ev->mask & IN_ISDIR)) {
+				st->names_dirty = true;
+				continue;
+			}
+			if (!ev->len || strcmp(ev->name, "state.json"))
+				continue;
+			for (size_t i = 0; i < st->n; i++)
+				if (st->e[i]->wd == ev->wd)
+					st->e[i]->dirty = true;
+		}
+	}
+}
+
+static void sample_host(struct box_stats *st)
+{
+	char buf[4096];
+	uint64_t busy, total, mt, mu;
+	struct box_host_stats *h = &st->host;
+	if (st->stat_fd >= 0 && pread_all(st->stat_fd, buf, sizeof buf) > 0 &&
+	    stats_parse_procstat(buf, &busy, &total) == 0) {
+		if (st->prev_total && total > st->prev_total)
+			h->cpu_pct = 100.0 * (double)(busy - st->prev_busy) /
+				     (double)(total - st->prev_total);
+		st->prev_busy = busy;
+		st->prev_total = total;
+	}
+	if (st->mem_fd >= 0 && pread_all(st->mem_fd, buf, sizeof buf) > 0 &&
+	    stats_parse_meminfo(buf, &mt, &mu) == 0) {
+		h->mem_total = mt;
+		h->mem_used = mu;
+	}
+}
+
+int box_stats_sample(struct box_stats *st, struct box_err *err)
+{
+	uint64_t t0 = now_ns();
+	drain_events(st);
+	if (st->names_dirty || st->ino_fd < 0) {
+		if (sync_names(st, err) < 0)
+			return -1;
+		st->names_dirty = false;
+	}
+	struct box_host_stats *h = &st->host;
+	h->n_running = h->n_paused = h->n_stopped = h->n_created = 0;
+	h->box_cpu_pct = 0;
+	h->box_mem = 0;
+	h->net_rx_bps = h->net_tx_bps = h->blk_rd_bps = h->blk_wr_bps = 0;
+	if (st->rows_cap < st->n) {
+		struct box_stat_row *nr = realloc(st->rows, st->n * sizeof *nr);
+		if (!nr)
+			return box_fail(err, BOX_ESYS, ENOMEM, "stats");
+		st->rows = nr;
+		st->rows_cap = st->n;
+	}
+	uint64_t t = now_ns();
+	size_t nrows = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		struct entry *e = st->e[i];
+		refresh_info(st, e);
+		if (!e->have_info)
+			continue;
+		sample_counters(st, e, t);
+		const struct box_stat_row *r = &e->row;
+		switch (r->info.status) {
+		case BOX_RUNNING: h->n_running++; break;
+		case BOX_PAUSED: h->n_paused++; break;
+		case BOX_STOPPED: h->n_stopped++; break;
+		default: h->n_created++; break;
+		}
+		h->box_cpu_pct += r->cpu_pct;
+		h->box_mem += r->mem_bytes;
+		h->net_rx_bps += r->net_rx_bps;
+		h->net_tx_bps += r->net_tx_bps;
+		h->blk_rd_bps += r->blk_rd_bps;
+		h->blk_wr_bps += r->blk_wr_bps;
+		st->rows[nrows++] = *r;
+	}
+	sample_host(st);
+	const double hv[BOX_M_COUNT] = {h->cpu_pct, (double)h->mem_used,
+					h->net_rx_bps, h->net_tx_bps,
+					h->blk_rd_bps, h->blk_wr_bps};
+	for (int m = 0; m < BOX_M_COUNT; m++)
+		stats_ring_push(&st->host_hist[m], (float)hv[m]);
+	st->tick++;
+	h->sample_us = (double)(now_ns() - t0) / 1000.0;
+	st->nrows = nrows;
+	return 0;
+}
+
+size_t box_stats_rows(struct box_stats *st, const struct box_stat_row **rows)
+{
+	*rows = st->rows;
+	return st->nrows;
+}
+
+const struct box_host_stats *box_stats_host(struct box_stats *st)
+{
+	return &st->host;
+}
+
+size_t box_stats_history(struct box_stats *st, const char *name,
+			 enum box_metric m, float *out, size_t max)
+{
+	if (m >= BOX_M_COUNT)
+		return 0;
+	if (!name)
+		return stats_ring_copy(&st->host_hist[m], out, max);
+	struct entry *e = find(st, name);
+	if (!e || !e->hist)
+		return 0;
+	return stats_ring_copy(&e->hist[m], out, max);
+}
+
+static void proc_user(pid_t pid, char *buf, size_t len)
+{
+	char p[64], text[2048];
+	snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+	unsigned uid = 0;
+	const char *u;
+	if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
+	    !(u = strstr(text, "\nUid:")) || sscanf(u + 5, "%u", &uid) != 1) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+		snprintf(buf, len, "%s", pw.pw_name);
+	else
+		snprintf(buf, len, "%u", uid);
+}
+
+static void proc_cmdline(pid_t pid, char *buf, size_t len, const char *stat)
+{
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d/cmdline", (int)pid);
+	ssize_t n = util_read_at(AT_FDCWD, p, buf, len);
+	if (n > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		while (n > 0 && buf[n - 1] == ' ')
+			buf[--n] = '\0';
+		return;
+	}
+	/* kernel threads and zombies: the comm in brackets, as ps does */
+	const char *o = strchr(stat, '('), *c = strrchr(stat, ')');
+	if (o && c && c > o)
+		snprintf(buf, len, "[%.*s]", (int)(c - o - 1), o + 1);
+	else
+		snprintf(buf, len, "?");
+}
+
+int box_stats_procs(struct box_stats *st, const char *name,
+		    struct box_proc **out, size_t *n, struct box_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	struct entry *e = find(st, name);
+	if (!e || !e->have_info)
+		return box_fail(err, BOX_ENOENT, 0, "container %s: not found", name);
+	const struct cg_layout *l = ctx_cg(st->ctx, err);
+	if (!l)
+		return -1;
+	char rel[256];
+	const char *cg = e->row.info.cgroup;
+	if (!*cg) {
+		if (ctx_cgroup(st->ctx, name, rel, sizeof rel, err) < 0)
+			return -1;
+		cg = rel;
+	}
+	pid_t *pids = NULL;
+	size_t np = 0;
+	if (cg_pids(l, cg, &pids, &np, err) < 0)
+		return box_err_wrap(err, "processes of %s", name);
+	struct box_proc *procs = calloc(np ? np : 1, sizeof *procs);
+	struct proc_prev *prev = calloc(np ? np : 1, sizeof *prev);
+	if (!procs || !prev) {
+		free(pids);
+		free(procs);
+		free(prev);
+		return box_fail(err, BOX_ESYS, ENOMEM, "processes of %s", name);
+	}
+	bool same = !strcmp(st->procs_name, name);
+	uint64_t t = now_ns();
+	double secs = same ? (double)(t - st->pprev_ns) / 1e9 : 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	long page = sysconf(_SC_PAGESIZE);
+	size_t k = 0;
+	for (size_t i = 0; i < np; i++) {
+		char p[64], text[1024];
+		snprintf(p, sizeof p, "/proc/%d/stat", (int)pids[i]);
+		uint64_t ticks, start, rss;
+		char state;
+		if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
+		    stats_parse_pidstat(text, &state, &ticks, &start, &rss) < 0)
+			continue; /* exited meanwhile */
+		struct box_proc *bp = &procs[k];
+		bp->pid = pids[i];
+		bp->state = state;
+		bp->rss = rss * (uint64_t)page;
+		for (size_t j = 0; same && j < st->n_pprev; j++)
+			if (st->pprev[j].pid == pids[i] &&
+			    st->pprev[j].starttime == start && secs > 0 &&
+			    ticks >= st->pprev[j].ticks)
+				bp->cpu_pct = 100.0 *
+					      (double)(ticks - st->pprev[j].ticks) /
+					      (double)hz / secs;
+		proc_user(pids[i], bp->user, sizeof bp->user);
+		proc_cmdline(pids[i], bp->command, sizeof bp->command, text);
+		prev[k] = (struct proc_prev){pids[i], start, ticks};
+		k++;
+	}
+	free(pids);
+	free(st->pprev);
+	st->pprev = prev;
+	st->n_pprev = k;
+	st->pprev_ns = t;
+	snprintf(st->procs_name, sizeof st->procs_name, "%s", name);
+	*out = procs;
+	*n = k;
+	return 0;
+}

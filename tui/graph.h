@@ -1,0 +1,35 @@
+/* graph.h - history graphs as text: braille (2x4 dots per cell), block
+ * characters (8 levels per cell) or plain ASCII.  Pure functions: they fill
+ * strings, the graph pane puts them on the screen. */
+#ifndef TUI_GRAPH_H
+#define TUI_GRAPH_H
+
+#include <stddef.h>
+
+enum graph_style { GRAPH_BRAILLE, GRAPH_BLOCK, GRAPH_ASCII, GRAPH_STYLE_COUNT };
+
+const char *graph_style_name(enum graph_style s);
+/* "braille", "block", "ascii" -> style; -1 if unknown. */
+int graph_style_parse(const char *s);
+
+/* Samples one cell column shows (2 for braille, else 1). */
+int graph_per_cell(enum graph_style s);
+
+/* Render v[0..n) (oldest first) scaled to [0, max] into rows lines of cols
+ * cells; the newest sample is at the right edge, older ones scroll left and
+ * missing history is blank.  out[r] (r = 0 is the top line) must hold
+ * GRAPH_LINE_BYTES(cols) bytes; each is NUL-terminated UTF-8 (ASCII for
+ * GRAPH_ASCII).  A value above zero always shows at least one dot, so a
+ * busy-but-small container is visible. */
+#define GRAPH_LINE_BYTES(cols) ((size_t)(cols) * 3 + 1)
+void graph_render(const float *v, size_t n, float max, enum graph_style st,
+		  int rows, int cols, char **out);
+
+/* A round upper bound for auto-scaled graphs (net, I/O): 1, 2, 5 x 10^k
+ * at or above peak; min_max when peak is smaller. */
+float graph_nice_max(float peak, float min_max);
+
+/* Level 0..2 (low/mid/high) for the colour gradient of line r of rows. */
+int graph_band(int r, int rows);
+
+#endif

@@ -1,0 +1,279 @@
+/* worker.c - long operations (batch create, stop with grace, actions on
+ * many tagged containers) on a thread of their own, so the screen keeps
+ * refreshing and keys keep working.  The thread opens its own box_ctx; the
+ * UI thread only reads the progress under the mutex. */
+#include "tui.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STOP_GRACE 10
+
+struct worker {
+	pthread_mutex_t mu;
+	pthread_t th;
+	bool running, joined, finished, failed;
+	/* the job */
+	char root[4096];
+	char label[64];
+	struct worker_task *tasks;
+	size_t n;
+	int sig;
+	bool create, create_start, batch;
+	struct box_create_opts opts;
+	char o_name[BOX_NAME_MAX + 1], o_image[128], o_ip[64], o_cmd[256];
+	char *o_argv[32];
+	char base[BOX_NAME_MAX + 1];
+	size_t count;
+	/* progress */
+	size_t done, total;
+	char current[BOX_NAME_MAX + 1];
+	size_t n_failed;
+	char result[BOX_ERR_MAX + 128];
+};
+
+struct worker *worker_new(void)
+{
+	struct worker *w = calloc(1, sizeof *w);
+	if (w) {
+		pthread_mutex_init(&w->mu, NULL);
+		w->joined = true;
+	}
+	return w;
+}
+
+static void reap(struct worker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	bool done = !w->joined && !w->running;
+	pthread_mutex_unlock(&w->mu);
+	if (done) {
+		pthread_join(w->th, NULL);
+		w->joined = true;
+		free(w->tasks);
+		w->tasks = NULL;
+	}
+}
+
+void worker_free(struct worker *w)
+{
+	if (!w)
+		return;
+	/* let a running job finish: half-done work is worse than a wait */
+	if (!w->joined)
+		pthread_join(w->th, NULL);
+	free(w->tasks);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
+
+bool worker_busy(struct worker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	bool b = w->running;
+	pthread_mutex_unlock(&w->mu);
+	return b;
+}
+
+static void progress(void *arg, size_t done, size_t total, const char *name)
+{
+	struct worker *w = arg;
+	pthread_mutex_lock(&w->mu);
+	w->done = done;
+	w->total = total;
+	snprintf(w->current, sizeof w->current, "%s", name ? name : "");
+	pthread_mutex_unlock(&w->mu);
+}
+
+static void fail(struct worker *w, const struct box_err *err)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->n_failed++)
+		snprintf(w->result, sizeof w->result, "%s", err->msg);
+	pthread_mutex_unlock(&w->mu);
+}
+
+static int do_task(struct box_ctx *ctx, struct worker *w,
+		   const struct worker_task *tk, struct box_err *err)
+{
+	switch (tk->op) {
+	case OP_START: return box_start(ctx, tk->name, err);
+	case OP_STOP: return box_stop(ctx, tk->name, STOP_GRACE, err);
+	case OP_RESTART:
+		if (box_stop(ctx, tk->name, STOP_GRACE, err) < 0)
+			return -1;
+		return box_start(ctx, tk->name, err);
+	case OP_FREEZE: return box_freeze(ctx, tk->name, err);
+	case OP_THAW: return box_thaw(ctx, tk->name, err);
+	case OP_KILL: return box_kill(ctx, tk->name, w->sig, err);
+	case OP_REMOVE: return box_remove(ctx, tk->name, true, err);
+	default: return 0;
+	}
+}
+
+static void *run(void *arg)
+{
+	struct worker *w = arg;
+	struct box_err err = {0};
+	struct box_ctx *ctx = box_open(w->root, &err);
+	if (!ctx) {
+		fail(w, &err);
+	} else if (w->batch) {
+		if (box_batch(ctx, w->base, w->count, w->o_ip[0] ? w->o_ip : NULL,
+			      &w->opts, progress, w, &err) < 0)
+			fail(w, &err);
+	} else if (w->create) {
+		progress(w, 0, w->create_start ? 2 : 1, w->o_name);
+		if (box_create(ctx, &w->opts, &err) < 0)
+			fail(w, &err);
+		else if (progress(w, 1, w->create_start ? 2 : 1, w->o_name),
+			 w->create_start && box_start(ctx, w->o_name, &err) < 0)
+			fail(w, &err);
+		progress(w, w->create_start ? 2 : 1, w->create_start ? 2 : 1, w->o_name);
+	} else {
+		for (size_t i = 0; i < w->n; i++) {
+			progress(w, i, w->n, w->tasks[i].name);
+			if (do_task(ctx, w, &w->tasks[i], &err) < 0)
+				fail(w, &err);
+		}
+		progress(w, w->n, w->n, "");
+	}
+	box_close(ctx);
+	pthread_mutex_lock(&w->mu);
+	size_t total = w->total;
+	if (!w->n_failed)
+		snprintf(w->result, sizeof w->result, "%s: done (%zu)", w->label,
+			 total);
+	else if (w->n_failed > 1) {
+		char first[BOX_ERR_MAX];
+		snprintf(first, sizeof first, "%.*s", (int)sizeof first - 1, w->result);
+		snprintf(w->result, sizeof w->result, "%s: %zu failed, first: %s",
+			 w->label, w->n_failed, first);
+	}
+	w->failed = w->n_failed > 0;
+	w->finished = true;
+	w->running = false;
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int launch(struct worker *w, const char *root, const char *label)
+{
+	snprintf(w->root, sizeof w->root, "%s", root);
+	snprintf(w->label, sizeof w->label, "%s", label);
+	w->done = w->n_failed = 0;
+	w->total = w->n;
+	w->current[0] = w->result[0] = '\0';
+	w->finished = w->failed = false;
+	w->running = true;
+	w->joined = false;
+	if (pthread_create(&w->th, NULL, run, w) != 0) {
+		w->running = false;
+		w->joined = true;
+		return -1;
+	}
+	return 0;
+}
+
+int worker_run(struct worker *w, const char *root, const char *label,
+	       struct worker_task *tasks, size_t n, int sig)
+{
+	reap(w);
+	if (w->running)
+		return -1;
+	w->tasks = malloc(n * sizeof *tasks);
+	if (!w->tasks)
+		return -1;
+	memcpy(w->tasks, tasks, n * sizeof *tasks);
+	w->n = n;
+	w->sig = sig;
+	w->create = w->batch = false;
+	return launch(w, root, label);
+}
+
+/* Copy the options the dialogs fill (strings into the worker's own
+ * buffers: the dialog's go away). */
+static void copy_opts(struct worker *w, const struct box_create_opts *o)
+{
+	w->opts = *o;
+	snprintf(w->o_name, sizeof w->o_name, "%s", o->name ? o->name : "");
+	snprintf(w->o_image, sizeof w->o_image, "%s", o->image ? o->image : "");
+	snprintf(w->o_ip, sizeof w->o_ip, "%s", o->ip ? o->ip : "");
+	w->opts.name = w->o_name;
+	w->opts.image = w->o_image[0] ? w->o_image : NULL;
+	w->opts.ip = w->o_ip[0] ? w->o_ip : NULL;
+	w->opts.argv = NULL;
+	w->opts.argc = 0;
+	if (o->argc) {
+		/* the command, split on spaces into o_cmd */
+		size_t off = 0, k = 0;
+		for (size_t i = 0; i < o->argc && k < 31; i++) {
+			int n = snprintf(w->o_cmd + off, sizeof w->o_cmd - off, "%s",
+					 o->argv[i]);
+			if (n < 0 || (size_t)n >= sizeof w->o_cmd - off)
+				break;
+			w->o_argv[k++] = w->o_cmd + off;
+			off += (size_t)n + 1;
+		}
+		w->o_argv[k] = NULL;
+		w->opts.argv = w->o_argv;
+		w->opts.argc = k;
+	}
+}
+
+int worker_run_create(struct worker *w, const char *root,
+		      const struct box_create_opts *o, bool start)
+{
+	reap(w);
+	if (w->running)
+		return -1;
+	copy_opts(w, o);
+	w->create = true;
+	w->batch = false;
+	w->create_start = start;
+	w->n = start ? 2 : 1;
+	return launch(w, root, "create");
+}
+
+int worker_run_batch(struct worker *w, const char *root, const char *base,
+		     size_t count, const char *base_ip,
+		     const struct box_create_opts *tmpl)
+{
+	reap(w);
+	if (w->running)
+		return -1;
+	copy_opts(w, tmpl);
+	snprintf(w->o_ip, sizeof w->o_ip, "%s", base_ip ? base_ip : "");
+	w->opts.ip = NULL;
+	w->opts.name = NULL;
+	snprintf(w->base, sizeof w->base, "%s", base);
+	w->count = count;
+	w->batch = true;
+	w->create = false;
+	w->n = count;
+	return launch(w, root, "batch");
+}
+
+bool worker_progress(struct worker *w, size_t *done, size_t *total,
+		     char *label, size_t llen, bool *finished, bool *failed,
+		     char *msg, size_t mlen)
+{
+	pthread_mutex_lock(&w->mu);
+	bool r = w->running;
+	*done = w->done;
+	*total = w->total;
+	snprintf(label, llen, "%s %s", w->label, w->current);
+	if (!r && w->finished) {
+		*finished = true;
+		*failed = w->failed;
+		snprintf(msg, mlen, "%s", w->result);
+		w->finished = false;
+	}
+	pthread_mutex_unlock(&w->mu);
+	if (!r)
+		reap(w);
+	return r;
+}
