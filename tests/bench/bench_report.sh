@@ -74,6 +74,8 @@ cat <<EOF
 - Every peer runs the same busybox rootfs (the host's /bin/busybox); crun
   and runc from one \`crun spec\` bundle (read-only root), LXC over an
   overlay of it, boxtop on its built-in busybox image (same binary).
+  State where each keeps it by default: crun/runc under /run, boxtop and
+  LXC under /tmp here; $(df -T /run /tmp | awk 'NR > 1 { printf "%s %s; ", $7, $2 }')
 - $(paste -sd';' "$BENCH_WORK/load.txt" 2>/dev/null | sed 's/;/; /g') (2 CPUs shared with other work: medians, not means, and peers interleaved run by run)
 - Cells: median [min–max] over the runs (n below), (×crun) = that peer's
   median divided by crun's median from the same run. Times in ms.

@@ -15,8 +15,11 @@ TIMEIT=${TIMEIT:-$TOP/${BOXTOP_BUILD:-build}/bench/timeit}
 ROWS=$BENCH_WORK/rows.tsv
 NOTES=$BENCH_WORK/notes.txt
 ROOTFS=$BENCH_WORK/rootfs           # the one busybox rootfs every peer runs
-CRUN_STATE=$BENCH_WORK/crun-state   # crun --root: our containers only
-RUNC_STATE=$BENCH_WORK/runc-state
+# crun/runc --root: our containers only, under /run like their default
+# /run/crun and /run/runc (on this VM /run is on the root ext4, as /tmp is).
+: "${BENCH_RUN:?run tests/bench/run.sh}"
+CRUN_STATE=$BENCH_RUN/crun
+RUNC_STATE=$BENCH_RUN/runc
 LXC_PATH=$BENCH_WORK/lxc            # lxc -P: our containers only
 export BOXTOP_ROOT=$BENCH_WORK/boxtop-root
 

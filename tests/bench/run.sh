@@ -40,7 +40,8 @@ mkdir -p "$TOP/$BUILD/bench"
 cc -O2 -Wall -Wextra -Werror -o "$TIMEIT" "$BENCH_DIR/timeit.c" || exit 1
 
 BENCH_WORK=$(mktemp -d /tmp/boxtop-bench.XXXXXX)
-export BENCH_WORK
+BENCH_RUN=$(mktemp -d /run/boxtop-bench.XXXXXX)
+export BENCH_WORK BENCH_RUN
 . "$BENCH_DIR/lib.sh"
 : >"$ROWS"
 : >"$NOTES"
@@ -82,6 +83,7 @@ cleanup() {
 	else
 		rm -rf "$BENCH_WORK"
 	fi
+	rm -rf "$BENCH_RUN"
 }
 lxc_pivot_before=$(ls -d /sys/fs/cgroup/*/lxc.pivot 2>/dev/null)
 trap cleanup EXIT
