@@ -75,7 +75,7 @@ cat <<EOF
   and runc from one \`crun spec\` bundle (read-only root), LXC over an
   overlay of it, boxtop on its built-in busybox image (same binary).
   State where each keeps it by default: crun/runc under /run, boxtop and
-  LXC under /tmp here; $(df -T /run /tmp | awk 'NR > 1 { printf "%s %s; ", $7, $2 }')
+  LXC under /tmp here (/run: $(df --output=fstype /run | tail -n1), /tmp: $(df --output=fstype /tmp | tail -n1)).
 - $(paste -sd';' "$BENCH_WORK/load.txt" 2>/dev/null | sed 's/;/; /g') (2 CPUs shared with other work: medians, not means, and peers interleaved run by run)
 - Cells: median [min–max] over the runs (n below), (×crun) = that peer's
   median divided by crun's median from the same run. Times in ms.
