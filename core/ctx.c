@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static uint32_t fnv1a(const char *s)
 {
@@ -40,8 +41,13 @@ struct box_ctx *box_open(const char *root, struct box_err *err)
 	static const char *const subdirs[] = {"containers", "images", "layers",
 					      "networks", "profiles"};
 	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
-		if (ctx_path(ctx, dir, sizeof dir, err, "%s", subdirs[i]) < 0 ||
-		    util_mkdir_p(dir, 0711, err) < 0) {
+		if (ctx_path(ctx, dir, sizeof dir, err, "%s", subdirs[i]) < 0)
+			goto fail;
+		/* Every command opens the root: one mkdir each when it exists,
+		 * the whole path only the first time. */
+		if (mkdir(dir, 0711) == 0 || errno == EEXIST)
+			continue;
+		if (util_mkdir_p(dir, 0711, err) < 0) {
 			box_err_wrap(err, "root %s", ctx->root);
 			goto fail;
 		}

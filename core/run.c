@@ -2,6 +2,7 @@
  * stdio as the console, wait, record the exit, remove with --rm.  The boxtop
  * process itself is the monitor here: no extra process, no socket. */
 #include "console.h"
+#include "container.h"
 #include "monitor.h"
 #include "store.h"
 #include "util.h"
@@ -52,7 +53,9 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 		return -1;
 	bool created = false;
 	if (!store_exists(ctx, opts->name)) {
-		if (box_create(ctx, opts, err) < 0)
+		/* With --rm the container is gone when we return: making its
+		 * config durable would only cost an fsync. */
+		if (ct_create(ctx, opts, !rm, err) < 0)
 			return -1;
 		created = true;
 	}
