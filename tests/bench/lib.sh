@@ -58,11 +58,13 @@ record_value() {
 
 # timed OUTFILE CMD...: run CMD once under timeit, append its wall time in
 # ms to OUTFILE; the full timeit line goes to OUTFILE.raw.  Fails if CMD did.
-# With TIMEIT_NS set (a mount namespace path) CMD runs in that namespace.
+# With TIMEIT_NS set (a mount namespace path) CMD runs in that namespace;
+# with TIMEIT_WAIT set (a cgroup.events or cgroup.procs) the clock runs on
+# until that cgroup is empty.
 timed() {
 	local out=$1 line
 	shift
-	line=$("$TIMEIT" ${TIMEIT_NS:+-m "$TIMEIT_NS"} "$@") || return 1
+	line=$("$TIMEIT" ${TIMEIT_NS:+-m "$TIMEIT_NS"} ${TIMEIT_WAIT:+-e "$TIMEIT_WAIT"} "$@") || return 1
 	printf '%s\n' "$line" >>"$out.raw"
 	set -- $line
 	awk -v ns="$1" 'BEGIN { printf "%.3f\n", ns / 1e6 }' >>"$out"

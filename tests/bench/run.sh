@@ -41,7 +41,11 @@ cc -O2 -Wall -Wextra -Werror -o "$TIMEIT" "$BENCH_DIR/timeit.c" || exit 1
 
 BENCH_WORK=$(mktemp -d /tmp/boxtop-bench.XXXXXX)
 BENCH_RUN=$(mktemp -d /run/boxtop-bench.XXXXXX)
-export BENCH_WORK BENCH_RUN
+BENCH_SHM=""
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" = tmpfs ]; then
+	BENCH_SHM=$(mktemp -d /dev/shm/boxtop-bench.XXXXXX)
+fi
+export BENCH_WORK BENCH_RUN BENCH_SHM
 . "$BENCH_DIR/lib.sh"
 : >"$ROWS"
 : >"$NOTES"
@@ -53,6 +57,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	say "bench: cleaning up"
 	"$BOXTOP" rm --all --force >/dev/null 2>&1
+	[ -n "$BENCH_SHM" ] && BOXTOP_ROOT=$BENCH_SHM "$BOXTOP" rm --all --force >/dev/null 2>&1
 	if command -v crun >/dev/null; then
 		for id in $(crun_ list -q 2>/dev/null); do
 			in_crun_ns crun --root "$CRUN_STATE" delete --force "$id" >/dev/null 2>&1
@@ -84,6 +89,7 @@ cleanup() {
 		rm -rf "$BENCH_WORK"
 	fi
 	rm -rf "$BENCH_RUN"
+	[ -n "$BENCH_SHM" ] && ! grep -q " $BENCH_SHM" /proc/self/mountinfo && rm -rf "$BENCH_SHM"
 }
 lxc_pivot_before=$(ls -d /sys/fs/cgroup/*/lxc.pivot 2>/dev/null)
 trap cleanup EXIT

@@ -1,10 +1,15 @@
 /* timeit.c - run one command and print what it cost, for the benchmark.
  *
- *   timeit [-m MNTNS] CMD [ARGS...]
+ *   timeit [-m MNTNS] [-e CGFILE] CMD [ARGS...]
  *
  * -m MNTNS: join that mount namespace (a /proc/PID/ns/mnt path) before the
  * clock starts, so a peer that must run in its own mount namespace (crun
  * here) is timed without an extra nsenter/unshare exec in its figure.
+ * -e CGFILE: after CMD exits, keep the clock running until the cgroup is
+ * empty: CGFILE is a cgroup2 cgroup.events (waited for with poll(POLLPRI)
+ * until "populated 0") or a v1 cgroup.procs (re-read every 0.2 ms until
+ * empty).  Neither busy-waits, so the waiter does not steal the CPU the
+ * kernel needs to tear the processes down.
  *
  * Prints one line to stdout, tab separated:
  *   wall_ns  user_us  sys_us  maxrss_kb  exit_status
@@ -14,7 +19,9 @@
  * /dev/null so the figures line stays alone on ours.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <string.h>
 #include <stdio.h>
@@ -31,8 +38,51 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* Is the cgroup behind this cgroup.events / cgroup.procs empty?  1 yes,
+ * 0 no, -1 error.  cgroup.procs is opened afresh each time: a re-read of
+ * the same open file does not restart its pid iterator. */
+static int cg_empty(const char *path, int fd)
+{
+	char buf[4096];
+	int own = fd < 0;
+	if (own && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT || errno == ENODEV ? 1 : -1; /* gone */
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	if (own)
+		close(fd);
+	if (n < 0)
+		return errno == ENODEV ? 1 : -1;
+	buf[n] = '\0';
+	if (!own)
+		return strstr(buf, "populated 0") != NULL;
+	return n == 0;
+}
+
+/* Wait (at most 30 s) until the cgroup is empty.  0 empty, -1 not. */
+static int wait_empty(const char *path)
+{
+	int fd = -1;
+	if (strstr(path, "cgroup.events") &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT ? 0 : -1;
+	long long end = now_ns() + 30LL * 1000000000LL;
+	int r;
+	while ((r = cg_empty(path, fd)) == 0 && now_ns() < end) {
+		if (fd >= 0) {
+			struct pollfd p = {.fd = fd, .events = POLLPRI};
+			poll(&p, 1, 20);
+		} else {
+			nanosleep(&(struct timespec){0, 200 * 1000}, NULL);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return r == 1 ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
+	const char *wait_path = NULL;
 	if (argc >= 3 && !strcmp(argv[1], "-m")) {
 		int ns = open(argv[2], O_RDONLY | O_CLOEXEC);
 		if (ns < 0 || setns(ns, CLONE_NEWNS) < 0) {
@@ -40,6 +90,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		close(ns);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "-e")) {
+		wait_path = argv[2];
 		argv += 2;
 		argc -= 2;
 	}
@@ -70,8 +125,13 @@ int main(int argc, char **argv)
 		perror("timeit: wait4");
 		return 1;
 	}
+	int waited = wait_path ? wait_empty(wait_path) : 0;
+	if (waited < 0)
+		fprintf(stderr, "timeit: %s: cgroup not empty after 30 s\n", wait_path);
 	long long t1 = now_ns();
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (waited < 0 && code == 0)
+		code = 124;
 	printf("%lld\t%ld\t%ld\t%ld\t%d\n", t1 - t0,
 	       ru.ru_utime.tv_sec * 1000000L + ru.ru_utime.tv_usec,
 	       ru.ru_stime.tv_sec * 1000000L + ru.ru_stime.tv_usec,
