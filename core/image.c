@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +16,7 @@ int image_ensure_builtin(struct box_ctx *ctx, struct box_err *err)
 	if (istore_exists(ctx, BOX_DEFAULT_IMAGE))
 		return 0;
 	char digest[72];
-	auto_fd lock = istore_lock(ctx, err);
+	auto_fd lock = istore_lock(ctx, true, err);
 	if (lock < 0)
 		return -1;
 	if (istore_exists(ctx, BOX_DEFAULT_IMAGE))
@@ -113,19 +112,9 @@ void image_ref_free(struct img_ref *ref)
 
 int image_pin(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	char path[PATH_MAX];
-	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
-		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = istore_lock(ctx, false, err);
 	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	while (flock(fd, LOCK_SH) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return box_fail(err, BOX_ESYS, e, "lock %s", path);
-	}
+		return -1;
 	if (!istore_exists(ctx, name)) {
 		close(fd);
 		return box_fail(err, BOX_ENOENT, 0,
@@ -249,7 +238,7 @@ int box_image_remove(struct box_ctx *ctx, const char *name,
 {
 	if (box_check_name(name, err) < 0)
 		return box_err_wrap(err, "image rm");
-	auto_fd lock = istore_lock(ctx, err);
+	auto_fd lock = istore_lock(ctx, true, err);
 	if (lock < 0)
 		return -1;
 	if (!istore_exists(ctx, name))

@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #define IMAGE_ANNOTATION "org.boxtop.image"
@@ -296,22 +295,12 @@ int istore_names(struct box_ctx *ctx, char ***names, size_t *n,
 	return 0;
 }
 
-int istore_lock(struct box_ctx *ctx, struct box_err *err)
+int istore_lock(struct box_ctx *ctx, bool exclusive, struct box_err *err)
 {
 	char path[PATH_MAX];
 	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
 		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return box_fail(err, BOX_ESYS, e, "lock %s", path);
-	}
-	return fd;
+	return util_lock_file(path, exclusive, err);
 }
 
 int istore_layer_path(struct box_ctx *ctx, const char *digest, char *buf,

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 const char *nstore_type_name(enum net_type t)
@@ -26,17 +25,7 @@ int nstore_lock(struct box_ctx *ctx, bool exclusive, struct box_err *err)
 	char path[PATH_MAX];
 	if (ctx_path(ctx, path, sizeof path, err, "networks/.lock") < 0)
 		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return box_fail(err, BOX_ESYS, e, "lock %s", path);
-	}
-	return fd;
+	return util_lock_file(path, exclusive, err);
 }
 
 bool nstore_exists(struct box_ctx *ctx, const char *name)

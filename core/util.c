@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -265,4 +266,24 @@ void util_close_from(int from)
 #endif
 	for (int fd = from; fd < 65536; fd++)
 		close(fd);
+}
+
+int util_flock(int fd, int op, const char *path, struct box_err *err)
+{
+	while (flock(fd, op) < 0) {
+		if (errno == EINTR)
+			continue;
+		int e = errno;
+		close(fd);
+		return box_fail(err, BOX_ESYS, e, "lock %s", path);
+	}
+	return fd;
+}
+
+int util_lock_file(const char *path, bool exclusive, struct box_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", path);
+	return util_flock(fd, exclusive ? LOCK_EX : LOCK_SH, path, err);
 }
