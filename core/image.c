@@ -185,7 +185,7 @@ int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
 		return -1;
 	*out = calloc(nn ? nn : 1, sizeof **out);
 	if (!*out) {
-		istore_names_free(names, nn);
+		util_names_free(names, nn);
 		return box_fail(err, BOX_ESYS, ENOMEM, "image ls");
 	}
 	for (size_t i = 0; i < nn; i++) {
@@ -195,7 +195,7 @@ int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
 		fill_info(ctx, &m, &(*out)[(*n)++]);
 		img_meta_free(&m);
 	}
-	istore_names_free(names, nn);
+	util_names_free(names, nn);
 	return 0;
 }
 
@@ -221,7 +221,7 @@ char *box_image_json(struct box_ctx *ctx, const char *name,
 	json_t *ju = json_array();
 	for (size_t i = 0; i < nu; i++)
 		json_array_append_new(ju, json_string(users[i]));
-	istore_names_free(users, nu);
+	util_names_free(users, nu);
 	json_object_set_new(root, "used_by", ju);
 	json_object_set_new(root, "size", json_integer(info.size));
 	char *text = json_dumps(root, JSON_INDENT(2));
@@ -255,12 +255,12 @@ int box_image_remove(struct box_ctx *ctx, const char *name,
 			snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "",
 				 users[i]);
 		}
-		istore_names_free(users, nu);
+		util_names_free(users, nu);
 		return box_fail(err, BOX_ESTATE, 0,
 				"image rm %s: in use by %zu container%s (%s)",
 				name, nu, nu == 1 ? "" : "s", list);
 	}
-	istore_names_free(users, nu);
+	util_names_free(users, nu);
 	/* Rename first: the image is gone in one step, whatever the removal
 	 * of its directory then meets. */
 	char dir[PATH_MAX], gone[PATH_MAX];

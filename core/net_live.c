@@ -53,7 +53,7 @@ static int pick_ifname(struct nl_sock *ct, struct net_all *all,
 		if (!used)
 			break;
 	}
-	nstore_free_names(names, n);
+	util_names_free(names, n);
 	return 0;
 }
 

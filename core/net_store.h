@@ -50,10 +50,9 @@ int nstore_save_durable(struct box_ctx *ctx, struct net_def *def,
 			struct box_err *err);
 int nstore_remove(struct box_ctx *ctx, const char *name, struct box_err *err);
 void nstore_free(struct net_def *def);
-/* Names of every network, sorted; free each and the array. */
+/* Names of every network, sorted; free with util_names_free. */
 int nstore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		 struct box_err *err);
-void nstore_free_names(char **names, size_t n);
 
 const char *nstore_type_name(enum net_type t);
 
