@@ -255,11 +255,9 @@ int box_net_ensure_default(struct box_ctx *ctx, struct box_net_info *out,
 int box_net_list(struct box_ctx *ctx, struct box_net_info **out, size_t *n,
 		 struct box_err *err)
 {
-	auto_fd lock = nstore_lock(ctx, false, err);
-	if (lock < 0)
-		return -1;
 	struct net_all all;
-	if (nstore_load_all(ctx, &all, err) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, false, &all, err);
+	if (lock < 0)
 		return -1;
 	*out = calloc(all.n ? all.n : 1, sizeof **out);
 	if (!*out) {

@@ -272,6 +272,19 @@ int nlease_pool(const struct net_def *def, struct np_pool *pool,
 
 /* ---- all networks ------------------------------------------------------- */
 
+int nstore_lock_load_all(struct box_ctx *ctx, bool exclusive,
+			 struct net_all *all, struct box_err *err)
+{
+	int lock = nstore_lock(ctx, exclusive, err);
+	if (lock < 0)
+		return -1;
+	if (nstore_load_all(ctx, all, err) < 0) {
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
 int nstore_load_all(struct box_ctx *ctx, struct net_all *all,
 		    struct box_err *err)
 {
