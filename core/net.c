@@ -142,12 +142,8 @@ int net_prepare(struct box_ctx *ctx, const char *name,
 	if (none)
 		return prepare_none(ctx, name, config, err);
 
-	auto_fd lock = nstore_lock(ctx, true, err);
+	auto_fd lock = nadmin_lock_for(ctx, net, err);
 	if (lock < 0)
-		return -1;
-	bool created;
-	if (!strcmp(net, nadmin_default_name()) &&
-	    nadmin_ensure_default_locked(ctx, net, &created, err) < 0)
 		return -1;
 	struct net_all all;
 	if (nstore_load_all(ctx, &all, err) < 0)
