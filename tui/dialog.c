@@ -440,10 +440,8 @@ static const char *const sig_names[] = {
 
 void dialog_signal(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	int pre = 0;
 	for (size_t i = 0; i < sizeof sig_nums / sizeof sig_nums[0]; i++)
 		if (sig_nums[i] == t->last_signal)
@@ -460,10 +458,8 @@ void dialog_signal(struct tui *t)
 
 void dialog_all(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	static const char *const items[] = {"Start all", "Stop all", "Remove all"};
 	int k = dialog_menu(t, "All containers", items, 3, 0);
 	if (k < 0)
