@@ -249,11 +249,19 @@ int list_col_at(struct tui *t, int x)
 	return -1;
 }
 
+/* "rx/tx"-like pair of sizes (NET, IO columns). */
+static void size_pair(char *buf, size_t len, double x, double y)
+{
+	char a[16], b[16];
+	fmt_size(a, sizeof a, x);
+	fmt_size(b, sizeof b, y);
+	snprintf(buf, len, "%s/%s", a, b);
+}
+
 static void cell_text(const struct tui *t, const struct box_stat_row *r,
 		      int c, char *buf, size_t len)
 {
 	const struct box_info *in = &r->info;
-	char a[16], b[16];
 	bool live = r->sampled;
 	buf[0] = '\0';
 	switch (c) {
@@ -280,31 +288,23 @@ static void cell_text(const struct tui *t, const struct box_stat_row *r,
 			snprintf(buf, len, "-");
 			break;
 		}
-		fmt_size(a, sizeof a, (double)r->mem_bytes);
-		if (r->mem_limit && r->mem_limit < (1ull << 60)) {
-			fmt_size(b, sizeof b, (double)r->mem_limit);
-			snprintf(buf, len, "%s/%s", a, b);
-		} else {
-			snprintf(buf, len, "%s", a);
-		}
+		if (r->mem_limit && r->mem_limit < (1ull << 60))
+			size_pair(buf, len, (double)r->mem_bytes,
+				  (double)r->mem_limit);
+		else
+			fmt_size(buf, len, (double)r->mem_bytes);
 		break;
 	case COL_NET:
-		if (!live) {
+		if (live)
+			size_pair(buf, len, r->net_rx_bps, r->net_tx_bps);
+		else
 			snprintf(buf, len, "-");
-			break;
-		}
-		fmt_size(a, sizeof a, r->net_rx_bps);
-		fmt_size(b, sizeof b, r->net_tx_bps);
-		snprintf(buf, len, "%s/%s", a, b);
 		break;
 	case COL_IO:
-		if (!live) {
+		if (live)
+			size_pair(buf, len, r->blk_rd_bps, r->blk_wr_bps);
+		else
 			snprintf(buf, len, "-");
-			break;
-		}
-		fmt_size(a, sizeof a, r->blk_rd_bps);
-		fmt_size(b, sizeof b, r->blk_wr_bps);
-		snprintf(buf, len, "%s/%s", a, b);
 		break;
 	case COL_PIDS:
 		if (live)
