@@ -106,15 +106,31 @@ static bool make_cg(char *r, size_t len, const char *leaf,
 	return false;
 }
 
-/* Fork fn(&fd) and hold it on a pipe until it is attached to r, so that
- * all it forks is born inside the cgroup; false if no pipe. */
+struct gate {
+	void (*fn)(void *);
+	int fd;
+};
+
+/* In the child: wait for the go byte, then run fn. */
+static void gated_child(void *arg)
+{
+	const struct gate *g = arg;
+	char c;
+	if (read(g->fd, &c, 1) != 1)
+		_exit(1);
+	g->fn(NULL);
+}
+
+/* Fork fn and hold it on a pipe until it is attached to r, so that all it
+ * forks is born inside the cgroup; false if no pipe. */
 static bool spawn_gated(void (*fn)(void *), const char *r, pid_t *pid,
 			struct box_err *err)
 {
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return false;
-	*pid = spawn(fn, &pfd[0]);
+	struct gate g = {fn, pfd[0]};
+	*pid = spawn(gated_child, &g);
 	close(pfd[0]);
 	cg_attach(&L, r, *pid, err);
 	if (write(pfd[1], "g", 1) != 1)
@@ -504,10 +520,7 @@ static void test_kill(void)
 static int bomb_n;
 static void child_bomb(void *arg)
 {
-	int fd = *(int *)arg;
-	char c;
-	if (read(fd, &c, 1) != 1) /* wait until attached */
-		_exit(1);
+	(void)arg;
 	for (int i = 1; i < bomb_n; i++)
 		if (fork() == 0)
 			for (;;)
@@ -542,10 +555,7 @@ static void test_bomb(void)
 /* Every process forks for ever; pids.max is all that holds it. */
 static void child_runaway(void *arg)
 {
-	int fd = *(int *)arg;
-	char c;
-	if (read(fd, &c, 1) != 1)
-		_exit(1);
+	(void)arg;
 	for (;;)
 		fork();
 }
@@ -576,10 +586,7 @@ static void test_runaway(void)
 
 static void child_hog(void *arg)
 {
-	int fd = *(int *)arg;
-	char c;
-	if (read(fd, &c, 1) != 1)
-		_exit(1);
+	(void)arg;
 	size_t len = 256 << 20;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
