@@ -35,7 +35,7 @@ $(BUILD)/libboxcore.a: $(CORE_OBJ)
 $(BUILD)/boxtop: $(TUI_OBJ) $(BUILD)/libboxcore.a
 	$(CC) $(LDFLAGS) -o $@ $(TUI_OBJ) $(BUILD)/libboxcore.a $(LDLIBS)
 
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(TUI_LIB_OBJ) $(BUILD)/libboxcore.a
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_sh.h $(TUI_LIB_OBJ) $(BUILD)/libboxcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itui -Itests/unit $(LDFLAGS) -o $@ $< $(TUI_LIB_OBJ) $(BUILD)/libboxcore.a $(LDLIBS)
 

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/file.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +16,7 @@ int image_ensure_builtin(struct box_ctx *ctx, struct box_err *err)
 	if (istore_exists(ctx, BOX_DEFAULT_IMAGE))
 		return 0;
 	char digest[72];
-	auto_fd lock = istore_lock(ctx, err);
+	auto_fd lock = istore_lock(ctx, true, err);
 	if (lock < 0)
 		return -1;
 	if (istore_exists(ctx, BOX_DEFAULT_IMAGE))
@@ -113,19 +112,9 @@ void image_ref_free(struct img_ref *ref)
 
 int image_pin(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	char path[PATH_MAX];
-	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
-		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = istore_lock(ctx, false, err);
 	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	while (flock(fd, LOCK_SH) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return box_fail(err, BOX_ESYS, e, "lock %s", path);
-	}
+		return -1;
 	if (!istore_exists(ctx, name)) {
 		close(fd);
 		return box_fail(err, BOX_ENOENT, 0,
@@ -196,7 +185,7 @@ int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
 		return -1;
 	*out = calloc(nn ? nn : 1, sizeof **out);
 	if (!*out) {
-		istore_names_free(names, nn);
+		util_names_free(names, nn);
 		return box_fail(err, BOX_ESYS, ENOMEM, "image ls");
 	}
 	for (size_t i = 0; i < nn; i++) {
@@ -206,7 +195,7 @@ int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
 		fill_info(ctx, &m, &(*out)[(*n)++]);
 		img_meta_free(&m);
 	}
-	istore_names_free(names, nn);
+	util_names_free(names, nn);
 	return 0;
 }
 
@@ -232,7 +221,7 @@ char *box_image_json(struct box_ctx *ctx, const char *name,
 	json_t *ju = json_array();
 	for (size_t i = 0; i < nu; i++)
 		json_array_append_new(ju, json_string(users[i]));
-	istore_names_free(users, nu);
+	util_names_free(users, nu);
 	json_object_set_new(root, "used_by", ju);
 	json_object_set_new(root, "size", json_integer(info.size));
 	char *text = json_dumps(root, JSON_INDENT(2));
@@ -249,7 +238,7 @@ int box_image_remove(struct box_ctx *ctx, const char *name,
 {
 	if (box_check_name(name, err) < 0)
 		return box_err_wrap(err, "image rm");
-	auto_fd lock = istore_lock(ctx, err);
+	auto_fd lock = istore_lock(ctx, true, err);
 	if (lock < 0)
 		return -1;
 	if (!istore_exists(ctx, name))
@@ -266,12 +255,12 @@ int box_image_remove(struct box_ctx *ctx, const char *name,
 			snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "",
 				 users[i]);
 		}
-		istore_names_free(users, nu);
+		util_names_free(users, nu);
 		return box_fail(err, BOX_ESTATE, 0,
 				"image rm %s: in use by %zu container%s (%s)",
 				name, nu, nu == 1 ? "" : "s", list);
 	}
-	istore_names_free(users, nu);
+	util_names_free(users, nu);
 	/* Rename first: the image is gone in one step, whatever the removal
 	 * of its directory then meets. */
 	char dir[PATH_MAX], gone[PATH_MAX];

@@ -176,7 +176,7 @@ int job_commit(struct import_job *job, struct box_err *err)
 				"takes under %s (flatten it: image export, "
 				"then import the tarball)",
 				job->meta.n_layers, job->ctx->root);
-	auto_fd lock = istore_lock(job->ctx, err);
+	auto_fd lock = istore_lock(job->ctx, true, err);
 	if (lock < 0)
 		return -1;
 	/* what killed imports left behind goes first */

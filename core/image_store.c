@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #define IMAGE_ANNOTATION "org.boxtop.image"
@@ -225,63 +224,12 @@ int istore_save(struct box_ctx *ctx, const struct img_meta *m,
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void istore_names_free(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* Names of the entries of dir not starting with '.', sorted. */
-static int list_dir(const char *dir, char ***out, size_t *n,
-		    struct box_err *err)
-{
-	*out = NULL;
-	*n = 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0
-				       : box_fail(err, BOX_ESYS, errno,
-						  "open %s", dir);
-	struct dirent *de;
-	size_t cap = 0;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			char **nn = realloc(*out, cap * sizeof *nn);
-			if (!nn)
-				goto oom;
-			*out = nn;
-		}
-		if (!((*out)[*n] = strdup(de->d_name)))
-			goto oom;
-		(*n)++;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*out, *n, sizeof **out, cmp_str);
-	return 0;
-oom:
-	closedir(d);
-	istore_names_free(*out, *n);
-	*out = NULL;
-	*n = 0;
-	return box_fail(err, BOX_ESYS, ENOMEM, "list %s", dir);
-}
-
 int istore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		struct box_err *err)
 {
 	char dir[PATH_MAX];
 	if (ctx_path(ctx, dir, sizeof dir, err, "images") < 0 ||
-	    list_dir(dir, names, n, err) < 0)
+	    util_list_names(dir, NULL, names, n, err) < 0)
 		return -1;
 	/* only directories that hold an image.json (a crash mid-rm leaves
 	 * none under a real name, but be tolerant) */
@@ -296,22 +244,12 @@ int istore_names(struct box_ctx *ctx, char ***names, size_t *n,
 	return 0;
 }
 
-int istore_lock(struct box_ctx *ctx, struct box_err *err)
+int istore_lock(struct box_ctx *ctx, bool exclusive, struct box_err *err)
 {
 	char path[PATH_MAX];
 	if (ctx_path(ctx, path, sizeof path, err, "images/.lock") < 0)
 		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return box_fail(err, BOX_ESYS, e, "lock %s", path);
-	}
-	return fd;
+	return util_lock_file(path, exclusive, err);
 }
 
 int istore_layer_path(struct box_ctx *ctx, const char *digest, char *buf,
@@ -403,7 +341,7 @@ int istore_gc(struct box_ctx *ctx, struct box_err *err)
 		}
 		img_meta_free(&m);
 	}
-	istore_names_free(images, ni);
+	util_names_free(images, ni);
 	if (rc)
 		goto out;
 	if (ctx_path(ctx, dir, sizeof dir, err, "layers") < 0) {
@@ -493,7 +431,7 @@ int istore_image_users(struct box_ctx *ctx, const char *name, char ***names,
 	char **all = NULL;
 	size_t na = 0, k = 0;
 	if (ctx_path(ctx, dir, sizeof dir, err, "containers") < 0 ||
-	    list_dir(dir, &all, &na, err) < 0)
+	    util_list_names(dir, NULL, &all, &na, err) < 0)
 		return -1;
 	for (size_t i = 0; i < na; i++) {
 		char img[256];
@@ -511,6 +449,6 @@ int istore_image_users(struct box_ctx *ctx, const char *name, char ***names,
 			free(all[i]);
 		*names = all;
 	} else
-		istore_names_free(all, na);
+		util_names_free(all, na);
 	return 0;
 }

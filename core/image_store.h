@@ -46,13 +46,13 @@ int istore_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
 int istore_save(struct box_ctx *ctx, const struct img_meta *m,
 	       struct box_err *err);
 bool istore_exists(struct box_ctx *ctx, const char *name);
-/* Image names, sorted; free with istore_names_free. */
+/* Image names, sorted; free with util_names_free. */
 int istore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		struct box_err *err);
-void istore_names_free(char **names, size_t n);
 
-/* The store lock: returns an fd to close (with auto_fd) to unlock. */
-int istore_lock(struct box_ctx *ctx, struct box_err *err);
+/* The store lock, exclusive for changes, shared to pin an image while a
+ * container is made from it: returns an fd to close (auto_fd) to unlock. */
+int istore_lock(struct box_ctx *ctx, bool exclusive, struct box_err *err);
 
 /* $ROOT/layers/<hex> for "sha256:<hex>"; refuses anything but 64 hex
  * digits, so a digest string from an archive can never name a path. */

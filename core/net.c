@@ -142,12 +142,8 @@ int net_prepare(struct box_ctx *ctx, const char *name,
 	if (none)
 		return prepare_none(ctx, name, config, err);
 
-	auto_fd lock = nstore_lock(ctx, true, err);
+	auto_fd lock = nadmin_lock_for(ctx, net, err);
 	if (lock < 0)
-		return -1;
-	bool created;
-	if (!strcmp(net, nadmin_default_name()) &&
-	    nadmin_ensure_default_locked(ctx, net, &created, err) < 0)
 		return -1;
 	struct net_all all;
 	if (nstore_load_all(ctx, &all, err) < 0)
@@ -294,9 +290,9 @@ void net_teardown(struct box_ctx *ctx, const char *name, json_t *config)
 	 * end only survives if something pinned that netns.  Remove those. */
 	if (!has_netns(config))
 		return;
-	auto_fd lock = nstore_lock(ctx, false, NULL);
 	struct net_all all;
-	if (lock < 0 || nstore_load_all(ctx, &all, NULL) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, false, &all, NULL);
+	if (lock < 0)
 		return;
 	struct lease_ref refs[16];
 	size_t n = container_leases(&all, name, NULL, refs, ARRAY_LEN(refs));
@@ -316,11 +312,9 @@ int net_release(struct box_ctx *ctx, const char *name, json_t *config,
 		struct box_err *err)
 {
 	(void)config;
-	auto_fd lock = nstore_lock(ctx, true, err);
-	if (lock < 0)
-		return -1;
 	struct net_all all;
-	if (nstore_load_all(ctx, &all, err) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, true, &all, err);
+	if (lock < 0)
 		return -1;
 	int rc = 0;
 	/* Each network it was on forgets it, hosts file included. */

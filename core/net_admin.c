@@ -233,6 +233,21 @@ int nadmin_ensure_default_locked(struct box_ctx *ctx, const char *name,
 	return 0;
 }
 
+int nadmin_lock_for(struct box_ctx *ctx, const char *name,
+		    struct box_err *err)
+{
+	int lock = nstore_lock(ctx, true, err);
+	if (lock < 0)
+		return -1;
+	bool created;
+	if (!strcmp(name, nadmin_default_name()) &&
+	    nadmin_ensure_default_locked(ctx, name, &created, err) < 0) {
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
 int box_net_ensure_default(struct box_ctx *ctx, struct box_net_info *out,
 			   bool *created, struct box_err *err)
 {
@@ -255,11 +270,9 @@ int box_net_ensure_default(struct box_ctx *ctx, struct box_net_info *out,
 int box_net_list(struct box_ctx *ctx, struct box_net_info **out, size_t *n,
 		 struct box_err *err)
 {
-	auto_fd lock = nstore_lock(ctx, false, err);
-	if (lock < 0)
-		return -1;
 	struct net_all all;
-	if (nstore_load_all(ctx, &all, err) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, false, &all, err);
+	if (lock < 0)
 		return -1;
 	*out = calloc(all.n ? all.n : 1, sizeof **out);
 	if (!*out) {
@@ -288,15 +301,28 @@ static int load_reconciled(struct box_ctx *ctx, const char *name,
 	return 0;
 }
 
+/* The networks lock with one network loaded under it (as load_reconciled):
+ * the lock fd, or -1 with nothing held. */
+static int lock_load_reconciled(struct box_ctx *ctx, const char *name,
+				struct net_def *def, struct box_err *err)
+{
+	int lock = nstore_lock(ctx, true, err);
+	if (lock < 0)
+		return -1;
+	if (load_reconciled(ctx, name, def, err) < 0) {
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
 int box_net_get(struct box_ctx *ctx, const char *name,
 		struct box_net_info *out, struct box_net_lease **leases,
 		size_t *n, struct box_err *err)
 {
-	auto_fd lock = nstore_lock(ctx, true, err);
-	if (lock < 0)
-		return -1;
 	struct net_def def;
-	if (load_reconciled(ctx, name, &def, err) < 0)
+	auto_fd lock = lock_load_reconciled(ctx, name, &def, err);
+	if (lock < 0)
 		return -1;
 	nadmin_info(&def, out);
 	if (leases) {
@@ -323,11 +349,9 @@ int box_net_get(struct box_ctx *ctx, const char *name,
 
 int box_net_remove(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	auto_fd lock = nstore_lock(ctx, true, err);
-	if (lock < 0)
-		return -1;
 	struct net_def def;
-	if (load_reconciled(ctx, name, &def, err) < 0)
+	auto_fd lock = lock_load_reconciled(ctx, name, &def, err);
+	if (lock < 0)
 		return -1;
 	size_t used = nlease_count(&def);
 	if (used) {
@@ -371,12 +395,8 @@ int box_net_plan_batch(struct box_ctx *ctx, const char *net,
 	if (base_ip && np_parse_ip(base_ip, &base) < 0)
 		return box_fail(err, BOX_EINVAL, 0,
 				"ip '%s': not an IPv4 address", base_ip);
-	auto_fd lock = nstore_lock(ctx, true, err);
+	auto_fd lock = nadmin_lock_for(ctx, net, err);
 	if (lock < 0)
-		return -1;
-	bool created;
-	if (!strcmp(net, nadmin_default_name()) &&
-	    nadmin_ensure_default_locked(ctx, net, &created, err) < 0)
 		return -1;
 	struct net_def def;
 	if (load_reconciled(ctx, net, &def, err) < 0)

@@ -10,6 +10,10 @@ const char *nadmin_default_name(void);
 /* With the networks lock held: make the default network if missing. */
 int nadmin_ensure_default_locked(struct box_ctx *ctx, const char *name,
 				 bool *created, struct box_err *err);
+/* The networks lock, exclusive, with network name made first when it is
+ * the default one (which comes into being on first use): the lock fd. */
+int nadmin_lock_for(struct box_ctx *ctx, const char *name,
+		    struct box_err *err);
 void nadmin_info(const struct net_def *def, struct box_net_info *out);
 
 #endif

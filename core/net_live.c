@@ -53,7 +53,7 @@ static int pick_ifname(struct nl_sock *ct, struct net_all *all,
 		if (!used)
 			break;
 	}
-	nstore_free_names(names, n);
+	util_names_free(names, n);
 	return 0;
 }
 
@@ -64,11 +64,9 @@ int box_net_connect(struct box_ctx *ctx, const char *container,
 	pid_t pid = running_pid(ctx, container, err);
 	if (pid < 0)
 		return box_err_wrap(err, "net connect");
-	auto_fd lock = nstore_lock(ctx, true, err);
-	if (lock < 0)
-		return -1;
 	struct net_all all;
-	if (nstore_load_all(ctx, &all, err) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, true, &all, err);
+	if (lock < 0)
 		return -1;
 	auto_fd nsfd = -1;
 	struct nl_sock *ct = NULL, *host = NULL;
@@ -158,11 +156,9 @@ static int disconnect_locked(struct box_ctx *ctx, const char *container,
 			     struct box_err *err)
 {
 	struct box_info info = *info_;
-	auto_fd lock = nstore_lock(ctx, true, err);
-	if (lock < 0)
-		return -1;
 	struct net_all all;
-	if (nstore_load_all(ctx, &all, err) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, true, &all, err);
+	if (lock < 0)
 		return -1;
 	struct net_def *def = nstore_find(&all, net);
 	long idx = def ? nlease_find(def, container, NULL) : -1;

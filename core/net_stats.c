@@ -67,11 +67,9 @@ int box_net_ifaces(struct box_ctx *ctx, const char *container, pid_t pid,
 {
 	*out = NULL;
 	*n = 0;
-	auto_fd lock = nstore_lock(ctx, false, err);
-	if (lock < 0)
-		return -1;
 	struct net_all all;
-	if (nstore_load_all(ctx, &all, err) < 0)
+	auto_fd lock = nstore_lock_load_all(ctx, false, &all, err);
+	if (lock < 0)
 		return -1;
 	auto_free char *text = pid > 0 ? read_dev(pid, NULL) : NULL;
 	size_t cap = 0;

@@ -2,12 +2,10 @@
 #include "net_store.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 const char *nstore_type_name(enum net_type t)
@@ -26,17 +24,7 @@ int nstore_lock(struct box_ctx *ctx, bool exclusive, struct box_err *err)
 	char path[PATH_MAX];
 	if (ctx_path(ctx, path, sizeof path, err, "networks/.lock") < 0)
 		return -1;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open %s", path);
-	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
-		if (errno == EINTR)
-			continue;
-		int e = errno;
-		close(fd);
-		return box_fail(err, BOX_ESYS, e, "lock %s", path);
-	}
-	return fd;
+	return util_lock_file(path, exclusive, err);
 }
 
 bool nstore_exists(struct box_ctx *ctx, const char *name)
@@ -155,18 +143,6 @@ int nstore_remove(struct box_ctx *ctx, const char *name, struct box_err *err)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-void nstore_free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
 int nstore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		 struct box_err *err)
 {
@@ -175,39 +151,7 @@ int nstore_names(struct box_ctx *ctx, char ***names, size_t *n,
 	*n = 0;
 	if (ctx_path(ctx, path, sizeof path, err, "networks") < 0)
 		return -1;
-	DIR *d = opendir(path);
-	if (!d)
-		return errno == ENOENT ? 0
-				       : box_fail(err, BOX_ESYS, errno, "open %s",
-						  path);
-	struct dirent *de;
-	size_t cap = 0;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 6 ||
-		    strcmp(de->d_name + len - 5, ".json"))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			char **nn = realloc(*names, cap * sizeof *nn);
-			if (!nn)
-				goto oom;
-			*names = nn;
-		}
-		if (!((*names)[*n] = strndup(de->d_name, len - 5)))
-			goto oom;
-		(*n)++;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof **names, cmp_str);
-	return 0;
-oom:
-	closedir(d);
-	nstore_free_names(*names, *n);
-	*names = NULL;
-	*n = 0;
-	return box_fail(err, BOX_ESYS, ENOMEM, "list networks");
+	return util_list_names(path, ".json", names, n, err);
 }
 
 /* ---- leases ------------------------------------------------------------- */
@@ -328,6 +272,19 @@ int nlease_pool(const struct net_def *def, struct np_pool *pool,
 
 /* ---- all networks ------------------------------------------------------- */
 
+int nstore_lock_load_all(struct box_ctx *ctx, bool exclusive,
+			 struct net_all *all, struct box_err *err)
+{
+	int lock = nstore_lock(ctx, exclusive, err);
+	if (lock < 0)
+		return -1;
+	if (nstore_load_all(ctx, all, err) < 0) {
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
 int nstore_load_all(struct box_ctx *ctx, struct net_all *all,
 		    struct box_err *err)
 {
@@ -339,18 +296,18 @@ int nstore_load_all(struct box_ctx *ctx, struct net_all *all,
 		return -1;
 	all->v = calloc(n ? n : 1, sizeof *all->v);
 	if (!all->v) {
-		nstore_free_names(names, n);
+		util_names_free(names, n);
 		return box_fail(err, BOX_ESYS, ENOMEM, "load networks");
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (nstore_load(ctx, names[i], &all->v[all->n], err) < 0) {
-			nstore_free_names(names, n);
+			util_names_free(names, n);
 			nstore_free_all(all);
 			return -1;
 		}
 		all->n++;
 	}
-	nstore_free_names(names, n);
+	util_names_free(names, n);
 	return 0;
 }
 

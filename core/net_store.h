@@ -50,10 +50,9 @@ int nstore_save_durable(struct box_ctx *ctx, struct net_def *def,
 			struct box_err *err);
 int nstore_remove(struct box_ctx *ctx, const char *name, struct box_err *err);
 void nstore_free(struct net_def *def);
-/* Names of every network, sorted; free each and the array. */
+/* Names of every network, sorted; free with util_names_free. */
 int nstore_names(struct box_ctx *ctx, char ***names, size_t *n,
 		 struct box_err *err);
-void nstore_free_names(char **names, size_t n);
 
 const char *nstore_type_name(enum net_type t);
 
@@ -66,6 +65,10 @@ int nstore_load_all(struct box_ctx *ctx, struct net_all *all,
 		    struct box_err *err);
 void nstore_free_all(struct net_all *all);
 struct net_def *nstore_find(struct net_all *all, const char *name);
+/* nstore_lock, then nstore_load_all under it: returns the lock fd (close it
+ * after nstore_free_all), or -1 with nothing held. */
+int nstore_lock_load_all(struct box_ctx *ctx, bool exclusive,
+			 struct net_all *all, struct box_err *err);
 
 /* Leases. */
 size_t nlease_count(const struct net_def *def);

@@ -4,7 +4,6 @@
 #include "image_store.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,11 +96,6 @@ int box_profile_save(struct box_ctx *ctx, const char *name,
 	return rc;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int box_profile_list(struct box_ctx *ctx, char ***names, size_t *n,
 		     struct box_err *err)
 {
@@ -110,29 +104,7 @@ int box_profile_list(struct box_ctx *ctx, char ***names, size_t *n,
 	char dir[PATH_MAX];
 	if (ctx_path(ctx, dir, sizeof dir, err, "profiles") < 0)
 		return -1;
-	DIR *d = opendir(dir);
-	if (!d)
-		return errno == ENOENT ? 0
-				       : box_fail(err, BOX_ESYS, errno,
-						  "open %s", dir);
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 6 ||
-		    strcmp(de->d_name + l - 5, ".json"))
-			continue;
-		char **nn = realloc(*names, (*n + 1) * sizeof *nn);
-		if (!nn)
-			break;
-		*names = nn;
-		if (!(nn[*n] = strndup(de->d_name, l - 5)))
-			break;
-		(*n)++;
-	}
-	closedir(d);
-	if (*n)
-		qsort(*names, *n, sizeof **names, cmp_str);
-	return 0;
+	return util_list_names(dir, ".json", names, n, err);
 }
 
 static json_t *load(struct box_ctx *ctx, const char *name,

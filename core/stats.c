@@ -12,6 +12,7 @@
 #include "stats.h"
 #include "cgroup.h"
 #include "ctx.h"
+#include "net_stats.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -38,30 +39,13 @@
 
 /* ---- parsers (pure, unit tested) --------------------------------------- */
 
+/* The one /proc/<pid>/net/dev parser lives in net_stats.c. */
 int stats_parse_netdev(const char *text, uint64_t *rx, uint64_t *tx)
 {
-	int n = 0;
-	*rx = *tx = 0;
-	for (const char *line = text; line && *line;) {
-		const char *nl = strchr(line, '\n');
-		const char *colon = strchr(line, ':');
-		if (colon && (!nl || colon < nl)) {
-			const char *name = line;
-			while (*name == ' ')
-				name++;
-			bool lo = colon - name == 2 && !strncmp(name, "lo", 2);
-			unsigned long long v[9];
-			if (!lo && sscanf(colon + 1,
-					  "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
-					  &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-					  &v[6], &v[7], &v[8]) == 9) {
-				*rx += v[0];
-				*tx += v[8];
-				n++;
-			}
-		}
-		line = nl ? nl + 1 : NULL;
-	}
+	struct box_net_counters c;
+	int n = nstats_parse(text, NULL, &c);
+	*rx = c.rx_bytes;
+	*tx = c.tx_bytes;
 	return n;
 }
 

@@ -51,14 +51,7 @@ int store_lock(const struct box_ctx *ctx, const char *name,
 		return box_fail(err, errno == ENOENT ? BOX_ENOENT : BOX_ESYS,
 				errno == ENOENT ? 0 : errno,
 				"container '%s': no such container", name);
-	while (flock(fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int e = errno;
-			close(fd);
-			return box_fail(err, BOX_ESYS, e, "lock %s", path);
-		}
-	}
-	return fd;
+	return util_flock(fd, LOCK_EX, path, err);
 }
 
 void store_unlock(int fd)

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -265,4 +266,78 @@ void util_close_from(int from)
 #endif
 	for (int fd = from; fd < 65536; fd++)
 		close(fd);
+}
+
+int util_flock(int fd, int op, const char *path, struct box_err *err)
+{
+	while (flock(fd, op) < 0) {
+		if (errno == EINTR)
+			continue;
+		int e = errno;
+		close(fd);
+		return box_fail(err, BOX_ESYS, e, "lock %s", path);
+	}
+	return fd;
+}
+
+int util_lock_file(const char *path, bool exclusive, struct box_err *err)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", path);
+	return util_flock(fd, exclusive ? LOCK_EX : LOCK_SH, path, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void util_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int util_list_names(const char *dir, const char *suffix, char ***names,
+		    size_t *n, struct box_err *err)
+{
+	size_t slen = suffix ? strlen(suffix) : 0;
+	*names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0
+				       : box_fail(err, BOX_ESYS, errno,
+						  "open %s", dir);
+	struct dirent *de;
+	size_t cap = 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' ||
+		    (suffix && (len <= slen ||
+				strcmp(de->d_name + len - slen, suffix))))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			char **nn = realloc(*names, cap * sizeof *nn);
+			if (!nn)
+				goto oom;
+			*names = nn;
+		}
+		if (!((*names)[*n] = strndup(de->d_name, len - slen)))
+			goto oom;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n)
+		qsort(*names, *n, sizeof **names, cmp_str);
+	return 0;
+oom:
+	closedir(d);
+	util_names_free(*names, *n);
+	*names = NULL;
+	*n = 0;
+	return box_fail(err, BOX_ESYS, ENOMEM, "list %s", dir);
 }

@@ -55,6 +55,18 @@ uint64_t util_now_ms(void);
 uint64_t util_pid_starttime(pid_t pid);
 /* Close every fd >= from, except keep (-1 for none). */
 void util_close_from(int from);
+/* The entries of dir not starting with '.', sorted; with suffix (".json")
+ * only those ending in it, with it cut off.  A missing dir is an empty
+ * list.  Free with util_names_free. */
+int util_list_names(const char *dir, const char *suffix, char ***names,
+		    size_t *n, struct box_err *err);
+void util_names_free(char **names, size_t n);
+/* flock(fd, op), retried on EINTR; on failure closes fd and fails with
+ * "lock <path>". Returns fd. */
+int util_flock(int fd, int op, const char *path, struct box_err *err);
+/* Open (creating, 0600) the lock file path and take a shared or exclusive
+ * flock on it: the fd holds the lock until closed. */
+int util_lock_file(const char *path, bool exclusive, struct box_err *err);
 /* Write all of buf, retrying on EINTR and short writes. */
 int util_write_all(int fd, const void *buf, size_t len);
 

@@ -59,6 +59,26 @@ static int verify_path(struct box_ctx *ctx, const char *name, char *buf,
 	return ctx_path(ctx, buf, len, err, "containers/%s/verify.json", name);
 }
 
+/* The next "<hex digest or -why>\t<path>" line of hash_paths' output,
+ * cut in place at *cursor; false at the end. */
+static bool next_hash_line(char **cursor, char **hash, char **file)
+{
+	for (char *line = *cursor; line && *line; line = *cursor) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		*cursor = next;
+		char *tab = strchr(line, '\t');
+		if (!tab)
+			continue;
+		*tab = '\0';
+		*hash = line;
+		*file = tab + 1;
+		return true;
+	}
+	return false;
+}
+
 int verify_record(struct box_ctx *ctx, const char *name, const char *lowerdir,
 		  char *const *paths, size_t n, struct box_err *err)
 {
@@ -85,22 +105,16 @@ int verify_record(struct box_ctx *ctx, const char *name, const char *lowerdir,
 	if (!rc)
 		rc = hash_paths(ctx, lowerdir, clean, n, &out, err);
 	json_t *files = json_object();
-	for (char *line = out, *next; !rc && line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		*tab = '\0';
+	char *cursor = out, *line, *file;
+	while (!rc && next_hash_line(&cursor, &line, &file)) {
 		if (line[0] == '-')
 			rc = box_fail(err, BOX_EINVAL, 0,
-				      "verify %s: %s in the image", tab + 1,
+				      "verify %s: %s in the image", file,
 				      line + 1);
 		else {
 			char d[80];
 			snprintf(d, sizeof d, "sha256:%s", line);
-			json_object_set_new(files, tab + 1, json_string(d));
+			json_object_set_new(files, file, json_string(d));
 		}
 	}
 	free(out);
@@ -183,15 +197,8 @@ static int check(struct box_ctx *ctx, const char *name, const char *lowerdir,
 		   : box_fail(err, BOX_ESYS, ENOMEM, "verify");
 	strv_free(v);
 	char msg[BOX_ERR_MAX] = "";
-	for (char *line = out, *next; !rc && line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *tab = strchr(line, '\t');
-		if (!tab)
-			continue;
-		*tab = '\0';
-		const char *file = tab + 1;
+	char *cursor = out, *line, *file;
+	while (!rc && next_hash_line(&cursor, &line, &file)) {
 		const char *want = json_string_value(json_object_get(files,
 								     file));
 		const char *why = NULL;

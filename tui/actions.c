@@ -52,12 +52,17 @@ static enum worker_op pick_freeze(const struct box_stat_row *r, void *arg)
 	return r->info.status == BOX_PAUSED ? OP_THAW : OP_FREEZE;
 }
 
+bool tui_may_act(struct tui *t)
+{
+	if (t->o.readonly)
+		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	return !t->o.readonly;
+}
+
 bool tui_writable(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return false;
-	}
 	if (worker_busy(t->worker)) {
 		tui_message(t, true, "busy: wait for the running operation to finish");
 		return false;
@@ -103,10 +108,8 @@ void tui_remove_selected(struct tui *t)
 /* Ctrl-K: SIGKILL now, on this thread, even while a worker is busy. */
 void tui_kill_now(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	struct worker_task *tk;
 	enum worker_op op = OP_KILL;
 	size_t n = targets(t, &tk, pick_fixed, &op);
@@ -125,10 +128,8 @@ void tui_kill_now(struct tui *t)
 /* a / e: hand the terminal to the container and take it back. */
 void tui_connect_terminal(struct tui *t, bool exec)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	const struct box_stat_row *r = tui_selected(t);
 	if (!r)
 		return;

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 struct box_ctx *cli_ctx(struct cli *c)
 {
@@ -41,6 +42,38 @@ void cli_print_json(void *json)
 		puts(text);
 	free(text);
 	json_decref(json);
+}
+
+int cli_print_text(char *text, const struct box_err *err)
+{
+	if (!text)
+		return cli_fail(err);
+	puts(text);
+	free(text);
+	return 0;
+}
+
+int cli_each(struct box_ctx *ctx, char **names, int n,
+	     int (*fn)(struct box_ctx *, const char *, struct box_err *))
+{
+	int rc = 0;
+	for (int i = 0; i < n; i++) {
+		struct box_err err = {0};
+		if (fn(ctx, names[i], &err) < 0)
+			rc = cli_fail(&err);
+	}
+	return rc;
+}
+
+int cli_dispatch(struct cli *c, int argc, char **argv, const char *group,
+		 const char *want, const struct cli_sub *subs, size_t n)
+{
+	if (argc < 2)
+		return cli_usage(group, "%s", want);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return subs[i].fn(c, argc - 1, argv + 1);
+	return cli_usage(group, "unknown subcommand '%s'", argv[1]);
 }
 
 /* Stand-ins, replaced by the real commands when their files are built. */

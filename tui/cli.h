@@ -30,6 +30,23 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Print a JSON value (jansson json_t *) with a newline; steals the ref. */
 void cli_print_json(void *json);
+/* Print (and free) text the core made, or, when it is NULL, the error:
+ * the exit status. */
+int cli_print_text(char *text, const struct box_err *err);
+/* Call fn on each of n names, going on past failures (each printed);
+ * the exit status: 0, or that of the last failure. */
+int cli_each(struct box_ctx *ctx, char **names, int n,
+	     int (*fn)(struct box_ctx *, const char *, struct box_err *));
+
+/* A subcommand of a command group (image, profile, net). */
+struct cli_sub {
+	const char *name;
+	cli_fn fn;
+};
+/* Run the subcommand argv[1] of group with argv shifted by one; usage
+ * errors say want when it is missing. */
+int cli_dispatch(struct cli *c, int argc, char **argv, const char *group,
+		 const char *want, const struct cli_sub *subs, size_t n);
 
 /* Commands defined in other files (tui/cli_*.c). */
 int cli_net(struct cli *c, int argc, char **argv);      /* cli_net.c */

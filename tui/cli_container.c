@@ -70,10 +70,7 @@ static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
-	if (optind < argc) {
-		a.o.argv = argv + optind;
-		a.o.argc = (size_t)(argc - optind);
-	}
+	create_args_cmd(&a, argc, argv, optind);
 	struct box_ctx *ctx = cli_ctx(c);
 	if (!ctx) {
 		rc = 1;
@@ -316,10 +313,7 @@ static int cmd_batch(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	const char *base = argv[optind++];
-	if (optind < argc) {
-		a.o.argv = argv + optind;
-		a.o.argc = (size_t)(argc - optind);
-	}
+	create_args_cmd(&a, argc, argv, optind);
 	struct box_ctx *ctx = cli_ctx(c);
 	if (!ctx) {
 		rc = 1;
@@ -352,20 +346,30 @@ static void fmt_age(time_t t, char *buf, size_t len)
 		snprintf(buf, len, "%ldd", d / 86400);
 }
 
+/* getopt for a command whose only option is one flag: the long option
+ * id, or the letter (0: none) in shorts; sets *on when given.  0, or the
+ * usage exit status. */
+static int parse_one_flag(int argc, char **argv, const char *shorts,
+			  const struct option *longs, int letter, int id,
+			  bool *on)
+{
+	int opt;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (opt != id && !(letter && opt == letter))
+			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
+		*on = true;
+	}
+	return 0;
+}
+
 /* Commands whose only option is --json; 0 or the usage exit status. */
 static int parse_json_only(struct cli *c, int argc, char **argv)
 {
 	static const struct option longs[] = {{"json", no_argument, 0, OPT_JSON},
 					      {0, 0, 0, 0}};
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "", longs, NULL)) != -1) {
-		if (opt != OPT_JSON)
-			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
-		c->json = true;
-	}
-	return 0;
+	return parse_one_flag(argc, argv, "", longs, 0, OPT_JSON, &c->json);
 }
 
 static int cmd_ls(struct cli *c, int argc, char **argv)
@@ -379,14 +383,8 @@ static int cmd_ls(struct cli *c, int argc, char **argv)
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
-	if (c->json) {
-		char *text = box_list_json(ctx, &err);
-		if (!text)
-			return cli_fail(&err);
-		puts(text);
-		free(text);
-		return 0;
-	}
+	if (c->json)
+		return cli_print_text(box_list_json(ctx, &err), &err);
 	struct box_info *v;
 	size_t n;
 	if (box_list(ctx, &v, &n, &err) < 0)
@@ -420,14 +418,8 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
-	if (c->json) {
-		char *text = box_info_json(ctx, argv[optind], &err);
-		if (!text)
-			return cli_fail(&err);
-		puts(text);
-		free(text);
-		return 0;
-	}
+	if (c->json)
+		return cli_print_text(box_info_json(ctx, argv[optind], &err), &err);
 	struct box_info i;
 	if (box_info_get(ctx, argv[optind], &i, &err) < 0)
 		return cli_fail(&err);
@@ -459,15 +451,9 @@ static int cmd_exec(struct cli *c, int argc, char **argv)
 	static const struct option longs[] = {{"tty", no_argument, 0, OPT_TTY},
 					      {0, 0, 0, 0}};
 	bool tty = false;
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+t", longs, NULL)) != -1) {
-		if (opt == 't' || opt == OPT_TTY)
-			tty = true;
-		else
-			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
-	}
+	int rc = parse_one_flag(argc, argv, "+t", longs, 't', OPT_TTY, &tty);
+	if (rc)
+		return rc;
 	if (optind >= argc)
 		return cli_usage(argv[0], "missing container NAME");
 	const char *name = argv[optind++];
@@ -525,15 +511,9 @@ static int cmd_logs(struct cli *c, int argc, char **argv)
 	bool follow = false;
 	static const struct option longs[] = {{"follow", no_argument, 0, OPT_FOLLOW},
 					      {0, 0, 0, 0}};
-	int opt;
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "f", longs, NULL)) != -1) {
-		if (opt == 'f' || opt == OPT_FOLLOW)
-			follow = true;
-		else
-			return cli_usage(argv[0], "unknown option '%s'", argv[optind - 1]);
-	}
+	int rc = parse_one_flag(argc, argv, "f", longs, 'f', OPT_FOLLOW, &follow);
+	if (rc)
+		return rc;
 	if (optind != argc - 1)
 		return cli_usage(argv[0], "expected exactly one container NAME");
 	const char *name = argv[optind];

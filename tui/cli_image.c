@@ -195,15 +195,9 @@ static int image_info(struct cli *c, int argc, char **argv)
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
-	if (c->json) {
-		char *text = box_image_json(ctx, pos[0], &err);
-		if (!text)
-			return cli_fail(&err);
-		puts(text);
-		free(text);
-		return 0;
-	}
 	char *text = box_image_json(ctx, pos[0], &err);
+	if (c->json)
+		return cli_print_text(text, &err);
 	if (!text)
 		return cli_fail(&err);
 	json_t *j = json_loads(text, 0, NULL);
@@ -248,24 +242,25 @@ static int image_info(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int image_rm(struct cli *c, int argc, char **argv)
+/* image rm / profile rm NAME...: remove each, going on past failures. */
+static int rm_names(struct cli *c, int argc, char **argv, const char *cmd,
+		    int (*rm)(struct box_ctx *, const char *, struct box_err *))
 {
 	char *pos[64];
 	int n;
-	if (parse(c, argc, argv, "image rm", NULL, pos, 64, &n))
+	if (parse(c, argc, argv, cmd, NULL, pos, 64, &n))
 		return 2;
 	if (n < 1)
-		return cli_usage("image rm", "want NAME...");
+		return cli_usage(cmd, "want NAME...");
 	struct box_ctx *ctx = cli_ctx(c);
 	if (!ctx)
 		return 1;
-	int rc = 0;
-	for (int i = 0; i < n; i++) {
-		struct box_err err = {0};
-		if (box_image_remove(ctx, pos[i], &err) < 0)
-			rc = cli_fail(&err);
-	}
-	return rc;
+	return cli_each(ctx, pos, n, rm);
+}
+
+static int image_rm(struct cli *c, int argc, char **argv)
+{
+	return rm_names(c, argc, argv, "image rm", box_image_remove);
 }
 
 static int image_export(struct cli *c, int argc, char **argv)
@@ -288,18 +283,13 @@ static int image_export(struct cli *c, int argc, char **argv)
 
 int cli_image(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {{"import", image_import}, {"ls", image_ls},
-		    {"list", image_ls},       {"info", image_info},
-		    {"rm", image_rm},         {"export", image_export}};
-	if (argc < 2)
-		return cli_usage("image", "want import, ls, info, rm or export");
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].fn(c, argc - 1, argv + 1);
-	return cli_usage("image", "unknown subcommand '%s'", argv[1]);
+	static const struct cli_sub subs[] = {
+		{"import", image_import}, {"ls", image_ls},
+		{"list", image_ls},       {"info", image_info},
+		{"rm", image_rm},         {"export", image_export}};
+	return cli_dispatch(c, argc, argv, "image",
+			    "want import, ls, info, rm or export", subs,
+			    sizeof subs / sizeof subs[0]);
 }
 
 int cli_commit(struct cli *c, int argc, char **argv)
@@ -423,46 +413,21 @@ static int profile_show(struct cli *c, int argc, char **argv)
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
-	char *text = box_profile_json(ctx, pos[0], &err);
-	if (!text)
-		return cli_fail(&err);
-	puts(text);
-	free(text);
-	return 0;
+	return cli_print_text(box_profile_json(ctx, pos[0], &err), &err);
 }
 
 static int profile_rm(struct cli *c, int argc, char **argv)
 {
-	char *pos[64];
-	int n;
-	if (parse(c, argc, argv, "profile rm", NULL, pos, 64, &n))
-		return 2;
-	if (n < 1)
-		return cli_usage("profile rm", "want NAME...");
-	struct box_ctx *ctx = cli_ctx(c);
-	if (!ctx)
-		return 1;
-	int rc = 0;
-	for (int i = 0; i < n; i++) {
-		struct box_err err = {0};
-		if (box_profile_remove(ctx, pos[i], &err) < 0)
-			rc = cli_fail(&err);
-	}
-	return rc;
+	return rm_names(c, argc, argv, "profile rm", box_profile_remove);
 }
 
 int cli_profile(struct cli *c, int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*fn)(struct cli *, int, char **);
-	} subs[] = {{"create", profile_create}, {"ls", profile_ls},
-		    {"list", profile_ls},       {"show", profile_show},
-		    {"rm", profile_rm}};
-	if (argc < 2)
-		return cli_usage("profile", "want create, ls, show or rm");
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (!strcmp(argv[1], subs[i].name))
-			return subs[i].fn(c, argc - 1, argv + 1);
-	return cli_usage("profile", "unknown subcommand '%s'", argv[1]);
+	static const struct cli_sub subs[] = {
+		{"create", profile_create}, {"ls", profile_ls},
+		{"list", profile_ls},       {"show", profile_show},
+		{"rm", profile_rm}};
+	return cli_dispatch(c, argc, argv, "profile",
+			    "want create, ls, show or rm", subs,
+			    sizeof subs / sizeof subs[0]);
 }

@@ -146,12 +146,7 @@ static int net_rm(struct cli *c, int argc, char **argv)
 	struct box_ctx *ctx = cli_ctx(c);
 	if (!ctx)
 		return 1;
-	for (int i = 0; i < a.n_pos; i++) {
-		struct box_err err = {0};
-		if (box_net_remove(ctx, a.pos[i], &err) < 0)
-			rc = cli_fail(&err);
-	}
-	return rc;
+	return cli_each(ctx, a.pos, a.n_pos, box_net_remove);
 }
 
 static int net_info(struct cli *c, int argc, char **argv)
@@ -279,26 +274,25 @@ static int net_ifaces(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+static int net_connect_cmd(struct cli *c, int argc, char **argv)
+{
+	return net_connect(c, argc, argv, true);
+}
+
+static int net_disconnect_cmd(struct cli *c, int argc, char **argv)
+{
+	return net_connect(c, argc, argv, false);
+}
+
 int cli_net(struct cli *c, int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage("net",
-				 "want create|ls|rm|info|connect|disconnect|ifaces");
-	const char *sub = argv[1];
-	argc--, argv++;
-	if (!strcmp(sub, "create"))
-		return net_create(c, argc, argv);
-	if (!strcmp(sub, "ls") || !strcmp(sub, "list"))
-		return net_ls(c, argc, argv);
-	if (!strcmp(sub, "rm") || !strcmp(sub, "remove"))
-		return net_rm(c, argc, argv);
-	if (!strcmp(sub, "info") || !strcmp(sub, "inspect"))
-		return net_info(c, argc, argv);
-	if (!strcmp(sub, "connect"))
-		return net_connect(c, argc, argv, true);
-	if (!strcmp(sub, "disconnect"))
-		return net_connect(c, argc, argv, false);
-	if (!strcmp(sub, "ifaces"))
-		return net_ifaces(c, argc, argv);
-	return cli_usage("net", "unknown subcommand '%s'", sub);
+	static const struct cli_sub subs[] = {
+		{"create", net_create},   {"ls", net_ls},
+		{"list", net_ls},         {"rm", net_rm},
+		{"remove", net_rm},       {"info", net_info},
+		{"inspect", net_info},    {"connect", net_connect_cmd},
+		{"disconnect", net_disconnect_cmd}, {"ifaces", net_ifaces}};
+	return cli_dispatch(c, argc, argv, "net",
+			    "want create|ls|rm|info|connect|disconnect|ifaces",
+			    subs, sizeof subs / sizeof subs[0]);
 }

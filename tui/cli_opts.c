@@ -124,6 +124,14 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 	return 0;
 }
 
+void create_args_cmd(struct create_args *a, int argc, char **argv, int first)
+{
+	if (first < argc) {
+		a->o.argv = argv + first;
+		a->o.argc = (size_t)(argc - first);
+	}
+}
+
 void create_args_free(struct create_args *a)
 {
 	free(a->o.env);

@@ -40,6 +40,8 @@ struct create_args {
 int create_opt(struct create_args *a, int opt, const char *arg,
 	       const char *cmd);
 void create_args_free(struct create_args *a);
+/* The command to run: argv[first] on, when there is anything there. */
+void create_args_cmd(struct create_args *a, int argc, char **argv, int first);
 /* Parse a positive integer option strictly; prints the error. */
 int parse_count(const char *cmd, const char *what, const char *s, long long min,
 		long long max, long long *out);

@@ -307,6 +307,25 @@ static size_t image_choices(struct tui *t, const char **out, size_t max)
 	return n;
 }
 
+/* The Image field: the images to choose from, the default one preset. */
+static void image_field(struct tui *t, struct form_field *f,
+			const char **imgs, size_t max)
+{
+	*f = (struct form_field){"Image", "", imgs, image_choices(t, imgs, max)};
+	snprintf(f->value, sizeof f->value, "%s", imgs[0]);
+}
+
+/* A container name (or batch base name) the core would refuse. */
+static const char *check_name(struct form_field *name, char *buf, size_t len)
+{
+	struct box_err err = {0};
+	if (box_check_name(name->value, &err) < 0) {
+		snprintf(buf, len, "%s", err.msg);
+		return buf;
+	}
+	return NULL;
+}
+
 static const char *check_common(struct form_field *mem, struct form_field *cpus,
 				char *buf, size_t len)
 {
@@ -333,11 +352,8 @@ static const char *check_create(struct tui *t, struct form_field *f, char *buf,
 				size_t len)
 {
 	(void)t;
-	struct box_err err = {0};
-	if (box_check_name(f[C_NAME].value, &err) < 0) {
-		snprintf(buf, len, "%s", err.msg);
+	if (check_name(&f[C_NAME], buf, len))
 		return buf;
-	}
 	return check_common(&f[C_MEM], &f[C_CPUS], buf, len);
 }
 
@@ -366,16 +382,14 @@ static void fill_opts(struct box_create_opts *o, struct form_field *img,
 void dialog_create(struct tui *t)
 {
 	const char *imgs[32];
-	size_t ni = image_choices(t, imgs, 32);
 	struct form_field f[C_N] = {
 		[C_NAME] = {"Name", "", NULL, 0},
-		[C_IMAGE] = {"Image", "", imgs, ni},
 		[C_IP] = {"IP", "", NULL, 0},
 		[C_MEM] = {"Memory", "", NULL, 0},
 		[C_CPUS] = {"CPUs", "", NULL, 0},
 		[C_CMD] = {"Command", "", NULL, 0},
 	};
-	snprintf(f[C_IMAGE].value, sizeof f[C_IMAGE].value, "%s", imgs[0]);
+	image_field(t, &f[C_IMAGE], imgs, 32);
 	if (!dialog_form(t, "Create and start a container", f, C_N, check_create))
 		return;
 	struct box_create_opts o = {0};
@@ -394,11 +408,8 @@ static const char *check_batch(struct tui *t, struct form_field *f, char *buf,
 			       size_t len)
 {
 	(void)t;
-	struct box_err err = {0};
-	if (box_check_name(f[B_BASE].value, &err) < 0) {
-		snprintf(buf, len, "%s", err.msg);
+	if (check_name(&f[B_BASE], buf, len))
 		return buf;
-	}
 	char *end;
 	long n = strtol(f[B_COUNT].value, &end, 10);
 	if (!f[B_COUNT].value[0] || *end || n < 1 || n > 10000) {
@@ -411,16 +422,14 @@ static const char *check_batch(struct tui *t, struct form_field *f, char *buf,
 void dialog_batch(struct tui *t)
 {
 	const char *imgs[32];
-	size_t ni = image_choices(t, imgs, 32);
 	struct form_field f[B_N] = {
 		[B_BASE] = {"Base name", "box", NULL, 0},
-		[B_IMAGE] = {"Image", "", imgs, ni},
 		[B_IP] = {"Base IP", "", NULL, 0},
 		[B_COUNT] = {"Count", "10", NULL, 0},
 		[B_MEM] = {"Memory", "", NULL, 0},
 		[B_CMD] = {"Command", "", NULL, 0},
 	};
-	snprintf(f[B_IMAGE].value, sizeof f[B_IMAGE].value, "%s", imgs[0]);
+	image_field(t, &f[B_IMAGE], imgs, 32);
 	if (!dialog_form(t, "Batch create & start", f, B_N, check_batch))
 		return;
 	struct box_create_opts o = {0};
@@ -440,10 +449,8 @@ static const char *const sig_names[] = {
 
 void dialog_signal(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	int pre = 0;
 	for (size_t i = 0; i < sizeof sig_nums / sizeof sig_nums[0]; i++)
 		if (sig_nums[i] == t->last_signal)
@@ -460,10 +467,8 @@ void dialog_signal(struct tui *t)
 
 void dialog_all(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	static const char *const items[] = {"Start all", "Stop all", "Remove all"};
 	int k = dialog_menu(t, "All containers", items, 3, 0);
 	if (k < 0)

@@ -249,13 +249,28 @@ int list_col_at(struct tui *t, int x)
 	return -1;
 }
 
+/* "rx/tx"-like pair of sizes (NET, IO columns). */
+static void size_pair(char *buf, size_t len, double x, double y)
+{
+	char a[16], b[16];
+	fmt_size(a, sizeof a, x);
+	fmt_size(b, sizeof b, y);
+	snprintf(buf, len, "%s/%s", a, b);
+}
+
 static void cell_text(const struct tui *t, const struct box_stat_row *r,
 		      int c, char *buf, size_t len)
 {
 	const struct box_info *in = &r->info;
-	char a[16], b[16];
-	bool live = r->sampled;
+	/* Columns that come from a sample show "-" until there is one. */
+	static const bool sampled[COL_COUNT] = {
+		[COL_CPU] = true, [COL_MEM] = true, [COL_NET] = true,
+		[COL_IO] = true,  [COL_PIDS] = true};
 	buf[0] = '\0';
+	if (c >= 0 && c < COL_COUNT && sampled[c] && !r->sampled) {
+		snprintf(buf, len, "-");
+		return;
+	}
 	switch (c) {
 	case COL_NAME:
 		snprintf(buf, len, "%s%s", list_is_tagged(t, in->name) ? "*" : "",
@@ -269,48 +284,18 @@ static void cell_text(const struct tui *t, const struct box_stat_row *r,
 			snprintf(buf, len, "-");
 		break;
 	case COL_IP: snprintf(buf, len, "%s", in->ip[0] ? in->ip : "-"); break;
-	case COL_CPU:
-		if (live)
-			snprintf(buf, len, "%.1f", r->cpu_pct);
-		else
-			snprintf(buf, len, "-");
-		break;
+	case COL_CPU: snprintf(buf, len, "%.1f", r->cpu_pct); break;
 	case COL_MEM:
-		if (!live) {
-			snprintf(buf, len, "-");
-			break;
-		}
-		fmt_size(a, sizeof a, (double)r->mem_bytes);
-		if (r->mem_limit && r->mem_limit < (1ull << 60)) {
-			fmt_size(b, sizeof b, (double)r->mem_limit);
-			snprintf(buf, len, "%s/%s", a, b);
-		} else {
-			snprintf(buf, len, "%s", a);
-		}
-		break;
-	case COL_NET:
-		if (!live) {
-			snprintf(buf, len, "-");
-			break;
-		}
-		fmt_size(a, sizeof a, r->net_rx_bps);
-		fmt_size(b, sizeof b, r->net_tx_bps);
-		snprintf(buf, len, "%s/%s", a, b);
-		break;
-	case COL_IO:
-		if (!live) {
-			snprintf(buf, len, "-");
-			break;
-		}
-		fmt_size(a, sizeof a, r->blk_rd_bps);
-		fmt_size(b, sizeof b, r->blk_wr_bps);
-		snprintf(buf, len, "%s/%s", a, b);
-		break;
-	case COL_PIDS:
-		if (live)
-			snprintf(buf, len, "%llu", (unsigned long long)r->pids);
+		if (r->mem_limit && r->mem_limit < (1ull << 60))
+			size_pair(buf, len, (double)r->mem_bytes,
+				  (double)r->mem_limit);
 		else
-			snprintf(buf, len, "-");
+			fmt_size(buf, len, (double)r->mem_bytes);
+		break;
+	case COL_NET: size_pair(buf, len, r->net_rx_bps, r->net_tx_bps); break;
+	case COL_IO: size_pair(buf, len, r->blk_rd_bps, r->blk_wr_bps); break;
+	case COL_PIDS:
+		snprintf(buf, len, "%llu", (unsigned long long)r->pids);
 		break;
 	case COL_UPTIME:
 		if ((in->status == BOX_RUNNING || in->status == BOX_PAUSED) && in->started)

@@ -27,10 +27,8 @@ static const char *check_ip(struct tui *t, struct form_field *f, char *buf,
 
 void dialog_net(struct tui *t)
 {
-	if (t->o.readonly) {
-		tui_message(t, true, "read-only mode (--readonly): actions are off");
+	if (!tui_may_act(t))
 		return;
-	}
 	const struct box_stat_row *r = tui_selected(t);
 	if (!r)
 		return;

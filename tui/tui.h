@@ -110,6 +110,8 @@ void tui_act(struct tui *t, const char *label,
 void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 
 /* actions.c */
+/* False, after saying so in the status line, in read-only mode. */
+bool tui_may_act(struct tui *t);
 /* false (with a message) in --readonly mode or while the worker is busy */
 bool tui_writable(struct tui *t);
 void tui_act_startstop(struct tui *t);  /* s */

@@ -91,6 +91,77 @@ static void rel(char *buf, size_t len, const char *leaf)
 	snprintf(buf, len, "%s/%s", prefix, leaf);
 }
 
+/* Make the test's cgroup <prefix>/<leaf> (name in r) with lim; false,
+ * after a failed check "create for <what>", if it cannot be made. */
+static bool make_cg(char *r, size_t len, const char *leaf,
+		    const struct cg_limits *lim, const char *what,
+		    struct box_err *err)
+{
+	rel(r, len, leaf);
+	if (cg_create(&L, r, lim, err) == 0)
+		return true;
+	char name[128];
+	snprintf(name, sizeof name, "create for %s", what);
+	CHECK(nm(name), 0);
+	return false;
+}
+
+struct gate {
+	void (*fn)(void *);
+	int fd;
+};
+
+/* In the child: wait for the go byte, then run fn. */
+static void gated_child(void *arg)
+{
+	const struct gate *g = arg;
+	char c;
+	if (read(g->fd, &c, 1) != 1)
+		_exit(1);
+	g->fn(NULL);
+}
+
+/* Fork fn and hold it on a pipe until it is attached to r, so that all it
+ * forks is born inside the cgroup; false if no pipe. */
+static bool spawn_gated(void (*fn)(void *), const char *r, pid_t *pid,
+			struct box_err *err)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return false;
+	struct gate g = {fn, pfd[0]};
+	*pid = spawn(gated_child, &g);
+	close(pfd[0]);
+	cg_attach(&L, r, *pid, err);
+	if (write(pfd[1], "g", 1) != 1)
+		printf("  write: %s\n", strerror(errno));
+	close(pfd[1]);
+	return true;
+}
+
+/* Sample r's counters every 10 ms until it holds want processes (at most
+ * tries times); the last sample. */
+static struct cg_counters wait_pids(const char *r, uint64_t want, int tries)
+{
+	struct cg_counters c = {0};
+	for (int i = 0; i < tries; i++) {
+		cg_read_counters(&L, r, &c, NULL);
+		if (c.pids >= want)
+			break;
+		nap_ms(10);
+	}
+	return c;
+}
+
+/* cg_kill(SIGKILL) of r, its duration in *ms (printed, never asserted). */
+static int timed_kill(const char *r, double *ms, struct box_err *err)
+{
+	double t0 = now_ms();
+	int rc = cg_kill(&L, r, SIGKILL, err);
+	*ms = now_ms() - t0;
+	return rc;
+}
+
 /* Everything this test may have left: our own children, frozen cgroups,
  * directories. */
 static void cleanup(void)
@@ -242,12 +313,9 @@ static void test_limits(void)
 static void test_attach(void)
 {
 	char r[128];
-	rel(r, sizeof r, "attach");
 	struct box_err err = {0};
-	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK(nm("create for attach"), 0);
+	if (!make_cg(r, sizeof r, "attach", NULL, "attach", &err))
 		return;
-	}
 	pid_t pid = spawn(child_pause, NULL);
 	int rc = cg_attach(&L, r, pid, &err);
 	CHECK(nm("attach"), rc == 0);
@@ -289,12 +357,9 @@ static void child_self(void *arg)
 static void test_attach_self(void)
 {
 	char r[128];
-	rel(r, sizeof r, "self");
 	struct box_err err = {0};
-	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK(nm("create for attach_self"), 0);
+	if (!make_cg(r, sizeof r, "self", NULL, "attach_self", &err))
 		return;
-	}
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return;
@@ -352,12 +417,9 @@ static uint64_t cpu_of(const char *r)
 static void test_freeze(void)
 {
 	char r[128];
-	rel(r, sizeof r, "freeze");
 	struct box_err err = {0};
-	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK(nm("create for freeze"), 0);
+	if (!make_cg(r, sizeof r, "freeze", NULL, "freeze", &err))
 		return;
-	}
 	pid_t pid = spawn(child_spin, NULL);
 	cg_attach(&L, r, pid, &err);
 	nap_ms(50);
@@ -400,12 +462,9 @@ static void test_freeze(void)
 static void test_kill(void)
 {
 	char r[128];
-	rel(r, sizeof r, "kill");
 	struct box_err err = {0};
-	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK(nm("create for kill"), 0);
+	if (!make_cg(r, sizeof r, "kill", NULL, "kill", &err))
 		return;
-	}
 	enum { N = 200 };
 	pid_t pids[N];
 	bool attached = true;
@@ -423,14 +482,13 @@ static void test_kill(void)
 	/* SIGTERM: every listed process gets it */
 	pid_t one = pids[0];
 	(void)one;
-	double t0 = now_ms();
-	int rc = cg_kill(&L, r, SIGKILL, &err);
-	double t1 = now_ms();
+	double ms;
+	int rc = timed_kill(r, &ms, &err);
 	CHECK(nm("cg_kill of 200"), rc == 0);
 	if (rc)
 		printf("  %s\n", err.msg);
 	CHECK(nm("empty after cg_kill"), cg_empty(&L, r));
-	printf("  cg_kill of %d processes: %.2f ms\n", N, t1 - t0);
+	printf("  cg_kill of %d processes: %.2f ms\n", N, ms);
 	int killed = 0;
 	for (int i = 0; i < N; i++) {
 		int st;
@@ -460,13 +518,9 @@ static void test_kill(void)
 /* A leader that forks n-1 more children inside the cgroup (a small fork
  * bomb that stops at n), then waits. */
 static int bomb_n;
-static int bomb_fd;
 static void child_bomb(void *arg)
 {
 	(void)arg;
-	char c;
-	if (read(bomb_fd, &c, 1) != 1) /* wait until attached */
-		_exit(1);
 	for (int i = 1; i < bomb_n; i++)
 		if (fork() == 0)
 			for (;;)
@@ -478,37 +532,20 @@ static void child_bomb(void *arg)
 static void test_bomb(void)
 {
 	char r[128];
-	rel(r, sizeof r, "bomb");
 	struct box_err err = {0};
-	if (cg_create(&L, r, NULL, &err) < 0) {
-		CHECK(nm("create for bomb"), 0);
-		return;
-	}
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	if (!make_cg(r, sizeof r, "bomb", NULL, "bomb", &err))
 		return;
 	bomb_n = 1000;
-	bomb_fd = pfd[0];
-	pid_t leader = spawn(child_bomb, NULL);
-	close(pfd[0]);
-	cg_attach(&L, r, leader, &err);
-	if (write(pfd[1], "g", 1) != 1)
-		printf("  write: %s\n", strerror(errno));
-	close(pfd[1]);
-	struct cg_counters c = {0};
-	for (int i = 0; i < 1000; i++) {
-		cg_read_counters(&L, r, &c, NULL);
-		if (c.pids >= (uint64_t)bomb_n)
-			break;
-		nap_ms(10);
-	}
+	pid_t leader;
+	if (!spawn_gated(child_bomb, r, &leader, &err))
+		return;
+	struct cg_counters c = wait_pids(r, (uint64_t)bomb_n, 1000);
 	CHECK(nm("1000 processes in the cgroup"), c.pids == (uint64_t)bomb_n);
-	double t0 = now_ms();
-	int rc = cg_kill(&L, r, SIGKILL, &err);
-	double t1 = now_ms();
+	double ms;
+	int rc = timed_kill(r, &ms, &err);
 	CHECK(nm("cg_kill of 1000 empties the cgroup"),
 	      rc == 0 && cg_empty(&L, r));
-	printf("  cg_kill of %d processes: %.2f ms\n", bomb_n, t1 - t0);
+	printf("  cg_kill of %d processes: %.2f ms\n", bomb_n, ms);
 	int st;
 	reap(leader, &st);
 	CHECK(nm("destroy after bomb"),
@@ -518,10 +555,7 @@ static void test_bomb(void)
 /* Every process forks for ever; pids.max is all that holds it. */
 static void child_runaway(void *arg)
 {
-	int fd = *(int *)arg;
-	char c;
-	if (read(fd, &c, 1) != 1)
-		_exit(1);
+	(void)arg;
 	for (;;)
 		fork();
 }
@@ -529,38 +563,22 @@ static void child_runaway(void *arg)
 static void test_runaway(void)
 {
 	char r[128];
-	rel(r, sizeof r, "runaway");
 	struct box_err err = {0};
 	struct cg_limits lim = {.pids = 200};
-	if (cg_create(&L, r, &lim, &err) < 0) {
-		CHECK(nm("create for runaway fork bomb"), 0);
+	if (!make_cg(r, sizeof r, "runaway", &lim, "runaway fork bomb", &err))
 		return;
-	}
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	pid_t leader;
+	if (!spawn_gated(child_runaway, r, &leader, &err))
 		return;
-	pid_t leader = spawn(child_runaway, &pfd[0]);
-	close(pfd[0]);
-	cg_attach(&L, r, leader, &err);
-	if (write(pfd[1], "g", 1) != 1)
-		printf("  write: %s\n", strerror(errno));
-	close(pfd[1]);
-	struct cg_counters c = {0};
-	for (int i = 0; i < 500; i++) {
-		cg_read_counters(&L, r, &c, NULL);
-		if (c.pids >= 150)
-			break;
-		nap_ms(10);
-	}
+	struct cg_counters c = wait_pids(r, 150, 500);
 	CHECK(nm("runaway fork bomb grows"), c.pids >= 150);
-	double t0 = now_ms();
-	int rc = cg_kill(&L, r, SIGKILL, &err);
-	double t1 = now_ms();
+	double ms;
+	int rc = timed_kill(r, &ms, &err);
 	CHECK(nm("cg_kill stops a runaway fork bomb"), rc == 0 && cg_empty(&L, r));
 	if (rc)
 		printf("  %s\n", err.msg);
 	printf("  cg_kill of a runaway fork bomb (%llu processes): %.2f ms\n",
-	       (unsigned long long)c.pids, t1 - t0);
+	       (unsigned long long)c.pids, ms);
 	reap(leader, NULL);
 	CHECK(nm("destroy after runaway"),
 	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
@@ -568,10 +586,7 @@ static void test_runaway(void)
 
 static void child_hog(void *arg)
 {
-	int fd = *(int *)arg;
-	char c;
-	if (read(fd, &c, 1) != 1)
-		_exit(1);
+	(void)arg;
 	size_t len = 256 << 20;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -585,24 +600,19 @@ static void child_hog(void *arg)
 static void test_oom(void)
 {
 	char r[128];
-	rel(r, sizeof r, "oom");
 	struct box_err err = {0};
 	struct cg_limits lim = {.memory = 32 << 20};
-	if (cg_create(&L, r, &lim, &err) < 0 || L.memory < 0) {
+	if (L.memory < 0) {
 		CHECK(nm("create for oom"), 0);
 		return;
 	}
+	if (!make_cg(r, sizeof r, "oom", &lim, "oom", &err))
+		return;
 	struct cg_counters c0 = {0}, c1 = {0};
 	cg_read_counters(&L, r, &c0, NULL);
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
+	pid_t pid;
+	if (!spawn_gated(child_hog, r, &pid, &err))
 		return;
-	pid_t pid = spawn(child_hog, &pfd[0]);
-	close(pfd[0]);
-	cg_attach(&L, r, pid, &err);
-	if (write(pfd[1], "g", 1) != 1)
-		printf("  write: %s\n", strerror(errno));
-	close(pfd[1]);
 	int st;
 	reap(pid, &st);
 	CHECK(nm("over the memory limit is OOM-killed"),

@@ -6,6 +6,7 @@
 #include "image_import.h"
 #include "image_store.h"
 #include "unit.h"
+#include "unit_sh.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -13,17 +14,6 @@
 #include <unistd.h>
 
 static char root[64];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static void test_digests(void)
 {
@@ -186,10 +176,8 @@ static void test_meta_and_gc(struct box_ctx *ctx)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("SKIP: image store - needs root\n");
+	if (!unit_need_root("image store"))
 		return 0;
-	}
 	snprintf(root, sizeof root, "/tmp/test_image_store.XXXXXX");
 	if (!mkdtemp(root))
 		return 1;

@@ -8,6 +8,7 @@
 #include "image_layer.h"
 #include "image_pipe.h"
 #include "unit.h"
+#include "unit_sh.h"
 #include "util.h"
 
 #include <fcntl.h>
@@ -18,17 +19,6 @@
 #include <unistd.h>
 
 static char base[64];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	return system(cmd);
-}
 
 static bool exists(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static bool exists(const char *fmt, ...)
@@ -331,10 +321,8 @@ static void test_copy_tree(void)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		printf("SKIP: image unpack - needs root\n");
+	if (!unit_need_root("image unpack"))
 		return 0;
-	}
 	snprintf(base, sizeof base, "/tmp/test_image_unpack.XXXXXX");
 	if (!mkdtemp(base))
 		return 1;
