@@ -251,10 +251,17 @@ int nadmin_lock_for(struct box_ctx *ctx, const char *name,
 int box_net_ensure_default(struct box_ctx *ctx, struct box_net_info *out,
 			   bool *created, struct box_err *err)
 {
+	const char *name = nadmin_default_name();
+	/* A default of "none" or "host" is a mode, not a network to make. */
+	if (!strcmp(name, "none") || !strcmp(name, "host")) {
+		*created = false;
+		if (out)
+			memset(out, 0, sizeof *out);
+		return 0;
+	}
 	auto_fd lock = nstore_lock(ctx, true, err);
 	if (lock < 0)
 		return -1;
-	const char *name = nadmin_default_name();
 	if (nadmin_ensure_default_locked(ctx, name, created, err) < 0)
 		return -1;
 	if (out) {

@@ -9,7 +9,7 @@
  * previous sample over the monotonic clock.  The TUI reads the result as a
  * snapshot and never touches /proc or /sys itself.
  */
-#include "stats.h"
+#include "stats_priv.h"
 #include "cgroup.h"
 #include "ctx.h"
 #include "net_stats.h"
@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,141 +36,7 @@
 #define INFO_REFRESH 120
 #define SLOW_EVERY 10
 
-/* ---- parsers (pure, unit tested) --------------------------------------- */
-
-/* The one /proc/<pid>/net/dev parser lives in net_stats.c. */
-int stats_parse_netdev(const char *text, uint64_t *rx, uint64_t *tx)
-{
-	struct box_net_counters c;
-	int n = nstats_parse(text, NULL, &c);
-	*rx = c.rx_bytes;
-	*tx = c.tx_bytes;
-	return n;
-}
-
-int stats_parse_procstat(const char *text, uint64_t *busy, uint64_t *total)
-{
-	unsigned long long v[8] = {0};
-	if (strncmp(text, "cpu ", 4) ||
-	    sscanf(text + 4, "%llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4)
-		return -1;
-	uint64_t t = 0;
-	for (int i = 0; i < 8; i++)
-		t += v[i];
-	*total = t;
-	*busy = t - v[3] - v[4]; /* minus idle and iowait */
-	return 0;
-}
-
-int stats_parse_meminfo(const char *text, uint64_t *total, uint64_t *used)
-{
-	unsigned long long t = 0, avail = 0;
-	const char *p = strstr(text, "MemTotal:");
-	const char *a = strstr(text, "MemAvailable:");
-	if (!p || !a || sscanf(p + 9, "%llu", &t) != 1 ||
-	    sscanf(a + 13, "%llu", &avail) != 1)
-		return -1;
-	*total = t * 1024;
-	*used = (t > avail ? t - avail : 0) * 1024;
-	return 0;
-}
-
-int stats_parse_pidstat(const char *text, char *state, uint64_t *ticks,
-			uint64_t *starttime, uint64_t *rss_pages)
-{
-	const char *p = strrchr(text, ')');
-	if (!p || p[1] != ' ')
-		return -1;
-	p += 2;
-	/* fields from 3: state ppid pgrp session tty tpgid flags minflt
-	 * cminflt majflt cmajflt utime stime cutime cstime priority nice
-	 * threads itrealvalue starttime vsize rss */
-	char st;
-	unsigned long long utime, stime, start, rss;
-	if (sscanf(p,
-		   "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %*d %*d "
-		   "%*d %*d %*d %*d %llu %*u %llu",
-		   &st, &utime, &stime, &start, &rss) != 5)
-		return -1;
-	*state = st;
-	*ticks = utime + stime;
-	*starttime = start;
-	*rss_pages = rss;
-	return 0;
-}
-
-void stats_ring_push(struct stats_ring *r, float v)
-{
-	r->v[r->head] = v;
-	r->head = (r->head + 1) % BOX_STATS_HIST;
-	if (r->n < BOX_STATS_HIST)
-		r->n++;
-}
-
-size_t stats_ring_copy(const struct stats_ring *r, float *out, size_t max)
-{
-	size_t n = r->n < max ? r->n : max;
-	/* the newest n, oldest first */
-	unsigned start = (r->head + BOX_STATS_HIST - (unsigned)n) % BOX_STATS_HIST;
-	for (size_t i = 0; i < n; i++)
-		out[i] = r->v[(start + i) % BOX_STATS_HIST];
-	return n;
-}
-
-/* ---- per-container state ------------------------------------------------ */
-
-struct entry {
-	char name[BOX_NAME_MAX + 1];
-	struct timespec state_mtime;
-	bool have_info;
-	bool seen;
-	bool dirty;             /* inotify: state.json replaced */
-	int wd;                 /* inotify watch on its directory, -1 none */
-	unsigned slow;          /* stagger for the slow counters */
-	uint64_t mem_limit, oom_kills;
-	unsigned age;           /* samples since box_info was read */
-	struct box_stat_row row;
-	bool have_prev;
-	uint64_t prev_ns;       /* monotonic time of the previous counters */
-	uint64_t prev_cpu, prev_rx, prev_tx, prev_rd, prev_wr;
-	int net_fd;             /* /proc/<pid>/net/dev, kept open */
-	pid_t net_pid;
-	struct cg_handle cgh;   /* counter files, kept open while it runs */
-	bool cgh_open;
-	int frz_fd;             /* cgroup.events or freezer.state, kept open */
-	bool frz_v2;
-	struct stats_ring *hist; /* BOX_M_COUNT rings, allocated on first sample */
-};
-
-struct proc_prev {
-	pid_t pid;
-	uint64_t starttime, ticks;
-};
-
-struct box_stats {
-	struct box_ctx *ctx;
-	int dirfd;              /* $ROOT/containers */
-	struct entry **e;
-	size_t n, cap;
-	struct box_stat_row *rows;      /* the snapshot handed out */
-	size_t nrows, rows_cap;
-	struct box_host_stats host;
-	struct stats_ring host_hist[BOX_M_COUNT];
-	int stat_fd, mem_fd;    /* /proc/stat, /proc/meminfo */
-	int ino_fd;             /* inotify, -1 without */
-	bool names_dirty;       /* a container directory came or went */
-	char dir[PATH_MAX];
-	uint64_t prev_busy, prev_total;
-	unsigned tick;
-	/* processes of the container last asked for, for per-process CPU % */
-	char procs_name[BOX_NAME_MAX + 1];
-	struct proc_prev *pprev;
-	size_t n_pprev;
-	uint64_t pprev_ns;
-};
-
-static uint64_t now_ns(void)
+uint64_t stats_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -299,7 +164,7 @@ static struct entry *find_in(struct box_stats *st, size_t n, const char *name)
 	return NULL;
 }
 
-static struct entry *find(struct box_stats *st, const char *name)
+struct entry *stats_find(struct box_stats *st, const char *name)
 {
 	return find_in(st, st->n, name);
 }
@@ -620,7 +485,7 @@ static void sample_host(struct box_stats *st)
 
 int box_stats_sample(struct box_stats *st, struct box_err *err)
 {
-	uint64_t t0 = now_ns();
+	uint64_t t0 = stats_now_ns();
 	drain_events(st);
 	if (st->names_dirty || st->ino_fd < 0) {
 		if (sync_names(st, err) < 0)
@@ -639,7 +504,7 @@ int box_stats_sample(struct box_stats *st, struct box_err *err)
 		st->rows = nr;
 		st->rows_cap = st->n;
 	}
-	uint64_t t = now_ns();
+	uint64_t t = stats_now_ns();
 	size_t nrows = 0;
 	for (size_t i = 0; i < st->n; i++) {
 		struct entry *e = st->e[i];
@@ -669,7 +534,7 @@ int box_stats_sample(struct box_stats *st, struct box_err *err)
 	for (int m = 0; m < BOX_M_COUNT; m++)
 		stats_ring_push(&st->host_hist[m], (float)hv[m]);
 	st->tick++;
-	h->sample_us = (double)(now_ns() - t0) / 1000.0;
+	h->sample_us = (double)(stats_now_ns() - t0) / 1000.0;
 	st->nrows = nrows;
 	return 0;
 }
@@ -692,119 +557,8 @@ size_t box_stats_history(struct box_stats *st, const char *name,
 		return 0;
 	if (!name)
 		return stats_ring_copy(&st->host_hist[m], out, max);
-	struct entry *e = find(st, name);
+	struct entry *e = stats_find(st, name);
 	if (!e || !e->hist)
 		return 0;
 	return stats_ring_copy(&e->hist[m], out, max);
-}
-
-static void proc_user(pid_t pid, char *buf, size_t len)
-{
-	char p[64], text[2048];
-	snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
-	unsigned uid = 0;
-	const char *u;
-	if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
-	    !(u = strstr(text, "\nUid:")) || sscanf(u + 5, "%u", &uid) != 1) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	struct passwd pw, *res = NULL;
-	char pwbuf[1024];
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
-		snprintf(buf, len, "%s", pw.pw_name);
-	else
-		snprintf(buf, len, "%u", uid);
-}
-
-static void proc_cmdline(pid_t pid, char *buf, size_t len, const char *stat)
-{
-	char p[64];
-	snprintf(p, sizeof p, "/proc/%d/cmdline", (int)pid);
-	ssize_t n = util_read_at(AT_FDCWD, p, buf, len);
-	if (n > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			if (buf[i] == '\0')
-				buf[i] = ' ';
-		while (n > 0 && buf[n - 1] == ' ')
-			buf[--n] = '\0';
-		return;
-	}
-	/* kernel threads and zombies: the comm in brackets, as ps does */
-	const char *o = strchr(stat, '('), *c = strrchr(stat, ')');
-	if (o && c && c > o)
-		snprintf(buf, len, "[%.*s]", (int)(c - o - 1), o + 1);
-	else
-		snprintf(buf, len, "?");
-}
-
-int box_stats_procs(struct box_stats *st, const char *name,
-		    struct box_proc **out, size_t *n, struct box_err *err)
-{
-	*out = NULL;
-	*n = 0;
-	struct entry *e = find(st, name);
-	if (!e || !e->have_info)
-		return box_fail(err, BOX_ENOENT, 0, "container %s: not found", name);
-	const struct cg_layout *l = ctx_cg(st->ctx, err);
-	if (!l)
-		return -1;
-	char rel[256];
-	const char *cg = e->row.info.cgroup;
-	if (!*cg) {
-		if (ctx_cgroup(st->ctx, name, rel, sizeof rel, err) < 0)
-			return -1;
-		cg = rel;
-	}
-	pid_t *pids = NULL;
-	size_t np = 0;
-	if (cg_pids(l, cg, &pids, &np, err) < 0)
-		return box_err_wrap(err, "processes of %s", name);
-	struct box_proc *procs = calloc(np ? np : 1, sizeof *procs);
-	struct proc_prev *prev = calloc(np ? np : 1, sizeof *prev);
-	if (!procs || !prev) {
-		free(pids);
-		free(procs);
-		free(prev);
-		return box_fail(err, BOX_ESYS, ENOMEM, "processes of %s", name);
-	}
-	bool same = !strcmp(st->procs_name, name);
-	uint64_t t = now_ns();
-	double secs = same ? (double)(t - st->pprev_ns) / 1e9 : 0;
-	long hz = sysconf(_SC_CLK_TCK);
-	long page = sysconf(_SC_PAGESIZE);
-	size_t k = 0;
-	for (size_t i = 0; i < np; i++) {
-		char p[64], text[1024];
-		snprintf(p, sizeof p, "/proc/%d/stat", (int)pids[i]);
-		uint64_t ticks, start, rss;
-		char state;
-		if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
-		    stats_parse_pidstat(text, &state, &ticks, &start, &rss) < 0)
-			continue; /* exited meanwhile */
-		struct box_proc *bp = &procs[k];
-		bp->pid = pids[i];
-		bp->state = state;
-		bp->rss = rss * (uint64_t)page;
-		for (size_t j = 0; same && j < st->n_pprev; j++)
-			if (st->pprev[j].pid == pids[i] &&
-			    st->pprev[j].starttime == start && secs > 0 &&
-			    ticks >= st->pprev[j].ticks)
-				bp->cpu_pct = 100.0 *
-					      (double)(ticks - st->pprev[j].ticks) /
-					      (double)hz / secs;
-		proc_user(pids[i], bp->user, sizeof bp->user);
-		proc_cmdline(pids[i], bp->command, sizeof bp->command, text);
-		prev[k] = (struct proc_prev){pids[i], start, ticks};
-		k++;
-	}
-	free(pids);
-	free(st->pprev);
-	st->pprev = prev;
-	st->n_pprev = k;
-	st->pprev_ns = t;
-	snprintf(st->procs_name, sizeof st->procs_name, "%s", name);
-	*out = procs;
-	*n = k;
-	return 0;
 }

@@ -44,6 +44,20 @@ static int parse_create_run(struct cli *c, int argc, char **argv, bool run,
 	return 0;
 }
 
+/* Containers without --net join the default network, made on first use:
+ * say so, with the subnet chosen for it (it must not clash with the
+ * host's routes, and the user should know what was picked). */
+static void note_default_net(struct box_ctx *ctx, const char *net)
+{
+	struct box_net_info info;
+	bool created = false;
+	if (net || box_net_ensure_default(ctx, &info, &created, NULL) < 0 ||
+	    !created)
+		return;
+	fprintf(stderr, "boxtop: made network %s: bridge %s, subnet %s, gateway %s\n",
+		info.name, info.bridge, info.subnet, info.gateway);
+}
+
 /* create NAME [options] [-- CMD ARGS...] and run (same plus --rm).
  * Options may stand before or after NAME. */
 static int create_or_run(struct cli *c, int argc, char **argv, bool run)
@@ -77,6 +91,7 @@ static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 		goto out;
 	}
 	struct box_err err = {0};
+	note_default_net(ctx, a.o.net);
 	if (!run) {
 		rc = box_create(ctx, &a.o, &err) < 0 ? cli_fail(&err) : 0;
 		if (rc == 0 && !c->json)
@@ -320,6 +335,7 @@ static int cmd_batch(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	struct box_err err = {0};
+	note_default_net(ctx, a.o.net);
 	rc = box_batch(ctx, base, (size_t)count, base_ip, &a.o, batch_progress,
 		       NULL, &err) < 0
 		     ? cli_fail(&err)

@@ -34,6 +34,9 @@ out=$(b run --rm d0 -- true 2>&1)
 eq "default run works" "$?" 0
 sub=$(b net ls --json | jq -r '.[] | select(.name=="boxtop0") | .subnet')
 eq "default network avoids a used subnet" "$sub" "10.89.0.0/16"
+has "first use says which subnet was chosen" "$out" "made network boxtop0: bridge bt-boxtop0, subnet 10.89.0.0/16"
+out2=$(b run --rm d1 -- true 2>&1)
+eq "later uses say nothing more" "$out2" ""
 eq "default network leases released by run --rm" "$(leases boxtop0)" 0
 N ip link del taken0
 

@@ -1,0 +1,124 @@
+/* stats_procs.c - the processes inside one container, for the detail pane
+ * (pid, user, CPU %, memory, command). */
+#include "stats_priv.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void proc_user(pid_t pid, char *buf, size_t len)
+{
+	char p[64], text[2048];
+	snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+	unsigned uid = 0;
+	const char *u;
+	if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
+	    !(u = strstr(text, "\nUid:")) || sscanf(u + 5, "%u", &uid) != 1) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	struct passwd pw, *res = NULL;
+	char pwbuf[1024];
+	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
+		snprintf(buf, len, "%s", pw.pw_name);
+	else
+		snprintf(buf, len, "%u", uid);
+}
+
+static void proc_cmdline(pid_t pid, char *buf, size_t len, const char *stat)
+{
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d/cmdline", (int)pid);
+	ssize_t n = util_read_at(AT_FDCWD, p, buf, len);
+	if (n > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		while (n > 0 && buf[n - 1] == ' ')
+			buf[--n] = '\0';
+		return;
+	}
+	/* kernel threads and zombies: the comm in brackets, as ps does */
+	const char *o = strchr(stat, '('), *c = strrchr(stat, ')');
+	if (o && c && c > o)
+		snprintf(buf, len, "[%.*s]", (int)(c - o - 1), o + 1);
+	else
+		snprintf(buf, len, "?");
+}
+
+int box_stats_procs(struct box_stats *st, const char *name,
+		    struct box_proc **out, size_t *n, struct box_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	struct entry *e = stats_find(st, name);
+	if (!e || !e->have_info)
+		return box_fail(err, BOX_ENOENT, 0, "container %s: not found", name);
+	const struct cg_layout *l = ctx_cg(st->ctx, err);
+	if (!l)
+		return -1;
+	char rel[256];
+	const char *cg = e->row.info.cgroup;
+	if (!*cg) {
+		if (ctx_cgroup(st->ctx, name, rel, sizeof rel, err) < 0)
+			return -1;
+		cg = rel;
+	}
+	pid_t *pids = NULL;
+	size_t np = 0;
+	if (cg_pids(l, cg, &pids, &np, err) < 0)
+		return box_err_wrap(err, "processes of %s", name);
+	struct box_proc *procs = calloc(np ? np : 1, sizeof *procs);
+	struct proc_prev *prev = calloc(np ? np : 1, sizeof *prev);
+	if (!procs || !prev) {
+		free(pids);
+		free(procs);
+		free(prev);
+		return box_fail(err, BOX_ESYS, ENOMEM, "processes of %s", name);
+	}
+	bool same = !strcmp(st->procs_name, name);
+	uint64_t t = stats_now_ns();
+	double secs = same ? (double)(t - st->pprev_ns) / 1e9 : 0;
+	long hz = sysconf(_SC_CLK_TCK);
+	long page = sysconf(_SC_PAGESIZE);
+	size_t k = 0;
+	for (size_t i = 0; i < np; i++) {
+		char p[64], text[1024];
+		snprintf(p, sizeof p, "/proc/%d/stat", (int)pids[i]);
+		uint64_t ticks, start, rss;
+		char state;
+		if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
+		    stats_parse_pidstat(text, &state, &ticks, &start, &rss) < 0)
+			continue; /* exited meanwhile */
+		struct box_proc *bp = &procs[k];
+		bp->pid = pids[i];
+		bp->state = state;
+		bp->rss = rss * (uint64_t)page;
+		for (size_t j = 0; same && j < st->n_pprev; j++)
+			if (st->pprev[j].pid == pids[i] &&
+			    st->pprev[j].starttime == start && secs > 0 &&
+			    ticks >= st->pprev[j].ticks)
+				bp->cpu_pct = 100.0 *
+					      (double)(ticks - st->pprev[j].ticks) /
+					      (double)hz / secs;
+		proc_user(pids[i], bp->user, sizeof bp->user);
+		proc_cmdline(pids[i], bp->command, sizeof bp->command, text);
+		prev[k] = (struct proc_prev){pids[i], start, ticks};
+		k++;
+	}
+	free(pids);
+	free(st->pprev);
+	st->pprev = prev;
+	st->n_pprev = k;
+	st->pprev_ns = t;
+	snprintf(st->procs_name, sizeof st->procs_name, "%s", name);
+	*out = procs;
+	*n = k;
+	return 0;
+}
