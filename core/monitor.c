@@ -35,6 +35,8 @@ void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
 	const struct cg_layout *l = ctx_cg(ctx, NULL);
 	if (!l || ctx_cgroup(ctx, name, cg, sizeof cg, NULL) < 0)
 		return;
+	if (!cg_exists(l, cg))
+		return; /* already gone: so is our part of the prefix */
 	/* Processes that escaped the pid namespace's teardown (none should)
 	 * are killed; rmdir can race the last exit, so retry briefly. */
 	for (int i = 0; i < 200 && cg_exists(l, cg); i++) {
