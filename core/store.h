@@ -30,7 +30,7 @@ int store_check(const struct box_ctx *ctx, const char *name,
 /* A time as ISO 8601 JSON string, null for 0. */
 json_t *store_json_time(time_t t);
 
-/* Exclusive lock on the container (flock on its lock file): two boxtop
+/* Exclusive lock on the container (flock on its directory): two boxtop
  * processes never change one container at once.  Returns the fd. */
 int store_lock(const struct box_ctx *ctx, const char *name,
 	       struct box_err *err);
