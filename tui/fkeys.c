@@ -153,6 +153,7 @@ static const char *const help_lines[] = {
 	"A  F8    Start all / Stop all / Remove all (asks first)",
 	"a        attach console (Ctrl-a q)    e      exec a shell",
 	"w        add / remove a network (live: eth1, eth2, ...)",
+	"i        import an image (directory, tarball, OCI DIR[:TAG])",
 	"l        console log                  Enter  detail pane",
 	"/  F4    filter by name or image      Esc    clear filter",
 	"F6 < >   sort column                  P M N  sort CPU / memory / name",
