@@ -343,6 +343,7 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 	case 'e': tui_connect_terminal(t, true); break;
 	case 'w': dialog_net(t); break;
 	case 'i': if (tui_writable(t)) dialog_import(t); break;
+	case 'v': imageview_show(t); break;
 	case 'l':
 		if (r)
 			logview_show(t, r->info.name);

@@ -208,6 +208,9 @@ bool worker_progress(struct worker *w, size_t *done, size_t *total,
 /* logview.c */
 void logview_show(struct tui *t, const char *name);
 
+/* imageview.c */
+void imageview_show(struct tui *t);     /* v */
+
 /* setup.c */
 void setup_load_rc(struct tui_opts *o);
 void setup_show(struct tui *t);

@@ -68,6 +68,17 @@ eq "ls --json shows the chosen image" "$(image_of t-img)" scrdir
 eq "the container sees the image's files" "$(bt exec t-img -- cat /etc/marker 2>&1)" from-screen
 wait_screen "list shows the container" '^t-img +running'
 
+# ---- the images view --------------------------------------------------------
+keys v
+wait_screen "v opens the images view" '^images: 3'
+wait_screen "images view: column titles" 'NAME +LAYERS +SIZE +USED BY +SOURCE'
+wait_screen "images view: the screen-imported image, used by 1" "^scrdir +1 +[0-9.]+[KM] +1 +$W/rootfs"
+wait_screen "images view: the CLI-imported image, unused" '^clidir +1 +[0-9.]+[KM] +0 '
+wait_screen "images view: busybox built in" '^busybox +1 .*\(built in\)'
+wait_screen "images view bar" 'F10Back'
+keys q
+wait_screen "images view closes" 'F1Help'
+
 # ---- the batch dialog offers them too --------------------------------------
 keys b
 wait_screen "batch dialog opens" 'Batch create'
@@ -111,6 +122,9 @@ tui_open 100 30 "$BOXTOP --readonly"
 wait_screen "readonly screen" 'READ-ONLY'
 keys i
 wait_screen "readonly refuses import" 'read-only mode'
+keys v
+wait_screen "readonly may still look at the images" '^images: 3'
+keys q
 if screen_has 'Import an image'; then fail "readonly opens no import dialog"; else pass "readonly opens no import dialog"; fi
 
 bt rm --force t-img >/dev/null 2>&1
