@@ -117,6 +117,12 @@ keys Escape
 no "dialog refusals import nothing" has_image okname
 eq "store unchanged by refusals" "$(store_count)" "$before"
 
+# quitting after an import and the views: a clean exit (under `make asan`
+# a sanitizer report would show in the pane)
+keys q
+if wait_for 15 screen_lacks 'F1Help'; then pass "q quits after the import"; else fail "q quits after the import"; fi
+if screen_has 'Sanitizer|runtime error'; then fail "no sanitizer report" "$(screen | grep -m1 -E 'Sanitizer|runtime error')"; else pass "no sanitizer report"; fi
+
 # ---- read-only: no import --------------------------------------------------
 tui_open 100 30 "$BOXTOP --readonly"
 wait_screen "readonly screen" 'READ-ONLY'
