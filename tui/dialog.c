@@ -10,6 +10,7 @@
 
 #define KEY_ESC 27
 #define DLG_W 60
+#define IMAGES_MAX 256     /* the Image field's choices */
 
 static WINDOW *dlg_open(struct tui *t, int h, int w)
 {
@@ -288,30 +289,34 @@ void dialog_filter(struct tui *t)
 
 /* ---- the container dialogs -------------------------------------------- */
 
-/* Images to choose from: the default plus every image a container uses.
- * (The image module's list joins here when it lands.) */
-static size_t image_choices(struct tui *t, const char **out, size_t max)
+/* Images to choose from: every image in the store (box_image_list), the
+ * default first.  The names point into *list, which the caller frees when
+ * the dialog is done.  Should the store not answer, the default alone is
+ * offered and the error shown: the create itself still works. */
+static size_t image_choices(struct tui *t, const char **out, size_t max,
+			    struct box_image_info **list)
 {
-	size_t n = 0;
+	size_t n = 0, nl = 0;
+	struct box_err err = {0};
 	out[n++] = BOX_DEFAULT_IMAGE;
-	for (size_t i = 0; i < t->nrows && n < max; i++) {
-		const char *img = t->rows[i].info.image;
-		size_t k;
-		if (!img[0])
-			continue;
-		for (k = 0; k < n && strcmp(out[k], img); k++)
-			;
-		if (k == n)
-			out[n++] = img;
+	*list = NULL;
+	if (box_image_list(t->ctx, list, &nl, &err) < 0) {
+		tui_message(t, true, "%s", err.msg);
+		return n;
 	}
+	for (size_t i = 0; i < nl && n < max; i++)
+		if (strcmp((*list)[i].name, BOX_DEFAULT_IMAGE))
+			out[n++] = (*list)[i].name;
 	return n;
 }
 
 /* The Image field: the images to choose from, the default one preset. */
 static void image_field(struct tui *t, struct form_field *f,
-			const char **imgs, size_t max)
+			const char **imgs, size_t max,
+			struct box_image_info **list)
 {
-	*f = (struct form_field){"Image", "", imgs, image_choices(t, imgs, max)};
+	*f = (struct form_field){"Image", "", imgs,
+				 image_choices(t, imgs, max, list)};
 	snprintf(f->value, sizeof f->value, "%s", imgs[0]);
 }
 
@@ -381,7 +386,8 @@ static void fill_opts(struct box_create_opts *o, struct form_field *img,
 
 void dialog_create(struct tui *t)
 {
-	const char *imgs[32];
+	const char *imgs[IMAGES_MAX];
+	struct box_image_info *list;
 	struct form_field f[C_N] = {
 		[C_NAME] = {"Name", "", NULL, 0},
 		[C_IP] = {"IP", "", NULL, 0},
@@ -389,8 +395,11 @@ void dialog_create(struct tui *t)
 		[C_CPUS] = {"CPUs", "", NULL, 0},
 		[C_CMD] = {"Command", "", NULL, 0},
 	};
-	image_field(t, &f[C_IMAGE], imgs, 32);
-	if (!dialog_form(t, "Create and start a container", f, C_N, check_create))
+	image_field(t, &f[C_IMAGE], imgs, IMAGES_MAX, &list);
+	bool ok = dialog_form(t, "Create and start a container", f, C_N,
+			      check_create);
+	free(list);
+	if (!ok)
 		return;
 	struct box_create_opts o = {0};
 	char *argv[32];
@@ -421,7 +430,8 @@ static const char *check_batch(struct tui *t, struct form_field *f, char *buf,
 
 void dialog_batch(struct tui *t)
 {
-	const char *imgs[32];
+	const char *imgs[IMAGES_MAX];
+	struct box_image_info *list;
 	struct form_field f[B_N] = {
 		[B_BASE] = {"Base name", "box", NULL, 0},
 		[B_IP] = {"Base IP", "", NULL, 0},
@@ -429,8 +439,10 @@ void dialog_batch(struct tui *t)
 		[B_MEM] = {"Memory", "", NULL, 0},
 		[B_CMD] = {"Command", "", NULL, 0},
 	};
-	image_field(t, &f[B_IMAGE], imgs, 32);
-	if (!dialog_form(t, "Batch create & start", f, B_N, check_batch))
+	image_field(t, &f[B_IMAGE], imgs, IMAGES_MAX, &list);
+	bool ok = dialog_form(t, "Batch create & start", f, B_N, check_batch);
+	free(list);
+	if (!ok)
 		return;
 	struct box_create_opts o = {0};
 	char *argv[32];

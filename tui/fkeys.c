@@ -35,6 +35,12 @@ static size_t bar_for(struct tui *t, const char *ctx, struct fkey *k)
 		k[n++] = (struct fkey){"F10", "Back", KEY_F(10)};
 		return n;
 	}
+	if (!strcmp(ctx, "images")) {
+		k[n++] = (struct fkey){"PgUp", "Up", KEY_PPAGE};
+		k[n++] = (struct fkey){"PgDn", "Down", KEY_NPAGE};
+		k[n++] = (struct fkey){"F10", "Back", KEY_F(10)};
+		return n;
+	}
 	if (!strcmp(ctx, "help")) {
 		k[n++] = (struct fkey){"any key", "Back", 'q'};
 		return n;
@@ -153,6 +159,7 @@ static const char *const help_lines[] = {
 	"A  F8    Start all / Stop all / Remove all (asks first)",
 	"a        attach console (Ctrl-a q)    e      exec a shell",
 	"w        add / remove a network (live: eth1, eth2, ...)",
+	"i        import an image (dir, tar)   v      images: size, layers, use",
 	"l        console log                  Enter  detail pane",
 	"/  F4    filter by name or image      Esc    clear filter",
 	"F6 < >   sort column                  P M N  sort CPU / memory / name",
@@ -163,8 +170,7 @@ static const char *const help_lines[] = {
 	"h ? F1   this help                    q F10  quit",
 	"",
 	"Actions apply to the tagged containers when any are tagged.",
-	"Options: -d TENTHS  -n N  --readonly  --theme NAME  --ascii  --block",
-	"         --no-color (also NO_COLOR=1)",
+	"Options: -d TENTHS -n N --readonly --theme NAME --ascii --block --no-color",
 };
 
 void help_show(struct tui *t)

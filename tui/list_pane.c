@@ -130,7 +130,9 @@ void list_rebuild_view(struct tui *t)
 		t->view[t->nview++] = i;
 	}
 	sort_t = t;
-	qsort(t->view, t->nview, sizeof *t->view, row_cmp);
+	/* an empty root: view may still be NULL, which qsort must not get */
+	if (t->nview)
+		qsort(t->view, t->nview, sizeof *t->view, row_cmp);
 	/* the selection follows its container, not its row number */
 	t->sel = 0;
 	for (size_t i = 0; i < t->nview; i++)

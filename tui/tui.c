@@ -1,5 +1,6 @@
 /* tui.c - the screen's main loop: options, the refresh timer, keys. */
 #include "tui.h"
+#include "fmt.h"
 #include "layout.h"
 
 #include <errno.h>
@@ -106,11 +107,12 @@ static void draw_status(struct tui *t)
 	WINDOW *w = t->w_status;
 	werase(w);
 	size_t done, total;
-	char label[128], res[300];
+	bool bytes = false;
+	char label[256], res[300];
 	bool finished = false, failed = false;
-	if (worker_progress(t->worker, &done, &total, label, sizeof label,
+	if (worker_progress(t->worker, &done, &total, &bytes, label, sizeof label,
 			    &finished, &failed, res, sizeof res)) {
-		/* [#####.....] 37/100 label */
+		/* [#####.....] 37/100 label, or 1.2M/3.4M for bytes */
 		int barw = t->cols / 3;
 		int fill = total ? (int)((double)barw * (double)done / (double)total) : 0;
 		wattrset(w, theme_attr(R_NORMAL));
@@ -119,7 +121,16 @@ static void draw_status(struct tui *t)
 		for (int i = 0; i < barw; i++)
 			waddch(w, i < fill ? '#' : ' ');
 		wattrset(w, theme_attr(R_NORMAL));
-		wprintw(w, "] %zu/%zu %s", done, total, label);
+		if (bytes) {
+			/* an import: total is 0 until the core knows it */
+			char d[16], tt[16];
+			fmt_size(d, sizeof d, (double)done);
+			fmt_size(tt, sizeof tt, (double)total);
+			wprintw(w, "] %s%s%s %s", d, total ? "/" : "",
+				total ? tt : "", label);
+		} else {
+			wprintw(w, "] %zu/%zu %s", done, total, label);
+		}
 	} else if (finished) {
 		tui_message(t, failed, "%s", res);
 		/* show the result of the work now, not at the next tick */
@@ -331,6 +342,8 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 	case 'a': tui_connect_terminal(t, false); break;
 	case 'e': tui_connect_terminal(t, true); break;
 	case 'w': dialog_net(t); break;
+	case 'i': if (tui_writable(t)) dialog_import(t); break;
+	case 'v': imageview_show(t); break;
 	case 'l':
 		if (r)
 			logview_show(t, r->info.name);

@@ -181,6 +181,7 @@ void dialog_all(struct tui *t);
 void dialog_delay(struct tui *t);
 void dialog_sort(struct tui *t);
 void dialog_net(struct tui *t);         /* w: net_dialog.c */
+void dialog_import(struct tui *t);      /* i: image_dialog.c */
 
 /* worker.c */
 struct worker *worker_new(void);
@@ -194,14 +195,21 @@ int worker_run_create(struct worker *w, const char *root,
 int worker_run_batch(struct worker *w, const char *root, const char *base,
 		     size_t count, const char *base_ip,
 		     const struct box_create_opts *tmpl);
-/* Progress for the status line: returns false when idle.  When a run has
- * just finished, *finished is set and msg holds its result (once). */
+/* Import image name from source (box_image_import) in the thread. */
+int worker_run_import(struct worker *w, const char *root, const char *name,
+		      const char *source);
+/* Progress for the status line: returns false when idle; *bytes: done and
+ * total count bytes (total 0: not known yet), else containers.  When a run
+ * has just finished, *finished is set and msg holds its result (once). */
 bool worker_progress(struct worker *w, size_t *done, size_t *total,
-		     char *label, size_t llen, bool *finished, bool *failed,
-		     char *msg, size_t mlen);
+		     bool *bytes, char *label, size_t llen, bool *finished,
+		     bool *failed, char *msg, size_t mlen);
 
 /* logview.c */
 void logview_show(struct tui *t, const char *name);
+
+/* imageview.c */
+void imageview_show(struct tui *t);     /* v */
 
 /* setup.c */
 void setup_load_rc(struct tui_opts *o);

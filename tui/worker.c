@@ -1,5 +1,5 @@
 /* worker.c - long operations (batch create, stop with grace, actions on
- * many tagged containers) on a thread of their own, so the screen keeps
+ * many tagged containers, image import) on a thread of their own, so the screen keeps
  * refreshing and keys keep working.  The thread opens its own box_ctx; the
  * UI thread only reads the progress under the mutex. */
 #include "tui.h"
@@ -18,19 +18,20 @@ struct worker {
 	bool running, joined, finished, failed;
 	/* the job */
 	char root[4096];
-	char label[64];
+	char label[96];
 	struct worker_task *tasks;
 	size_t n;
 	int sig;
-	bool create, create_start, batch;
+	bool create, create_start, batch, import;
 	struct box_create_opts opts;
 	char o_name[BOX_NAME_MAX + 1], o_image[128], o_ip[64], o_cmd[256];
 	char *o_argv[32];
 	char base[BOX_NAME_MAX + 1];
 	size_t count;
-	/* progress */
+	char source[4096];      /* import: what to import as o_name */
+	/* progress: done/total count containers, or bytes for an import */
 	size_t done, total;
-	char current[BOX_NAME_MAX + 1];
+	char current[128];
 	size_t n_failed;
 	char result[BOX_ERR_MAX + 128];
 };
@@ -125,6 +126,11 @@ static void *run(void *arg)
 		if (box_batch(ctx, w->base, w->count, w->o_ip[0] ? w->o_ip : NULL,
 			      &w->opts, progress, w, &err) < 0)
 			fail(w, &err);
+	} else if (w->import) {
+		progress(w, 0, 0, "");
+		if (box_image_import(ctx, w->o_name, w->source, NULL, progress, w,
+				     &err) < 0)
+			fail(w, &err);
 	} else if (w->create) {
 		progress(w, 0, w->create_start ? 2 : 1, w->o_name);
 		if (box_create(ctx, &w->opts, &err) < 0)
@@ -144,7 +150,10 @@ static void *run(void *arg)
 	box_close(ctx);
 	pthread_mutex_lock(&w->mu);
 	size_t total = w->total;
-	if (!w->n_failed)
+	if (!w->n_failed && w->import)
+		snprintf(w->result, sizeof w->result, "image %s imported",
+			 w->o_name);
+	else if (!w->n_failed)
 		snprintf(w->result, sizeof w->result, "%s: done (%zu)", w->label,
 			 total);
 	else if (w->n_failed > 1) {
@@ -190,7 +199,7 @@ int worker_run(struct worker *w, const char *root, const char *label,
 	memcpy(w->tasks, tasks, n * sizeof *tasks);
 	w->n = n;
 	w->sig = sig;
-	w->create = w->batch = false;
+	w->create = w->batch = w->import = false;
 	return launch(w, root, label);
 }
 
@@ -232,7 +241,7 @@ int worker_run_create(struct worker *w, const char *root,
 		return -1;
 	copy_opts(w, o);
 	w->create = true;
-	w->batch = false;
+	w->batch = w->import = false;
 	w->create_start = start;
 	w->n = start ? 2 : 1;
 	return launch(w, root, "create");
@@ -252,19 +261,39 @@ int worker_run_batch(struct worker *w, const char *root, const char *base,
 	snprintf(w->base, sizeof w->base, "%s", base);
 	w->count = count;
 	w->batch = true;
-	w->create = false;
+	w->create = w->import = false;
 	w->n = count;
 	return launch(w, root, "batch");
 }
 
+/* The import runs in this thread like the rest: the core's progress
+ * callback (bytes done of total, and what it is doing) lands in done,
+ * total and current under the mutex. */
+int worker_run_import(struct worker *w, const char *root, const char *name,
+		      const char *source)
+{
+	reap(w);
+	if (w->running)
+		return -1;
+	snprintf(w->o_name, sizeof w->o_name, "%s", name);
+	snprintf(w->source, sizeof w->source, "%s", source);
+	w->import = true;
+	w->create = w->batch = false;
+	w->n = 0;
+	char label[sizeof w->label];
+	snprintf(label, sizeof label, "import %s", name);
+	return launch(w, root, label);
+}
+
 bool worker_progress(struct worker *w, size_t *done, size_t *total,
-		     char *label, size_t llen, bool *finished, bool *failed,
-		     char *msg, size_t mlen)
+		     bool *bytes, char *label, size_t llen, bool *finished,
+		     bool *failed, char *msg, size_t mlen)
 {
 	pthread_mutex_lock(&w->mu);
 	bool r = w->running;
 	*done = w->done;
 	*total = w->total;
+	*bytes = w->import;
 	snprintf(label, llen, "%s %s", w->label, w->current);
 	if (!r && w->finished) {
 		*finished = true;
