@@ -58,6 +58,15 @@ static void note_default_net(struct box_ctx *ctx, const char *net)
 		info.name, info.bridge, info.subnet, info.gateway);
 }
 
+/* The root for create, run and batch, with the default-network note. */
+static struct box_ctx *ctx_for_create(struct cli *c, const char *net)
+{
+	struct box_ctx *ctx = cli_ctx(c);
+	if (ctx)
+		note_default_net(ctx, net);
+	return ctx;
+}
+
 /* create NAME [options] [-- CMD ARGS...] and run (same plus --rm).
  * Options may stand before or after NAME. */
 static int create_or_run(struct cli *c, int argc, char **argv, bool run)
@@ -85,13 +94,12 @@ static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	create_args_cmd(&a, argc, argv, optind);
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = ctx_for_create(c, a.o.net);
 	if (!ctx) {
 		rc = 1;
 		goto out;
 	}
 	struct box_err err = {0};
-	note_default_net(ctx, a.o.net);
 	if (!run) {
 		rc = box_create(ctx, &a.o, &err) < 0 ? cli_fail(&err) : 0;
 		if (rc == 0 && !c->json)
@@ -329,13 +337,12 @@ static int cmd_batch(struct cli *c, int argc, char **argv)
 	}
 	const char *base = argv[optind++];
 	create_args_cmd(&a, argc, argv, optind);
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = ctx_for_create(c, a.o.net);
 	if (!ctx) {
 		rc = 1;
 		goto out;
 	}
 	struct box_err err = {0};
-	note_default_net(ctx, a.o.net);
 	rc = box_batch(ctx, base, (size_t)count, base_ip, &a.o, batch_progress,
 		       NULL, &err) < 0
 		     ? cli_fail(&err)
