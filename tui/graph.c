@@ -1,7 +1,6 @@
 /* graph.c - braille, block and ASCII rendering of a history series. */
 #include "graph.h"
 
-#include <math.h>
 #include <string.h>
 
 static const char *const style_names[] = {"braille", "block", "ascii"};
@@ -32,7 +31,7 @@ static int height(float v, float max, int units)
 	float f = v / max;
 	if (f > 1)
 		f = 1;
-	int h = (int)lroundf(f * (float)units);
+	int h = (int)(f * (float)units + 0.5f);	/* f >= 0: rounds half up */
 	return h < 1 ? 1 : h;
 }
 
@@ -106,7 +105,13 @@ float graph_nice_max(float peak, float min_max)
 {
 	if (!(peak > min_max))
 		return min_max;
-	float mag = powf(10.0f, floorf(log10f(peak)));
+	/* the power of ten at or below peak, without libm (one library fewer
+	 * to map and relocate in every boxtop process, monitors included) */
+	float mag = 1;
+	while (mag * 10 <= peak)
+		mag *= 10;
+	while (mag > peak)
+		mag /= 10;
 	static const float steps[] = {1, 2, 5, 10};
 	for (size_t i = 0; i < 4; i++)
 		if (steps[i] * mag >= peak)
