@@ -8,12 +8,12 @@
 #include "util.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -23,6 +23,12 @@
 /* The console log is kept to LOG_MAX bytes plus one rotated generation. */
 #define LOG_MAX (512 * 1024)
 #define MAX_CLIENTS 8
+/* A monitor that has been quiet this long gives back its idle memory. */
+#define IDLE_TRIM_MS 2000
+
+/* Console output passes through here; page aligned so that an idle
+ * monitor can drop it (monitor_serve). */
+static char relay_buf[16384] __attribute__((aligned(4096)));
 
 static int pidfd_open_(pid_t pid)
 {
@@ -48,11 +54,6 @@ void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
 	}
 	/* The root's shared directory goes with its last running container. */
 	cg_destroy_prefix(l, ctx->cg_prefix, NULL);
-}
-
-void monitor_trim(void)
-{
-	malloc_trim(0);
 }
 
 int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
@@ -198,8 +199,11 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 	int clients[MAX_CLIENTS];
 	int n_clients = 0;
 	bool master_open = run->master >= 0;
-	char buf[16384];
+	char *buf = relay_buf;
 	int wstatus = 0;
+	/* poll with a timeout only while there is something to give back:
+	 * at first (what launching touched) and after each burst of work */
+	bool busy = true;
 	for (;;) {
 		struct pollfd p[3 + MAX_CLIENTS];
 		p[0] = (struct pollfd){.fd = master_open ? run->master : -1, .events = POLLIN};
@@ -207,11 +211,20 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 		p[2] = (struct pollfd){.fd = run->pidfd, .events = POLLIN};
 		for (int i = 0; i < n_clients; i++)
 			p[3 + i] = (struct pollfd){.fd = clients[i], .events = POLLIN};
-		if (poll(p, (nfds_t)(3 + n_clients), -1) < 0) {
+		int ready = poll(p, (nfds_t)(3 + n_clients),
+				 busy ? IDLE_TRIM_MS : -1);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (ready == 0) {
+			monitor_trim();
+			madvise(relay_buf, sizeof relay_buf, MADV_DONTNEED);
+			busy = false;
+			continue;
+		}
+		busy = true;
 		if (p[0].revents) {
 			ssize_t n = read(run->master, buf, sizeof buf);
 			if (n > 0) {

@@ -28,7 +28,9 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run);
 /* Record the exit (wait status), remove cgroup and host network leftovers. */
 void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
 		    bool have_status);
-/* Give back the memory a forked monitor inherited and no longer needs. */
+/* Give back what an idle monitor does not need: free heap, the stack below
+ * the caller's frame, and the read-only file pages it touched (they fault
+ * back in when used).  monitor_serve calls it whenever it goes quiet. */
 void monitor_trim(void);
 /* Remove the cgroup of a container whose init is gone (kills stragglers). */
 void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name);

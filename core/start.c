@@ -40,8 +40,6 @@ run_monitor(struct box_ctx *ctx, const char *name, int report)
 		_exit(1);
 	}
 	close(report);
-	/* What the front end's heap held at fork is not ours to keep. */
-	monitor_trim();
 	int ws = monitor_serve(ctx, name, &run);
 	monitor_finish(ctx, name, ws, true);
 	_exit(0);
