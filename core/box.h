@@ -163,6 +163,8 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 char *box_list_json(struct box_ctx *ctx, struct box_err *err);
 /* The cgroup directory all containers of this root live under. */
 const char *box_cgroup_prefix(const struct box_ctx *ctx);
+/* The directory in memory holding this root's runtime state (ctx.h). */
+const char *box_rundir(const struct box_ctx *ctx);
 
 /* Batch: create and start BASE-k for count names, numbering after the
  * highest existing BASE-k; base_ip (may be NULL) gives ascending addresses.

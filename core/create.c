@@ -98,7 +98,8 @@ static int create_applied(struct box_ctx *ctx,
 	made_dir = true;
 	if ((lock = store_lock(ctx, o->name, err)) < 0)
 		goto fail;
-	static const char *const subdirs[] = {"upper", "work", "rootfs"};
+	/* the rootfs mountpoint is runtime state (monitor.c) */
+	static const char *const subdirs[] = {"upper", "work"};
 	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
 		if (store_dir(ctx, o->name, subdirs[i], path, sizeof path, err) < 0)
 			goto fail;
@@ -133,8 +134,10 @@ fail:
 		net_release(ctx, o->name, config, NULL);
 	json_decref(config);
 	image_ref_free(&img);
-	if (made_dir)
+	if (made_dir) {
 		util_rm_rf(dir, NULL);
+		store_run_remove(ctx, o->name);
+	}
 	image_unpin(pin);
 	store_unlock(lock);
 	return box_err_wrap(err, "create %s", o->name);

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <unistd.h>
 
 static uint32_t fnv1a(const char *s)
 {
@@ -57,6 +60,13 @@ struct box_ctx *box_open(const char *root, struct box_err *err)
 	else
 		snprintf(ctx->cg_prefix, sizeof ctx->cg_prefix, "boxtop-%08x",
 			 fnv1a(ctx->root));
+	struct statfs sf;
+	const char *base = statfs("/run", &sf) == 0 && sf.f_type == TMPFS_MAGIC
+				   ? "/run"
+				   : "/dev/shm";
+	if (util_path(ctx->run, sizeof ctx->run, err, "%s/%s", base,
+		      ctx->cg_prefix) < 0)
+		goto fail;
 	/* A host without cgroups can still list containers; the error is kept
 	 * for the operations that need one. */
 	ctx->cg_ok = cg_detect(&ctx->cg, "/proc/self/mountinfo",
@@ -77,17 +87,60 @@ const char *box_root(const struct box_ctx *ctx)
 	return ctx->root;
 }
 
+/* "<base>/<fmt...>" into buf. */
+static int vjoin(const char *base, char *buf, size_t len, struct box_err *err,
+		 const char *fmt, va_list ap)
+{
+	char rel[PATH_MAX];
+	int n = vsnprintf(rel, sizeof rel, fmt, ap);
+	if (n < 0 || (size_t)n >= sizeof rel)
+		return box_fail(err, BOX_EINVAL, 0, "path too long");
+	return util_path(buf, len, err, "%s/%s", base, rel);
+}
+
 int ctx_path(const struct box_ctx *ctx, char *buf, size_t len,
 	     struct box_err *err, const char *fmt, ...)
 {
-	char rel[PATH_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(rel, sizeof rel, fmt, ap);
+	int r = vjoin(ctx->root, buf, len, err, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof rel)
-		return box_fail(err, BOX_EINVAL, 0, "path too long");
-	return util_path(buf, len, err, "%s/%s", ctx->root, rel);
+	return r;
+}
+
+int ctx_run_path(const struct box_ctx *ctx, char *buf, size_t len,
+		 struct box_err *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vjoin(ctx->run, buf, len, err, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int ctx_run_make(const struct box_ctx *ctx, struct box_err *err)
+{
+	if (mkdir(ctx->run, 0700) < 0 && errno != EEXIST)
+		return box_fail(err, BOX_ESYS, errno, "runtime directory %s",
+				ctx->run);
+	return ctx_run_check(ctx, err);
+}
+
+int ctx_run_check(const struct box_ctx *ctx, struct box_err *err)
+{
+	struct stat st;
+	if (lstat(ctx->run, &st) < 0)
+		return box_fail(err, BOX_ESYS, errno, "runtime directory %s",
+				ctx->run);
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 022))
+		return box_fail(err, BOX_ESYS, EPERM,
+				"runtime directory %s: not a directory of uid "
+				"%u that only it may write (uid %u, mode %03o); "
+				"remove it",
+				ctx->run, (unsigned)geteuid(),
+				(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	return 0;
 }
 
 int ctx_cgroup(const struct box_ctx *ctx, const char *name, char *buf,

@@ -13,6 +13,12 @@ struct box_ctx {
 	 * "boxtop" for the default root; "boxtop-<hash of root>" otherwise, so
 	 * two roots (two test runs) never share a cgroup. */
 	char cg_prefix[64];
+	/* Runtime state (state.json, console socket, the rootfs mountpoint)
+	 * lives in memory like crun's /run/crun: "/run/<cg_prefix>" when /run
+	 * is a tmpfs, else "/dev/shm/<cg_prefix>".  It is lost at reboot,
+	 * which is right: so is every container process.  Made on first use,
+	 * removed with the root's last container. */
+	char run[PATH_MAX];
 	struct cg_layout cg;
 	bool cg_ok;             /* layout detected */
 	struct box_err cg_err;  /* why not, reported when a cgroup is needed */
@@ -22,6 +28,15 @@ struct box_ctx {
 int ctx_path(const struct box_ctx *ctx, char *buf, size_t len,
 	     struct box_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* "<run>/<fmt...>" into buf. */
+int ctx_run_path(const struct box_ctx *ctx, char *buf, size_t len,
+		 struct box_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Make the run directory if needed and check it is ours: a directory
+ * owned by us that nobody else may write (it may sit in /dev/shm). */
+int ctx_run_make(const struct box_ctx *ctx, struct box_err *err);
+/* The same check without making it. */
+int ctx_run_check(const struct box_ctx *ctx, struct box_err *err);
 /* The container's relative cgroup path "<cg_prefix>/<name>". */
 int ctx_cgroup(const struct box_ctx *ctx, const char *name, char *buf,
 	       size_t len, struct box_err *err);

@@ -12,6 +12,11 @@ const char *box_cgroup_prefix(const struct box_ctx *ctx)
 	return ctx->cg_prefix;
 }
 
+const char *box_rundir(const struct box_ctx *ctx)
+{
+	return ctx->run;
+}
+
 /* The common fields of `ls --json` and `info --json`. */
 json_t *info_summary_json(const struct box_info *i)
 {
@@ -38,6 +43,14 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 	json_t *j = info_summary_json(&i);
 	json_object_set_new(j, "hostname", json_string(i.hostname));
 	json_object_set_new(j, "cgroup", json_string(i.cgroup));
+	/* where its files are: config and writable layer on disk, runtime
+	 * state in memory (what a class is shown, what a script inspects) */
+	char dir[PATH_MAX], run[PATH_MAX];
+	if (store_dir(ctx, name, NULL, dir, sizeof dir, NULL) == 0 &&
+	    store_run(ctx, name, NULL, run, sizeof run, NULL) == 0) {
+		json_object_set_new(j, "dir", json_string(dir));
+		json_object_set_new(j, "rundir", json_string(run));
+	}
 	json_object_set_new(j, "error", json_string(i.error));
 	json_object_set_new(
 		j, "limits",

@@ -56,6 +56,26 @@ void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name)
 	cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 }
 
+/* The overlay is mounted in the container's own mount namespace, so its
+ * mountpoint is only a name: an empty directory in the run directory
+ * (memory) costs nothing to make, one on disk an inode each start. */
+static int mountpoint_in_run(struct box_ctx *ctx, const char *name,
+			     struct spec *s, struct box_err *err)
+{
+	char path[PATH_MAX];
+	if (store_run(ctx, name, "rootfs", path, sizeof path, err) < 0 ||
+	    store_run_make(ctx, name, err) < 0)
+		return -1;
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return box_fail(err, BOX_ESYS, errno, "mkdir %s", path);
+	char *p = strdup(path);
+	if (!p)
+		return box_fail(err, BOX_ESYS, ENOMEM, "rootfs");
+	free(s->rootfs);
+	s->rootfs = p;
+	return 0;
+}
+
 int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		   struct mon_run *run, struct box_err *err)
 {
@@ -83,6 +103,8 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 	if (img.lowerdir && verify_check(ctx, name, img.lowerdir, err) < 0)
 		goto out;
 	if (spec_from_config(config, bundle, img.lowerdir, &s, err) < 0)
+		goto out;
+	if (s.overlay_data && mountpoint_in_run(ctx, name, &s, err) < 0)
 		goto out;
 	if (!*s.cgroup && ctx_cgroup(ctx, name, s.cgroup, sizeof s.cgroup, err) < 0)
 		goto out;

@@ -2,7 +2,7 @@
  *
  * One sample: list $ROOT/containers (only when inotify says a name came
  * or went), re-read a container's box_info only when its state.json was
- * replaced (inotify on each container directory; fstatat where no watch
+ * replaced (inotify on each container's run directory; stat where no watch
  * could be set), when its init died, or every INFO_REFRESH samples as a
  * safety net; then read the cgroup counters of the running and paused ones
  * and /proc/<init>/net/dev through descriptors kept open between samples.  Rates come from the difference to the
@@ -218,12 +218,12 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 {
 	/* state.json changes on every start, stop and exit; config.json only
 	 * at create (and the periodic re-read covers edits) */
-	char p[BOX_NAME_MAX + 16];
+	char p[PATH_MAX + BOX_NAME_MAX + 16];
 	struct stat sst = {0};
 	bool changed = e->dirty;
 	if (e->wd < 0) {
-		snprintf(p, sizeof p, "%s/state.json", e->name);
-		fstatat(st->dirfd, p, &sst, 0);
+		snprintf(p, sizeof p, "%s/%s/state.json", st->ctx->run, e->name);
+		stat(p, &sst);
 		changed = !ts_eq(sst.st_mtim, e->state_mtime);
 	}
 	bool stale = !e->have_info || changed || ++e->age >= INFO_REFRESH;
@@ -405,8 +405,10 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 			e->wd = -1;
 			if (st->ino_fd >= 0) {
 				char p[PATH_MAX + BOX_NAME_MAX + 2];
-				snprintf(p, sizeof p, "%s/%s", st->dir, e->name);
-				/* state.json is replaced by rename */
+				snprintf(p, sizeof p, "%s/%s", st->ctx->run,
+					 e->name);
+				/* state.json (runtime state, ctx.h) is
+				 * replaced by rename */
 				e->wd = inotify_add_watch(st->ino_fd, p,
 							  IN_MOVED_TO | IN_CLOSE_WRITE |
 								  IN_ONLYDIR);

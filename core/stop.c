@@ -163,6 +163,8 @@ static int remove_stopped(struct box_ctx *ctx, const char *name,
 	int rc = store_dir(ctx, name, NULL, dir, sizeof dir, err);
 	if (rc == 0)
 		rc = util_rm_rf(dir, err);
+	if (rc == 0)
+		store_run_remove(ctx, name);
 	store_unlock(lock);
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
 }

@@ -1,5 +1,7 @@
 /* store.c - config.json and state.json of a container, written atomically,
- * guarded by a per-container flock. */
+ * guarded by a per-container flock.  config.json (and the writable layer,
+ * the console log) are on disk under <root>/containers/<name>; state.json
+ * and the console socket are runtime state in <run>/<name> (ctx.h). */
 #include "store.h"
 #include "util.h"
 
@@ -19,6 +21,39 @@ int store_dir(const struct box_ctx *ctx, const char *name, const char *file,
 		return ctx_path(ctx, buf, len, err, "containers/%s/%s", name,
 				file);
 	return ctx_path(ctx, buf, len, err, "containers/%s", name);
+}
+
+int store_run(const struct box_ctx *ctx, const char *name, const char *file,
+	      char *buf, size_t len, struct box_err *err)
+{
+	if (file)
+		return ctx_run_path(ctx, buf, len, err, "%s/%s", name, file);
+	return ctx_run_path(ctx, buf, len, err, "%s", name);
+}
+
+int store_run_make(const struct box_ctx *ctx, const char *name,
+		   struct box_err *err)
+{
+	char path[PATH_MAX];
+	/* checked every time: it may sit in a directory anyone can write */
+	if (store_run(ctx, name, NULL, path, sizeof path, err) < 0 ||
+	    ctx_run_make(ctx, err) < 0)
+		return -1;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return box_fail(err, BOX_ESYS, errno, "mkdir %s", path);
+	return 0;
+}
+
+void store_run_remove(const struct box_ctx *ctx, const char *name)
+{
+	char path[PATH_MAX];
+	if (ctx_run_check(ctx, NULL) < 0)
+		return; /* not ours (or not there): touch nothing in it */
+	if (store_run(ctx, name, NULL, path, sizeof path, NULL) == 0)
+		util_rm_rf(path, NULL);
+	/* the root's last container takes the directory with it; another
+	 * container's entry keeps it (ENOTEMPTY) */
+	rmdir(ctx->run);
 }
 
 bool store_exists(const struct box_ctx *ctx, const char *name)
@@ -92,7 +127,7 @@ int store_save_state(const struct box_ctx *ctx, const char *name,
 		     const struct box_state *st, struct box_err *err)
 {
 	char path[PATH_MAX];
-	if (store_dir(ctx, name, "state.json", path, sizeof path, err) < 0)
+	if (store_run(ctx, name, "state.json", path, sizeof path, err) < 0)
 		return -1;
 	json_t *j = json_pack(
 		"{s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b, s:s}",
@@ -110,9 +145,29 @@ int store_save_state(const struct box_ctx *ctx, const char *name,
 	json_decref(j);
 	if (!text)
 		return box_fail(err, BOX_ESYS, ENOMEM, "state of %s", name);
-	int r = util_write_replace(path, text, strlen(text), 0644, err);
+	/* the run directory is made by the first write (create, or the
+	 * first start after a reboot emptied it) */
+	int r = store_run_make(ctx, name, err);
+	if (r == 0)
+		r = util_write_replace(path, text, strlen(text), 0644, err);
 	free(text);
 	return r;
+}
+
+/* No runtime state: a container made before the last reboot is
+ * "created" again (its processes are gone with the reboot); its creation
+ * time is kept in config.json.  No config either: no such container. */
+static int no_state(const struct box_ctx *ctx, const char *name,
+		    struct box_state *st, struct box_err *err)
+{
+	json_t *config = store_load_config(ctx, name, err);
+	if (!config)
+		return -1;
+	st->status = BOX_CREATED;
+	st->created = util_parse_iso8601(json_string_value(json_object_get(
+		json_object_get(config, "annotations"), "org.boxtop.created")));
+	json_decref(config);
+	return 0;
 }
 
 int store_load_state(const struct box_ctx *ctx, const char *name,
@@ -120,14 +175,13 @@ int store_load_state(const struct box_ctx *ctx, const char *name,
 {
 	memset(st, 0, sizeof *st);
 	char path[PATH_MAX];
-	if (store_dir(ctx, name, "state.json", path, sizeof path, err) < 0)
+	if (store_run(ctx, name, "state.json", path, sizeof path, err) < 0)
 		return -1;
 	json_error_t jerr;
 	json_t *j = json_load_file(path, 0, &jerr);
 	if (!j) {
 		if (access(path, F_OK) < 0)
-			return box_fail(err, BOX_ENOENT, 0,
-					"container '%s': no such container", name);
+			return no_state(ctx, name, st, err);
 		return box_fail(err, BOX_EINVAL, 0,
 				"container '%s': corrupt state.json: line %d: %s",
 				name, jerr.line, jerr.text);
@@ -234,13 +288,13 @@ int store_sock_addr(const struct box_ctx *ctx, const char *name,
 	*dirfd = -1;
 	memset(addr, 0, sizeof *addr);
 	addr->sun_family = AF_UNIX;
-	if (store_dir(ctx, name, "console.sock", path, sizeof path, err) < 0)
+	if (store_run(ctx, name, "console.sock", path, sizeof path, err) < 0)
 		return -1;
 	if (strlen(path) < sizeof addr->sun_path) {
 		memcpy(addr->sun_path, path, strlen(path) + 1);
 		return 0;
 	}
-	if (store_dir(ctx, name, NULL, path, sizeof path, err) < 0)
+	if (store_run(ctx, name, NULL, path, sizeof path, err) < 0)
 		return -1;
 	*dirfd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*dirfd < 0)

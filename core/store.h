@@ -23,6 +23,14 @@ struct box_state {
 /* $ROOT/containers/<name>[/<file>] */
 int store_dir(const struct box_ctx *ctx, const char *name, const char *file,
 	      char *buf, size_t len, struct box_err *err);
+/* "<run>/<name>[/<file>]": the container's runtime directory (ctx.h). */
+int store_run(const struct box_ctx *ctx, const char *name, const char *file,
+	      char *buf, size_t len, struct box_err *err);
+/* Make <run>/<name> (and <run>) if missing. */
+int store_run_make(const struct box_ctx *ctx, const char *name,
+		   struct box_err *err);
+/* Remove <run>/<name>, and <run> when it was the last one. */
+void store_run_remove(const struct box_ctx *ctx, const char *name);
 bool store_exists(const struct box_ctx *ctx, const char *name);
 /* A valid name of an existing container, or the error saying which not. */
 int store_check(const struct box_ctx *ctx, const char *name,

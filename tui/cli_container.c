@@ -567,13 +567,16 @@ static int cmd_logs(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_prefix(struct cli *c, int argc, char **argv)
+/* debug-cgroup-prefix, debug-rundir: where this root's cgroups and
+ * runtime state live (for tests and for looking around by hand) */
+static int cmd_debug_where(struct cli *c, int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	(void)argc;
 	struct box_ctx *ctx = cli_ctx(c);
 	if (!ctx)
 		return 1;
-	puts(box_cgroup_prefix(ctx));
+	puts(strcmp(argv[0], "debug-rundir") ? box_cgroup_prefix(ctx)
+					      : box_rundir(ctx));
 	return 0;
 }
 
@@ -592,6 +595,7 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"exec", cmd_exec, "exec NAME [-t] [-- CMD ARGS...]"},
 	{"attach", cmd_attach, "attach NAME"},
 	{"logs", cmd_logs, "logs NAME [-f]"},
-	{"debug-cgroup-prefix", cmd_prefix, NULL},
+	{"debug-cgroup-prefix", cmd_debug_where, NULL},
+	{"debug-rundir", cmd_debug_where, NULL},
 	{NULL, NULL, NULL},
 };

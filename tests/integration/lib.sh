@@ -6,6 +6,8 @@ set -u
 BOXTOP=${BOXTOP_BIN:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/boxtop}
 T_ROOT=$(mktemp -d /tmp/boxtop-test.XXXXXX)
 export BOXTOP_ROOT=$T_ROOT
+# the root's runtime state (state.json, console sockets) lives in memory
+T_RUN=$("$BOXTOP" debug-rundir)
 # Containers default to the bridge network boxtop0, which would put a bridge
 # and a route into the host's netns: tests that are not about networking run
 # with --net none semantics; t_net.sh sets its own inside a test netns.
@@ -75,7 +77,10 @@ leak_snapshot() {
 	echo "prefix=$(find /sys/fs/cgroup -maxdepth 2 -name "$prefix" 2>/dev/null | wc -l)"
 	echo "monitors=$n"
 	echo "containers=$(ls "$T_ROOT/containers" 2>/dev/null | wc -l)"
+	echo "rundir=$(ls -A "$T_RUN" 2>/dev/null | wc -l) $([ -e "$T_RUN" ] && echo present)"
 }
+# state_file NAME: a container's state.json
+state_file() { echo "$T_RUN/$1/state.json"; }
 
 at_cleanup() { T_CLEANUPS+=("$*"); }
 
@@ -85,6 +90,6 @@ t_cleanup() {
 	bt rm --all --force >/dev/null 2>&1
 	# Anything still mounted under the root (a failed test): lazy unmount, deepest first.
 	grep " $T_ROOT" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
-	rm -rf "$T_ROOT"
+	rm -rf "$T_ROOT" "$T_RUN"
 }
 trap t_cleanup EXIT

@@ -37,7 +37,7 @@ echo '{ not json' > "$T_ROOT/containers/broken/config.json"
 err_is "corrupt config.json" 1 "container 'broken': corrupt config.json: line 1" bt start broken
 has "ls still lists a corrupt container" "$(bt ls)" broken
 bt create broken2 >/dev/null
-echo '[1,2' > "$T_ROOT/containers/broken2/state.json"
+echo '[1,2' > "$(state_file broken2)"
 err_is "corrupt state.json" 1 "container 'broken2': corrupt state.json" bt info broken2
 ok "a corrupt container can be removed" bt rm broken2 --force
 echo '{"ociVersion":"1.0.2","process":{"args":[]}}' > "$T_ROOT/containers/broken/config.json"

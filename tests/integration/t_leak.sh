@@ -15,7 +15,7 @@ eq "no leak after 100 create/start/rm cycles" "$(leak_snapshot)" "$before"
 # A monitor holds only what it needs: the pty master, its log, its socket,
 # a pidfd of init and the report pipe -- no fd of the front end.
 bt create fdc -- sleep 1000 >/dev/null; bt start fdc
-mon=$(jq -r .monitor_pid "$T_ROOT/containers/fdc/state.json")
+mon=$(jq -r .monitor_pid "$(state_file fdc)")
 nfd=$(ls /proc/$mon/fd | wc -l)
 [ "$nfd" -le 8 ] && pass "monitor holds few fds ($nfd)" || fail "monitor holds few fds" "$nfd: $(ls -l /proc/$mon/fd | tail -n +2)"
 init=$(pid_of fdc)

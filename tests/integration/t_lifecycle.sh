@@ -33,7 +33,7 @@ pid2=$(pid_of web)
 
 # Kill -9 the monitor: ls must still tell the truth (running), and once the
 # init dies too, stopped -- never a recycled pid mistaken for it.
-mon=$(jq -r .monitor_pid "$T_ROOT/containers/web/state.json")
+mon=$(jq -r .monitor_pid "$(state_file web)")
 kill -9 "$mon"
 wait_for 5 sh -c "! kill -0 $mon 2>/dev/null"
 eq "still running after monitor kill -9" "$(status_of web)" running
@@ -42,7 +42,7 @@ wait_for 5 sh -c "! kill -0 $pid2 2>/dev/null"
 eq "stopped once init died without monitor" "$(status_of web)" stopped
 # A state.json whose pid now belongs to another process is not "running".
 sleep 1000 & other=$!
-jq ".status=\"running\" | .pid=$other | .pid_start=1" "$T_ROOT/containers/web/state.json" >"$T_ROOT/s.json" && mv "$T_ROOT/s.json" "$T_ROOT/containers/web/state.json"
+jq ".status=\"running\" | .pid=$other | .pid_start=1" "$(state_file web)" >"$T_ROOT/s.json" && mv "$T_ROOT/s.json" "$(state_file web)"
 eq "recycled pid is not the container" "$(status_of web)" stopped
 kill "$other"; wait "$other" 2>/dev/null
 
@@ -69,3 +69,32 @@ ok "stop --all" bt stop --all --time 0
 eq "all stopped" "$(bt ls --json | jq -r '[.[].status] | unique | join(",")')" stopped
 ok "rm --all" bt rm --all
 eq "none left" "$(bt ls --json | jq length)" 0
+
+# Runtime state lives in memory (the run directory), config and writable
+# layer on disk: info names both; rm of the last container takes the run
+# directory with it.
+bt create rs -- sleep 1000 >/dev/null && bt start rs
+j=$(bt info rs --json)
+eq "info: rundir" "$(echo "$j" | jq -r .rundir)" "$T_RUN/rs"
+eq "info: dir" "$(echo "$j" | jq -r .dir)" "$T_ROOT/containers/rs"
+eq "run directory is on tmpfs" "$(stat -f -c %T "$T_RUN")" tmpfs
+ok "state.json in the run directory" test -s "$T_RUN/rs/state.json"
+ok "console socket in the run directory" test -S "$T_RUN/rs/console.sock"
+no "no state.json on disk" test -e "$T_ROOT/containers/rs/state.json"
+eq "run directory only for us" "$(stat -c %a "$T_RUN")" 700
+ok "stop rs" bt stop --time 0 rs
+# a reboot empties the run directory: the container is "created" again,
+# keeps its creation time, and starts
+created=$(bt info rs --json | jq -r .created)
+rm -rf "$T_RUN"
+eq "after a reboot: created" "$(status_of rs)" created
+eq "after a reboot: creation time kept" "$(bt info rs --json | jq -r .created)" "$created"
+ok "after a reboot: starts" bt start rs
+eq "after a reboot: running" "$(status_of rs)" running
+ok "rm rs" bt rm --force rs
+no "last rm removes the run directory" test -e "$T_RUN"
+# a run directory someone else could write is refused, nothing made
+mkdir -m 0777 "$T_RUN"
+err_is "foreign run directory refused" 1 "runtime directory $T_RUN: not a directory of uid 0 that only it may write \(uid 0, mode 777\)" bt create rx -- true
+no "refused create left no container" test -e "$T_ROOT/containers/rx"
+rmdir "$T_RUN"
