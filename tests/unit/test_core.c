@@ -189,6 +189,12 @@ static void test_state_store(void)
 	util_iso8601(1700000000, ts, sizeof ts);
 	CHECK_STR("iso8601", ts, "2023-11-14T22:13:20Z");
 	CHECK("iso8601 parse", util_parse_iso8601(ts) == 1700000000);
+	CHECK("state.json in the run directory",
+	      strncmp(box_rundir(ctx), "/run/", 5) == 0 ||
+		      strncmp(box_rundir(ctx), "/dev/shm/", 9) == 0);
+	store_run_remove(ctx, "c1");
+	CHECK("run directory removed with the last container",
+	      access(box_rundir(ctx), F_OK) < 0);
 	util_rm_rf(root, &e);
 	box_close(ctx);
 	CHECK("root removed", access(root, F_OK) < 0);
