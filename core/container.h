@@ -18,6 +18,10 @@ enum box_status ct_real_status(struct box_ctx *ctx, const char *name,
  * the cgroup and record the stop. */
 void ct_reconcile(struct box_ctx *ctx, const char *name, struct box_state *st);
 /* Load the state of an existing container and its real status. */
+/* Remove one stopped container: cgroup leftovers, leases, its
+ * directories. */
+int ct_remove_stopped(struct box_ctx *ctx, const char *name,
+		      struct box_err *err);
 int ct_load_live(struct box_ctx *ctx, const char *name, struct box_state *st,
 		 enum box_status *status, struct box_err *err);
 /* Wait for the monitor to record the exit; do its part if it is gone. */

@@ -314,8 +314,7 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 	return wstatus;
 }
 
-void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
-		    bool have_status)
+bool monitor_release(struct box_ctx *ctx, const char *name)
 {
 	char cg[256];
 	struct cg_counters cnt = {0};
@@ -327,6 +326,13 @@ void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
 	if (config)
 		net_teardown(ctx, name, config);
 	json_decref(config);
+	return cnt.oom_kills > 0;
+}
+
+void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
+		    bool have_status)
+{
+	bool oom = monitor_release(ctx, name);
 	int lock = store_lock(ctx, name, NULL);
 	if (lock < 0)
 		return; /* removed meanwhile */
@@ -339,7 +345,7 @@ void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
 			st.exit_code = WEXITSTATUS(wstatus);
 		else if (WIFSIGNALED(wstatus))
 			st.exit_code = 128 + WTERMSIG(wstatus);
-		st.oom_killed = cnt.oom_kills > 0;
+		st.oom_killed = oom;
 		st.pid = 0;
 		st.pid_start = 0;
 		st.monitor = 0;

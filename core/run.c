@@ -62,10 +62,12 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 	int lock = store_lock(ctx, opts->name, err);
 	if (lock < 0)
 		return -1;
+	/* one just made is not running; an old one may be */
 	struct box_info info;
-	if (box_info_get(ctx, opts->name, &info, err) < 0)
+	if (!created && box_info_get(ctx, opts->name, &info, err) < 0)
 		goto fail;
-	if (info.status == BOX_RUNNING || info.status == BOX_PAUSED) {
+	if (!created &&
+	    (info.status == BOX_RUNNING || info.status == BOX_PAUSED)) {
 		box_fail(err, BOX_ESTATE, 0, "run %s: already running", opts->name);
 		goto fail;
 	}
@@ -87,11 +89,14 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 		ws = wait_forwarding(&run);
 	}
 	close(run.pidfd);
-	monitor_finish(ctx, opts->name, ws, true);
 	*exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-	if (rm && box_remove(ctx, opts->name, true, err) < 0)
-		return -1;
-	return 0;
+	if (!rm) {
+		monitor_finish(ctx, opts->name, ws, true);
+		return 0;
+	}
+	/* no exit to record in a state that is removed next */
+	monitor_release(ctx, opts->name);
+	return ct_remove_stopped(ctx, opts->name, err);
 fail:
 	store_unlock(lock);
 	if (created && rm)

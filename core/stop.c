@@ -139,9 +139,8 @@ int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
 	return box_stop_many(ctx, names, 1, grace_secs, err);
 }
 
-/* Remove one stopped container: cgroup leftovers, leases, its directory. */
-static int remove_stopped(struct box_ctx *ctx, const char *name,
-			  struct box_err *err)
+int ct_remove_stopped(struct box_ctx *ctx, const char *name,
+		      struct box_err *err)
 {
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
@@ -217,7 +216,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 		if (!ok[i])
 			continue;
 		box_err_clear(&one);
-		if (remove_stopped(ctx, names[i], &one) < 0)
+		if (ct_remove_stopped(ctx, names[i], &one) < 0)
 			note(&e, &one);
 	}
 	free(live);
