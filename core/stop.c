@@ -221,6 +221,12 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 	}
 	free(live);
 	free(ok);
+	/* The root's parent cgroup goes once no container runs (rmdir of a
+	 * parent with children fails, which is right); a start makes it
+	 * again. */
+	const struct cg_layout *l = ctx_cg(ctx, NULL);
+	if (l)
+		cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 	return errs_done(&e);
 }
 

@@ -63,7 +63,8 @@ status_of() { bt ls --json | jq -r ".[] | select(.name==\"$1\") | .status"; }
 pid_of() { bt ls --json | jq -r ".[] | select(.name==\"$1\") | .pid"; }
 
 # What a test may leave behind, counted for this root only (other suites may
-# run beside us): mounts under the root, cgroup directories of its prefix,
+# run beside us): mounts under the root, cgroup directories under its prefix
+# (the prefix itself may stay between containers),
 # boxtop processes (monitors) started with it, and its container dirs.
 leak_snapshot() {
 	local prefix p n=0
@@ -74,7 +75,6 @@ leak_snapshot() {
 	done
 	echo "mounts=$(grep -c "$T_ROOT" /proc/self/mountinfo)"
 	echo "cgroups=$(find /sys/fs/cgroup/*/"$prefix" -mindepth 1 -type d 2>/dev/null | wc -l)"
-	echo "prefix=$(find /sys/fs/cgroup -maxdepth 2 -name "$prefix" 2>/dev/null | wc -l)"
 	echo "monitors=$n"
 	echo "containers=$(ls "$T_ROOT/containers" 2>/dev/null | wc -l)"
 	echo "rundir=$(ls -A "$T_RUN" 2>/dev/null | wc -l) $([ -e "$T_RUN" ] && echo present)"
@@ -88,6 +88,9 @@ t_cleanup() {
 	local c
 	for c in "${T_CLEANUPS[@]}"; do eval "$c" >/dev/null 2>&1; done
 	bt rm --all --force >/dev/null 2>&1
+	# the root's parent cgroup (rm removes it; a run --rm leaves it)
+	local prefix; prefix=$(bt debug-cgroup-prefix 2>/dev/null)
+	[ -n "$prefix" ] && rmdir /sys/fs/cgroup/*/"$prefix" 2>/dev/null
 	# Anything still mounted under the root (a failed test): lazy unmount, deepest first.
 	grep " $T_ROOT" /proc/self/mountinfo | awk '{print $5}' | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 	rm -rf "$T_ROOT" "$T_RUN"

@@ -20,3 +20,11 @@ nfd=$(ls /proc/$mon/fd | wc -l)
 [ "$nfd" -le 8 ] && pass "monitor holds few fds ($nfd)" || fail "monitor holds few fds" "$nfd: $(ls -l /proc/$mon/fd | tail -n +2)"
 init=$(pid_of fdc)
 eq "init holds only stdio" "$(ls /proc/$init/fd | tr '\n' ' ')" "0 1 2 "
+# The root's parent cgroup: kept by run --rm (it is what every run joins),
+# removed by rm once nothing runs.
+bt rm --force fdc >/dev/null
+bt run keep --rm -- true
+n=$(find /sys/fs/cgroup -maxdepth 2 -name "$prefix" | wc -l)
+[ "$n" -gt 0 ] && pass "run --rm keeps the parent cgroup ($n)" || fail "run --rm keeps the parent cgroup"
+bt create last -- true >/dev/null; ok "rm last" bt rm last
+eq "rm removes the parent cgroup" "$(find /sys/fs/cgroup -maxdepth 2 -name "$prefix" | wc -l)" 0
