@@ -188,6 +188,29 @@ static int rotate_log(struct box_ctx *ctx, const char *name, int fd,
 	return open_log(ctx, name, size);
 }
 
+/* The console log, made with the first output: a quiet container (most
+ * of a batch) costs no inode for it. */
+struct mon_log {
+	int fd;
+	bool tried;
+	off_t size;
+};
+
+static void log_put(struct box_ctx *ctx, const char *name, struct mon_log *l,
+		    const char *buf, size_t n)
+{
+	if (!l->tried) {
+		l->fd = open_log(ctx, name, &l->size);
+		l->tried = true;
+	}
+	if (l->fd < 0)
+		return;
+	util_write_all(l->fd, buf, n);
+	l->size += (off_t)n;
+	if (l->size >= LOG_MAX)
+		l->fd = rotate_log(ctx, name, l->fd, &l->size);
+}
+
 static int listen_console(struct box_ctx *ctx, const char *name)
 {
 	struct sockaddr_un addr;
@@ -216,8 +239,7 @@ static bool send_master(int client, int master)
 
 int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 {
-	off_t log_size = 0;
-	int log = open_log(ctx, name, &log_size);
+	struct mon_log log = {.fd = -1};
 	int lfd = listen_console(ctx, name);
 	int clients[MAX_CLIENTS];
 	int n_clients = 0;
@@ -251,12 +273,7 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 		if (p[0].revents) {
 			ssize_t n = read(run->master, buf, sizeof buf);
 			if (n > 0) {
-				if (log >= 0) {
-					util_write_all(log, buf, (size_t)n);
-					log_size += n;
-					if (log_size >= LOG_MAX)
-						log = rotate_log(ctx, name, log, &log_size);
-				}
+				log_put(ctx, name, &log, buf, (size_t)n);
 				for (int i = 0; i < n_clients; i++)
 					(void)!send(clients[i], buf, (size_t)n,
 						    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -293,8 +310,7 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 		fcntl(run->master, F_SETFL, O_NONBLOCK);
 		ssize_t n;
 		while ((n = read(run->master, buf, sizeof buf)) > 0) {
-			if (log >= 0)
-				util_write_all(log, buf, (size_t)n);
+			log_put(ctx, name, &log, buf, (size_t)n);
 			for (int i = 0; i < n_clients; i++)
 				(void)!send(clients[i], buf, (size_t)n, MSG_NOSIGNAL);
 		}
@@ -310,8 +326,8 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 			close(dirfd);
 		close(lfd);
 	}
-	if (log >= 0)
-		close(log);
+	if (log.fd >= 0)
+		close(log.fd);
 	return wstatus;
 }
 

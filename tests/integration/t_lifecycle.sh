@@ -98,3 +98,13 @@ mkdir -m 0777 "$T_RUN"
 err_is "foreign run directory refused" 1 "runtime directory $T_RUN: not a directory of uid 0 that only it may write \(uid 0, mode 777\)" bt create rx -- true
 no "refused create left no container" test -e "$T_ROOT/containers/rx"
 rmdir "$T_RUN"
+
+# The console log is made with the first output: a quiet container has none,
+# and `logs` of it prints nothing and succeeds.
+bt create quiet -- sleep 1000 >/dev/null && bt start quiet
+bt create talk -- sh -c 'echo said; sleep 1000' >/dev/null && bt start talk
+wait_for 5 test -s "$T_ROOT/containers/talk/console.log"
+no "quiet container: no log file" test -e "$T_ROOT/containers/quiet/console.log"
+eq "quiet container: logs empty" "$(bt logs quiet; echo rc=$?)" "rc=0"
+has "talking container: logged" "$(bt logs talk)" said
+bt rm --force quiet talk >/dev/null
