@@ -322,8 +322,28 @@ static bool join(char *buf, size_t len, const char *const parts[], int n)
 	return true;
 }
 
-int cg_attach_self(const struct cg_layout *l, const char *relpath,
-		   bool skip_unified)
+int cg_open_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER])
+{
+	for (int hi = 0; hi < l->n_hier; hi++) {
+		fds[hi] = open(l->hier[hi].mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fds[hi] < 0) {
+			int e = errno;
+			while (hi-- > 0)
+				close(fds[hi]);
+			return -e;
+		}
+	}
+	return 0;
+}
+
+void cg_close_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER])
+{
+	for (int hi = 0; hi < l->n_hier; hi++)
+		close(fds[hi]);
+}
+
+int cg_attach_self_at(const struct cg_layout *l, const int *mount_fds,
+		      const char *relpath, bool skip_unified)
 {
 	char p[PATH_MAX];
 	for (int hi = 0; hi < l->n_hier; hi++) {
@@ -333,11 +353,13 @@ int cg_attach_self(const struct cg_layout *l, const char *relpath,
 		/* "tasks" with "0" moves only the calling thread and so skips
 		 * the global lock; cgroup2 has no such file (cgroup.threads
 		 * only works inside threaded subtrees), so it pays */
-		const char *const parts[] = {l->hier[hi].mount, "/", relpath,
+		const char *const parts[] = {mount_fds ? "" : l->hier[hi].mount,
+					     mount_fds ? "" : "/", relpath,
 					     v2 ? "/cgroup.procs" : "/tasks"};
 		if (!join(p, sizeof p, parts, 4))
 			return -ENAMETOOLONG;
-		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		int fd = mount_fds ? openat(mount_fds[hi], p, O_WRONLY | O_CLOEXEC)
+				   : open(p, O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		ssize_t w = write(fd, "0", 1);
@@ -346,6 +368,25 @@ int cg_attach_self(const struct cg_layout *l, const char *relpath,
 		if (w < 0)
 			return -e;
 	}
+	return 0;
+}
+
+int cg_attach_self(const struct cg_layout *l, const char *relpath,
+		   bool skip_unified)
+{
+	return cg_attach_self_at(l, NULL, relpath, skip_unified);
+}
+
+int cg_create_clone_target(const struct cg_layout *l, const char *relpath,
+			   struct box_err *err)
+{
+	if (l->unified < 0)
+		return 0;
+	if (check_rel(relpath, err) < 0)
+		return -1;
+	int made;
+	if (mkdir_tree(l, l->unified, relpath, &made, err) < 0)
+		return box_err_wrap(err, "cgroup %s", relpath);
 	return 0;
 }
 

@@ -129,6 +129,19 @@ int cg_clone_fd(const struct cg_layout *l, const char *relpath,
  * 0 or -errno. */
 int cg_attach_self(const struct cg_layout *l, const char *relpath,
 		   bool skip_unified);
+/* The same through descriptors of the hierarchies' mounts from
+ * cg_open_mounts (relpath taken relative to them): works after the caller
+ * pivoted into a root where /sys/fs/cgroup is not the host's. */
+int cg_attach_self_at(const struct cg_layout *l, const int *mount_fds,
+		      const char *relpath, bool skip_unified);
+/* O_PATH descriptors of every hierarchy's mount; 0 or -errno. */
+int cg_open_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER]);
+void cg_close_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER]);
+/* Only the cgroup a clone3(CLONE_INTO_CGROUP) needs (the unified
+ * hierarchy's; nothing without one): a start makes the rest with
+ * cg_create while the child prepares its root. */
+int cg_create_clone_target(const struct cg_layout *l, const char *relpath,
+			   struct box_err *err);
 /* v1 cpu.shares -> v2 cpu.weight, the way crun converts it. */
 uint64_t cg_shares_to_weight(uint64_t shares);
 /* Bound (ms) on waiting for the kernel to confirm freeze/thaw and for

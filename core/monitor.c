@@ -111,7 +111,8 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		goto out;
 	if (cg_exists(cgl, s.cgroup))
 		monitor_cleanup_cgroup(ctx, name);
-	if (cg_create(cgl, s.cgroup, &s.limits, err) < 0)
+	/* the rest is made by spawn_container, beside the child's work */
+	if (cg_create_clone_target(cgl, s.cgroup, err) < 0)
 		goto out;
 	cg_made = true;
 

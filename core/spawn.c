@@ -107,22 +107,13 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 	char go;
 	/* Until the parent says go, die with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* Join the cgroup ourselves: a process moving itself skips the
-	 * kernel's slow global lock that moving another process takes. */
-	int r = cg_attach_self(cg, s->cgroup, in_unified);
+	/* The cgroup hierarchies, reachable after pivot_root through these:
+	 * the parent makes our v1 cgroups while we build the root. */
+	int cgfds[CG_MAX_HIER];
+	int r = cg_open_mounts(cg, cgfds);
 	if (r < 0) {
-		snprintf(msg, sizeof msg, "join cgroup %s: %s", s->cgroup,
+		snprintf(msg, sizeof msg, "open cgroup hierarchies: %s",
 			 strerror(-r));
-		goto fail;
-	}
-	if (read(syncfd, &go, 1) != 1)
-		_exit(127);
-	/* From here the container outlives its monitor, like any init. */
-	prctl(PR_SET_PDEATHSIG, 0);
-	close(syncfd);
-
-	if (s->cgroup_ns && unshare(CLONE_NEWCGROUP) < 0) {
-		snprintf(msg, sizeof msg, "unshare cgroup namespace: %s", strerror(errno));
 		goto fail;
 	}
 	if (setsid() < 0) {
@@ -135,6 +126,26 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 	     rootfs_pivot(s, msg, sizeof msg) < 0 ||
 	     rootfs_finish(s, msg, sizeof msg) < 0))
 		goto fail;
+	/* Go: our cgroups exist, limits set, network configured. */
+	if (read(syncfd, &go, 1) != 1)
+		_exit(127);
+	/* From here the container outlives its monitor, like any init. */
+	prctl(PR_SET_PDEATHSIG, 0);
+	close(syncfd);
+	/* Join the cgroups ourselves: a process moving itself skips the
+	 * kernel's slow global lock that moving another process takes.  No
+	 * code of the container has run yet. */
+	r = cg_attach_self_at(cg, cgfds, s->cgroup, in_unified);
+	cg_close_mounts(cg, cgfds);
+	if (r < 0) {
+		snprintf(msg, sizeof msg, "join cgroup %s: %s", s->cgroup,
+			 strerror(-r));
+		goto fail;
+	}
+	if (s->cgroup_ns && unshare(CLONE_NEWCGROUP) < 0) {
+		snprintf(msg, sizeof msg, "unshare cgroup namespace: %s", strerror(errno));
+		goto fail;
+	}
 	if (io->console) {
 		if (slave < 0) {
 			snprintf(msg, sizeof msg, "a console needs a mount namespace");
@@ -244,8 +255,11 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	close(errp[1]);
 	if (consp[1] >= 0)
 		close(consp[1]);
+	/* While the child builds its root (the other CPU): the rest of its
+	 * cgroups with their limits, then its network. */
 	int rc = 0;
-	if (net_setup(ctx, name, config, pid, err) < 0)
+	if (cg_create(cg, s->cgroup, &s->limits, err) < 0 ||
+	    net_setup(ctx, name, config, pid, err) < 0)
 		rc = -1;
 	if (rc == 0) {
 		/* A child that failed early has closed its end: EPIPE, not a

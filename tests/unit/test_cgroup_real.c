@@ -354,6 +354,52 @@ static void child_self(void *arg)
 		pause();
 }
 
+/* The same through descriptors of the hierarchies, after the child's root
+ * moved away from /sys/fs/cgroup (as a container's does before it joins). */
+static char self_chroot[64];
+static void child_self_at(void *arg)
+{
+	(void)arg;
+	int fds[CG_MAX_HIER];
+	int r = cg_open_mounts(&L, fds);
+	if (r == 0 && (chroot(self_chroot) < 0 || chdir("/") < 0))
+		r = -errno;
+	if (r == 0)
+		r = cg_attach_self_at(&L, fds, self_rel, false);
+	char c = r == 0 ? 'y' : 'n';
+	if (write(self_pipe, &c, 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+static void test_attach_self_at(void)
+{
+	char r[128];
+	struct box_err err = {0};
+	if (!make_cg(r, sizeof r, "selfat", NULL, "attach_self_at", &err))
+		return;
+	int pfd[2];
+	snprintf(self_chroot, sizeof self_chroot, "/tmp/boxtop-chroot.XXXXXX");
+	if (!mkdtemp(self_chroot) || pipe2(pfd, O_CLOEXEC) < 0)
+		return;
+	self_rel = r;
+	self_pipe = pfd[1];
+	pid_t pid = spawn(child_self_at, NULL);
+	char c = 0;
+	CHECK(nm("cg_attach_self_at after chroot"),
+	      read(pfd[0], &c, 1) == 1 && c == 'y');
+	CHECK(nm("joined through descriptors: in every hierarchy"),
+	      proc_cgroup_has(pid, r));
+	kill(pid, SIGKILL);
+	reap(pid, NULL);
+	close(pfd[0]);
+	close(pfd[1]);
+	rmdir(self_chroot);
+	CHECK(nm("destroy after attach_self_at"),
+	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
+}
+
 static void test_attach_self(void)
 {
 	char r[128];
@@ -665,6 +711,7 @@ int main(void)
 	test_limits();
 	test_attach();
 	test_attach_self();
+	test_attach_self_at();
 	test_freeze();
 	test_kill();
 	test_bomb();
