@@ -147,6 +147,11 @@ int box_remove(struct box_ctx *ctx, const char *name, bool force,
 
 int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
 		 struct box_err *err);
+/* The same, never waiting for a monitor that is recording an exit (up to
+ * 2 s otherwise): for samplers on a UI thread.  Such a container shows as
+ * stopped without its exit code until its state file changes. */
+int box_info_peek(struct box_ctx *ctx, const char *name, struct box_info *out,
+		  struct box_err *err);
 /* All containers sorted by name; free with free(). */
 int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
 	     struct box_err *err);

@@ -81,12 +81,19 @@ int ct_load_live(struct box_ctx *ctx, const char *name,
 		     struct box_state *st, enum box_status *status,
 		     struct box_err *err)
 {
+	return ct_load_live_opt(ctx, name, st, status, true, err);
+}
+
+int ct_load_live_opt(struct box_ctx *ctx, const char *name,
+		     struct box_state *st, enum box_status *status, bool wait,
+		     struct box_err *err)
+{
 	if (store_check(ctx, name, err) < 0 ||
 	    store_load_state(ctx, name, st, err) < 0)
 		return -1;
 	/* Init just died and its monitor is recording the exit: wait for it
 	 * (briefly), so "stopped" always comes with its exit code. */
-	if (st->status == BOX_RUNNING && !state_init_alive(st) &&
+	if (wait && st->status == BOX_RUNNING && !state_init_alive(st) &&
 	    state_monitor_alive(st)) {
 		int mfd = proc_pidfd(st->monitor, st->monitor_start);
 		if (mfd >= 0) {

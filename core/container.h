@@ -24,6 +24,11 @@ int ct_remove_stopped(struct box_ctx *ctx, const char *name,
 		      struct box_err *err);
 int ct_load_live(struct box_ctx *ctx, const char *name, struct box_state *st,
 		 enum box_status *status, struct box_err *err);
+/* The same; wait=false never waits for a monitor recording an exit (a
+ * sampler that must not block: the state file's change follows). */
+int ct_load_live_opt(struct box_ctx *ctx, const char *name,
+		     struct box_state *st, enum box_status *status, bool wait,
+		     struct box_err *err);
 /* Wait for the monitor to record the exit; do its part if it is gone. */
 void ct_wait_stopped(struct box_ctx *ctx, const char *name,
 		     struct box_state *st);

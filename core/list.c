@@ -32,13 +32,13 @@ static void join_args(json_t *args, char *buf, size_t len)
 	}
 }
 
-int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
-		 struct box_err *err)
+static int info_get(struct box_ctx *ctx, const char *name,
+		    struct box_info *out, bool wait, struct box_err *err)
 {
 	memset(out, 0, sizeof *out);
 	struct box_state st;
 	enum box_status status;
-	if (ct_load_live(ctx, name, &st, &status, err) < 0)
+	if (ct_load_live_opt(ctx, name, &st, &status, wait, err) < 0)
 		return -1;
 	json_t *config = store_load_config(ctx, name, err);
 	if (!config)
@@ -76,6 +76,18 @@ int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
 	snprintf(out->error, sizeof out->error, "%s", st.error);
 	json_decref(config);
 	return 0;
+}
+
+int box_info_get(struct box_ctx *ctx, const char *name, struct box_info *out,
+		 struct box_err *err)
+{
+	return info_get(ctx, name, out, true, err);
+}
+
+int box_info_peek(struct box_ctx *ctx, const char *name, struct box_info *out,
+		  struct box_err *err)
+{
+	return info_get(ctx, name, out, false, err);
 }
 
 static int cmp_info(const void *a, const void *b)

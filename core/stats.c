@@ -246,7 +246,7 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	}
 	struct box_err err = {0};
 	struct box_info info;
-	if (box_info_get(st->ctx, e->name, &info, &err) < 0)
+	if (box_info_peek(st->ctx, e->name, &info, &err) < 0)
 		return; /* half-made or going away: keep what we had */
 	if (info.pid != e->row.info.pid || info.status != e->row.info.status)
 		entry_close(e); /* a new init, maybe a new cgroup: reopen */
