@@ -6,7 +6,9 @@
 #   loop of runc run -d                | loop of runc kill + delete --force
 #   loop of lxc-start -d               | loop of lxc-stop -k + lxc-destroy
 # boxtop-tmpfs is boxtop with its root on tmpfs (/dev/shm) instead of the
-# disk: the same work minus ext4's inode allocation, to show that cost.
+# disk: the same work minus ext4's inode allocation, to show that cost;
+# boxtop-journaled has it on a journaled ext4 (a loop device run.sh made):
+# the disk most machines have, unlike this VM's journal-less root.
 # Then N=1000 for boxtop alone (fewer runs: BENCH_RUNS_1000, default 3),
 # with the batch process's peak RSS and the host's MemAvailable drop.
 #
@@ -23,6 +25,7 @@ start_loop() { # start_loop PEER N
 	case $1 in
 	boxtop) exec "$BOXTOP" batch bxb --count "$2" $(boxtop_net_opt) -- sleep 1000 ;;
 	boxtop-tmpfs) BOXTOP_ROOT=$BENCH_SHM exec "$BOXTOP" batch bxb --count "$2" $(boxtop_net_opt) -- sleep 1000 ;;
+	boxtop-journaled) BOXTOP_ROOT=$BENCH_JEXT4 exec "$BOXTOP" batch bxb --count "$2" $(boxtop_net_opt) -- sleep 1000 ;;
 	crun) for i in $(seq "$2"); do
 		crun_ run -d --bundle "$BUNDLE" "bxb-$i" </dev/null >/dev/null 2>&1 || return 1
 	done ;;
@@ -40,6 +43,7 @@ stop_loop() { # stop_loop PEER N
 	case $1 in
 	boxtop) exec "$BOXTOP" rm --all --force ;;
 	boxtop-tmpfs) BOXTOP_ROOT=$BENCH_SHM exec "$BOXTOP" rm --all --force ;;
+	boxtop-journaled) BOXTOP_ROOT=$BENCH_JEXT4 exec "$BOXTOP" rm --all --force ;;
 	crun) for i in $(seq "$2"); do
 		crun_ kill "bxb-$i" KILL >/dev/null 2>&1
 		crun_ delete --force "bxb-$i" >/dev/null 2>&1 || rc=1
@@ -60,6 +64,7 @@ running() { # running PEER: how many of our containers run now
 	case $1 in
 	boxtop) "$BOXTOP" ls --json 2>/dev/null | jq '[.[] | select(.status == "running")] | length' ;;
 	boxtop-tmpfs) BOXTOP_ROOT=$BENCH_SHM "$BOXTOP" ls --json 2>/dev/null | jq '[.[] | select(.status == "running")] | length' ;;
+	boxtop-journaled) BOXTOP_ROOT=$BENCH_JEXT4 "$BOXTOP" ls --json 2>/dev/null | jq '[.[] | select(.status == "running")] | length' ;;
 	crun) crun_ list 2>/dev/null | awk '$3 == "running"' | wc -l ;;
 	runc) runc_ list 2>/dev/null | awk '$3 == "running"' | wc -l ;;
 	lxc) lxc-ls -P "$LXC_PATH" --running -1 2>/dev/null | wc -l ;;
@@ -131,6 +136,7 @@ record_peer() {
 # machine hits them alike); a peer that failed once is left out after.
 peers=boxtop
 [ -n "${BENCH_SHM:-}" ] && peers="$peers boxtop-tmpfs"
+[ -n "${BENCH_JEXT4:-}" ] && peers="$peers boxtop-journaled"
 for p in crun runc lxc; do
 	if have_peer $p; then peers="$peers $p"
 	else skip batch100 $p "$(peer_why $p)"; skip rm100 $p "$(peer_why $p)"; fi
