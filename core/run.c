@@ -95,8 +95,7 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 		return 0;
 	}
 	/* no exit to record in a state that is removed next */
-	monitor_release(ctx, opts->name);
-	return ct_remove_stopped(ctx, opts->name, err);
+	return ct_discard(ctx, opts->name, err);
 fail:
 	store_unlock(lock);
 	if (created && rm)

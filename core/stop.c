@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -139,8 +140,22 @@ int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
 	return box_stop_many(ctx, names, 1, grace_secs, err);
 }
 
-int ct_remove_stopped(struct box_ctx *ctx, const char *name,
-		      struct box_err *err)
+struct cg_job {
+	struct box_ctx *ctx;
+	const char *name;
+};
+
+static void *cleanup_cgroup_job(void *arg)
+{
+	struct cg_job *j = arg;
+	monitor_cleanup_cgroup(j->ctx, j->name);
+	return NULL;
+}
+
+/* Remove a container whose init is gone.  discard: `run --rm` reaped it
+ * itself, so what a monitor releases (network links) goes here too. */
+static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
+		       struct box_err *err)
 {
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
@@ -152,9 +167,24 @@ int ct_remove_stopped(struct box_ctx *ctx, const char *name,
 		return box_fail(err, BOX_ESTATE, 0,
 				"rm %s: container was started again meanwhile", name);
 	}
-	monitor_cleanup_cgroup(ctx, name);
+	/* A cgroup still there (rmdir in each hierarchy) and the files
+	 * (inodes freed on disk) are both kernel work of ~0.4 ms here and
+	 * independent: the cgroup goes on a second thread meanwhile.  That
+	 * thread touches only cgroup files and reads ctx. */
+	struct cg_job job = {ctx, name};
+	pthread_t t;
+	bool threaded = false;
+	char cg[256];
+	const struct cg_layout *l = ctx_cg(ctx, NULL);
+	if (l && ctx_cgroup(ctx, name, cg, sizeof cg, NULL) == 0 &&
+	    cg_exists(l, cg))
+		threaded = pthread_create(&t, NULL, cleanup_cgroup_job, &job) == 0;
+	if (!threaded)
+		monitor_cleanup_cgroup(ctx, name);
 	json_t *config = store_load_config(ctx, name, NULL);
 	if (config) {
+		if (discard)
+			net_teardown(ctx, name, config);
 		net_release(ctx, name, config, NULL);
 		json_decref(config);
 	}
@@ -164,8 +194,21 @@ int ct_remove_stopped(struct box_ctx *ctx, const char *name,
 		rc = util_rm_rf(dir, err);
 	if (rc == 0)
 		store_run_remove(ctx, name);
+	if (threaded)
+		pthread_join(t, NULL);
 	store_unlock(lock);
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
+}
+
+int ct_remove_stopped(struct box_ctx *ctx, const char *name,
+		      struct box_err *err)
+{
+	return remove_gone(ctx, name, false, err);
+}
+
+int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err)
+{
+	return remove_gone(ctx, name, true, err);
 }
 
 int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
