@@ -15,6 +15,10 @@
 KEY=run
 
 peers="boxtop floor"
+# boxtop with its root on tmpfs and on a journaled ext4 (run.sh): what the
+# filesystem under the root costs (this VM's root ext4 has no journal)
+[ -n "${BENCH_SHM:-}" ] && peers="$peers boxtop-tmpfs"
+[ -n "${BENCH_JEXT4:-}" ] && peers="$peers boxtop-journaled"
 have_peer crun && peers="$peers crun" || skip $KEY crun "$(peer_why crun)"
 have_peer runc && peers="$peers runc" || skip $KEY runc "$(peer_why runc)"
 if have_peer lxc; then
@@ -25,6 +29,8 @@ else skip $KEY lxc "$(peer_why lxc)"; fi
 once() { # once PEER OUT
 	case $1 in
 	boxtop) timed "$2" "$BOXTOP" run --rm $(boxtop_net_opt) bxrun -- /bin/true ;;
+	boxtop-tmpfs) BOXTOP_ROOT=$BENCH_SHM timed "$2" "$BOXTOP" run --rm $(boxtop_net_opt) bxrun -- /bin/true ;;
+	boxtop-journaled) BOXTOP_ROOT=$BENCH_JEXT4 timed "$2" "$BOXTOP" run --rm $(boxtop_net_opt) bxrun -- /bin/true ;;
 	crun) TIMEIT_NS=$(crun_ns) timed "$2" crun --root "$CRUN_STATE" run --bundle "$BENCH_WORK/bundle-true" bxrun ;;
 	runc) timed "$2" runc --root "$RUNC_STATE" run --bundle "$BENCH_WORK/bundle-true" bxrun ;;
 	lxc) timed "$2" lxc-execute -P "$LXC_PATH" -n bxrun -- /bin/true ;;
