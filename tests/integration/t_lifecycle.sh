@@ -108,3 +108,8 @@ no "quiet container: no log file" test -e "$T_ROOT/containers/quiet/console.log"
 eq "quiet container: logs empty" "$(bt logs quiet; echo rc=$?)" "rc=0"
 has "talking container: logged" "$(bt logs talk)" said
 bt rm --force quiet talk >/dev/null
+# ... and so is a symlink put in its place (it could point anywhere)
+mkdir -m 0700 "$T_ROOT/elsewhere"; ln -s "$T_ROOT/elsewhere" "$T_RUN"
+err_is "run directory as a symlink refused" 1 "runtime directory $T_RUN: not a directory" bt create ry -- true
+eq "nothing written through the symlink" "$(ls -A "$T_ROOT/elsewhere" | wc -l)" 0
+rm -f "$T_RUN"
