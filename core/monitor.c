@@ -238,7 +238,9 @@ static bool send_master(int client, int master)
 	return console_send_fd(client, master) == 0;
 }
 
-int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
+/* hot: next to monitor_trim (monitor_trim.c) */
+__attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
+				       struct mon_run *run)
 {
 	struct mon_log log = {.fd = -1};
 	int lfd = listen_console(ctx, name);
@@ -265,8 +267,8 @@ int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run)
 			break;
 		}
 		if (ready == 0) {
-			monitor_trim();
 			madvise(relay_buf, sizeof relay_buf, MADV_DONTNEED);
+			monitor_trim(); /* last: what runs after it faults in */
 			busy = false;
 			continue;
 		}

@@ -28,14 +28,24 @@ static bool clean_file_mapping(const char *line, int path_at,
 	       perms[3] == 'p';
 }
 
-void monitor_trim(void)
+/* hot: placed with monitor_serve (.text.hot), so that an idle monitor's
+ * code is one 64 kB fault-around window, not two */
+__attribute__((hot)) void monitor_trim(void)
 {
 	malloc_trim(0);
+	/* First read which mappings to drop, then drop them as the very last
+	 * thing: reading smaps after a drop would fault the parser's code and
+	 * format strings straight back in (64 kB at a time: fault-around). */
+	struct range {
+		unsigned long lo, hi;
+	} drop[64];
+	size_t n = 0;
+	unsigned long stack_lo = 0;
 	FILE *f = fopen("/proc/self/smaps", "re");
 	if (!f)
 		return;
 	char line[512];
-	unsigned long lo = 0, hi = 0, stack_lo = 0;
+	unsigned long lo = 0, hi = 0;
 	bool candidate = false;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long a, b, kb;
@@ -50,8 +60,8 @@ void monitor_trim(void)
 			continue;
 		}
 		if (candidate && sscanf(line, "Anonymous: %lu kB", &kb) == 1) {
-			if (kb == 0)
-				madvise((void *)lo, hi - lo, MADV_DONTNEED);
+			if (kb == 0 && n < sizeof drop / sizeof drop[0])
+				drop[n++] = (struct range){lo, hi};
 			candidate = false;
 		}
 	}
@@ -63,4 +73,7 @@ void monitor_trim(void)
 	uintptr_t top = ((uintptr_t)&here & ~(uintptr_t)(pg - 1)) - 2 * (uintptr_t)pg;
 	if (stack_lo && top > stack_lo)
 		madvise((void *)stack_lo, top - stack_lo, MADV_DONTNEED);
+	for (size_t i = 0; i < n; i++)
+		madvise((void *)drop[i].lo, drop[i].hi - drop[i].lo,
+			MADV_DONTNEED);
 }
