@@ -191,7 +191,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 	char dir[PATH_MAX];
 	int rc = store_dir(ctx, name, NULL, dir, sizeof dir, err);
 	if (rc == 0)
-		rc = util_rm_rf(dir, err);
+		rc = util_rm_rf_last(dir, "config.json", err);
 	if (rc == 0)
 		store_run_remove(ctx, name);
 	if (threaded)
@@ -209,6 +209,60 @@ int ct_remove_stopped(struct box_ctx *ctx, const char *name,
 int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
 	return remove_gone(ctx, name, true, err);
+}
+
+/* Removing is kernel work (inodes freed, cgroup leftovers) that two CPUs
+ * do in half the time: a second thread takes every other container. */
+struct rm_job {
+	struct box_ctx *ctx;
+	char *const *names;
+	const bool *ok;
+	size_t n, first;
+	struct box_err *errv;
+	int *rcv;
+};
+
+static void *rm_worker(void *arg)
+{
+	struct rm_job *j = arg;
+	for (size_t i = j->first; i < j->n; i += 2)
+		if (j->ok[i])
+			j->rcv[i] = ct_remove_stopped(j->ctx, j->names[i],
+						      &j->errv[i]);
+	return NULL;
+}
+
+static void remove_all(struct box_ctx *ctx, char *const names[],
+		       const bool *ok, size_t n, struct errs *e)
+{
+	struct box_err *errv = calloc(n ? n : 1, sizeof *errv);
+	int *rcv = calloc(n ? n : 1, sizeof *rcv);
+	if (!errv || !rcv) {
+		free(errv), free(rcv);
+		errv = NULL, rcv = NULL;
+	}
+	struct rm_job a = {ctx, names, ok, n, 0, errv, rcv};
+	struct rm_job b = a;
+	b.first = 1;
+	pthread_t t;
+	bool two = errv && n >= 4 &&
+		   pthread_create(&t, NULL, rm_worker, &b) == 0;
+	if (two) {
+		rm_worker(&a);
+		pthread_join(t, NULL);
+		/* errors in the order of the names */
+		for (size_t i = 0; i < n; i++)
+			if (ok[i] && rcv[i] < 0)
+				note(e, &errv[i]);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			struct box_err one = {0};
+			if (ok[i] && ct_remove_stopped(ctx, names[i], &one) < 0)
+				note(e, &one);
+		}
+	}
+	free(errv);
+	free(rcv);
 }
 
 int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
@@ -255,13 +309,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 		if (box_stop_many(ctx, live, n_live, 0, &one) < 0)
 			note(&e, &one);
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!ok[i])
-			continue;
-		box_err_clear(&one);
-		if (ct_remove_stopped(ctx, names[i], &one) < 0)
-			note(&e, &one);
-	}
+	remove_all(ctx, names, ok, n, &e);
 	free(live);
 	free(ok);
 	/* The root's parent cgroup goes once no container runs (rmdir of a

@@ -93,6 +93,40 @@ int util_rm_rf(const char *path, struct box_err *err)
 	return 0;
 }
 
+int util_rm_rf_last(const char *path, const char *last, struct box_err *err)
+{
+	auto_fd fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0
+				       : box_fail(err, BOX_ESYS, errno,
+						  "remove %s", path);
+	struct stat st;
+	int dfd = fstat(fd, &st) == 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		int e = errno;
+		if (dfd >= 0)
+			close(dfd);
+		return box_fail(err, BOX_ESYS, e, "remove %s", path);
+	}
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, last))
+			continue;
+		int one = rm_rf_at(fd, de->d_name, st.st_dev, 1);
+		if (one < 0 && !r)
+			r = one;
+	}
+	closedir(d);
+	if (!r)
+		r = rm_rf_at(fd, last, st.st_dev, 1);
+	if (r < 0)
+		return box_fail(err, BOX_ESYS, -r, "remove %s", path);
+	return util_rm_rf(path, err);
+}
+
 char *util_read_file(const char *path, size_t *len, struct box_err *err)
 {
 	auto_fd fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -30,6 +30,10 @@ int util_path(char *buf, size_t len, struct box_err *err, const char *fmt, ...)
 int util_mkdir_p(const char *path, mode_t mode, struct box_err *err);
 /* rm -rf that stays on one filesystem and never follows symlinks. */
 int util_rm_rf(const char *path, struct box_err *err);
+/* The same, with the entry `last` of the directory removed only after all
+ * the others: a removal that fails midway leaves it in place (a container
+ * keeps its config.json and stays listed, to be removed again). */
+int util_rm_rf_last(const char *path, const char *last, struct box_err *err);
 /* Whole file into a NUL-terminated malloc'd buffer. */
 char *util_read_file(const char *path, size_t *len, struct box_err *err);
 /* Read a small file (e.g. a cgroup or /proc knob) through an open dirfd. */

@@ -71,7 +71,7 @@ leak_snapshot() {
 	prefix=$(bt debug-cgroup-prefix 2>/dev/null)
 	for p in /proc/[0-9]*; do
 		[ "$(cat "$p/comm" 2>/dev/null)" = boxtop ] || continue
-		tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "BOXTOP_ROOT=$T_ROOT" && n=$((n + 1))
+		{ tr '\0' '\n' <"$p/environ"; } 2>/dev/null | grep -qx "BOXTOP_ROOT=$T_ROOT" && n=$((n + 1))
 	done
 	echo "mounts=$(grep -c "$T_ROOT" /proc/self/mountinfo)"
 	echo "cgroups=$(find /sys/fs/cgroup/*/"$prefix" -mindepth 1 -type d 2>/dev/null | wc -l)"
