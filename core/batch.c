@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,79 @@ static unsigned long highest_index(struct box_ctx *ctx, const char *base)
 	}
 	closedir(d);
 	return max;
+}
+
+/* A creating thread: every step-th name from `first`, until one of the
+ * threads fails. */
+struct create_job {
+	struct box_ctx *ctx;
+	const struct box_create_opts *tmpl;
+	char **names;
+	size_t count, first, step;
+	char (*ips)[16];
+	bool with_ip;
+	bool *ok;
+	int *stop; /* set by the first failure, read by both */
+	struct box_err err;
+};
+
+static void *create_some(void *arg)
+{
+	struct create_job *j = arg;
+	for (size_t i = j->first; i < j->count; i += j->step) {
+		if (__atomic_load_n(j->stop, __ATOMIC_RELAXED))
+			break;
+		struct box_create_opts o = *j->tmpl;
+		o.name = j->names[i];
+		if (j->with_ip && j->ips)
+			o.ip = j->ips[i];
+		if (ct_create(j->ctx, &o, false, &j->err) < 0) {
+			__atomic_store_n(j->stop, 1, __ATOMIC_RELAXED);
+			break;
+		}
+		j->ok[i] = true;
+	}
+	return NULL;
+}
+
+/* Create every name; on failure the ones made are moved to the front of
+ * names (for the caller's rollback) and *made counts them. */
+static int create_all(struct box_ctx *ctx, const struct box_create_opts *tmpl,
+		      char **names, size_t count, char (*ips)[16],
+		      bool with_ip, size_t *made, struct box_err *err)
+{
+	bool *ok = calloc(count, sizeof *ok);
+	if (!ok)
+		return box_fail(err, BOX_ESYS, ENOMEM, "batch");
+	/* jansson seeds its hash function with the first object made; do
+	 * that here, not racing in two threads */
+	json_decref(json_object());
+	int stop = 0;
+	struct create_job a = {ctx, tmpl, names, count, 0, 2, ips, with_ip, ok,
+			       &stop, {0}};
+	struct create_job b = a;
+	b.first = 1;
+	pthread_t t;
+	bool two = count > 1 && pthread_create(&t, NULL, create_some, &b) == 0;
+	if (!two)
+		a.step = 1; /* no second thread: this one does every name */
+	create_some(&a);
+	if (two)
+		pthread_join(t, NULL);
+	/* made ones first, in order; the others' names after them */
+	size_t w = 0;
+	for (size_t i = 0; i < count; i++)
+		if (ok[i]) {
+			char *n = names[w];
+			names[w++] = names[i];
+			names[i] = n;
+		}
+	*made = w;
+	free(ok);
+	if (!stop)
+		return 0;
+	*err = a.err.msg[0] ? a.err : b.err;
+	return -1;
 }
 
 /* Monitors launching at once: enough to keep both cores busy while others
@@ -70,22 +144,19 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 	}
 	size_t made = 0, begun = 0, done = 0;
 	int rc = 0;
-	/* Create them all, then make the configs durable with one syncfs
-	 * instead of one fsync each. */
-	for (; made < count; made++) {
-		struct box_create_opts o = *tmpl;
-		snprintf(name, sizeof name, "%s-%lu", base, first + made);
-		names[made] = strdup(name);
-		o.name = names[made];
-		if (base_ip && ips)
-			o.ip = ips[made];
-		if (!names[made] || ct_create(ctx, &o, false, err) < 0) {
-			free(names[made]);
-			names[made] = NULL;
-			rc = -1;
+	for (size_t i = 0; i < count; i++) {
+		snprintf(name, sizeof name, "%s-%lu", base, first + i);
+		if (!(names[i] = strdup(name))) {
+			rc = box_fail(err, BOX_ESYS, ENOMEM, "batch %s", base);
 			break;
 		}
 	}
+	/* Create them all (two threads: it is mostly the kernel making
+	 * inodes and directories), then make the configs durable with one
+	 * syncfs instead of one fsync each. */
+	if (rc == 0)
+		rc = create_all(ctx, tmpl, names, count, ips, base_ip != NULL,
+				&made, err);
 	char root[PATH_MAX];
 	if (ctx_path(ctx, root, sizeof root, NULL, "containers") == 0) {
 		auto_fd dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -121,7 +192,7 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 			     base, made, count);
 		box_remove_many(ctx, names, made, true, NULL);
 	}
-	for (size_t i = 0; i < made; i++)
+	for (size_t i = 0; i < count; i++)
 		free(names[i]);
 	free(names);
 	free(ops);
