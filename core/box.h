@@ -197,6 +197,8 @@ int box_log_path(struct box_ctx *ctx, const char *name, char *buf, size_t len,
 /* Parse "512M", "1G", "1048576", "64k" (binary units).  */
 int box_parse_size(const char *s, int64_t *out, struct box_err *err);
 int box_check_name(const char *name, struct box_err *err);
+/* A container of that name exists in this root. */
+bool box_exists(struct box_ctx *ctx, const char *name);
 
 /* ---- stats (sampling for the TUI) -------------------------------------- */
 /* (owned by the stats module: core/stats.c) */

@@ -64,6 +64,11 @@ bool store_exists(const struct box_ctx *ctx, const char *name)
 	       stat(path, &st) == 0;
 }
 
+bool box_exists(struct box_ctx *ctx, const char *name)
+{
+	return box_check_name(name, NULL) == 0 && store_exists(ctx, name);
+}
+
 int store_check(const struct box_ctx *ctx, const char *name,
 		struct box_err *err)
 {

@@ -58,7 +58,7 @@ static void note_default_net(struct box_ctx *ctx, const char *net)
 		info.name, info.bridge, info.subnet, info.gateway);
 }
 
-/* The root for create, run and batch, with the default-network note. */
+/* The root for create and batch, with the default-network note. */
 static struct box_ctx *ctx_for_create(struct cli *c, const char *net)
 {
 	struct box_ctx *ctx = cli_ctx(c);
@@ -94,7 +94,11 @@ static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	create_args_cmd(&a, argc, argv, optind);
-	struct box_ctx *ctx = ctx_for_create(c, a.o.net);
+	/* `run` of a container that exists creates nothing: no default
+	 * network either */
+	struct box_ctx *ctx = cli_ctx(c);
+	if (ctx && !(run && box_exists(ctx, a.o.name)))
+		note_default_net(ctx, a.o.net);
 	if (!ctx) {
 		rc = 1;
 		goto out;
