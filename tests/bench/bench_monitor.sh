@@ -10,12 +10,19 @@
 # PSS and RSS from /proc/PID/smaps_rollup.
 . "$(dirname "$0")/lib.sh"
 
+# What a running container costs is measured once its monitor is settled:
+# every peer's container runs SETTLE seconds before its monitor is read
+# (boxtop's monitor gives back what starting touched after 2 s of quiet,
+# core/monitor_trim.c; LXC's is given the same time).
+SETTLE=${BENCH_MONITOR_SETTLE:-3}
+
 # one_alone PEER: PSS/RSS of one container's monitor, 3 runs, one at a time.
 alone_boxtop() {
 	local r pid
 	for r in 1 2 3; do
 		"$BOXTOP" create bxm $(boxtop_net_opt) -- sleep 1000 >/dev/null &&
 			"$BOXTOP" start bxm >/dev/null || return 1
+		sleep "$SETTLE"
 		pid=$(boxtop_monitor_pid bxm)
 		[ -n "$pid" ] || return 1
 		smaps_kb "$pid" Pss >>"$BENCH_WORK/pss_alone.boxtop"
@@ -35,6 +42,7 @@ alone_lxc() {
 	for r in 1 2 3; do
 		lxc_config bxm "/bin/sleep 1000"
 		lxc-start -P "$LXC_PATH" -n bxm -d || return 1
+		sleep "$SETTLE"
 		pid=$(lxc_monitor_pid bxm)
 		[ -n "$pid" ] || return 1
 		smaps_kb "$pid" Pss >>"$BENCH_WORK/pss_alone.lxc"
@@ -47,6 +55,7 @@ alone_lxc() {
 batch_boxtop() {
 	local d pid
 	"$BOXTOP" batch bxm --count 100 $(boxtop_net_opt) -- sleep 1000 >/dev/null || return 1
+	sleep "$SETTLE"
 	for d in "$BOXTOP_ROOT"/containers/*/; do
 		pid=$(boxtop_monitor_pid "$(basename "$d")")
 		[ -n "$pid" ] || continue
@@ -62,6 +71,7 @@ batch_lxc() {
 		lxc_config "bxm-$i" "/bin/sleep 1000"
 		lxc-start -P "$LXC_PATH" -n "bxm-$i" -d || return 1
 	done
+	sleep "$SETTLE"
 	for i in $(seq 100); do
 		pid=$(lxc_monitor_pid "bxm-$i")
 		[ -n "$pid" ] || continue

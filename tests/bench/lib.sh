@@ -154,7 +154,9 @@ smaps_kb() {
 # mem_avail_kb: MemAvailable now (host-wide memory cost of what we start).
 mem_avail_kb() { awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo; }
 
-# boxtop_monitor_pid NAME: the pid of the container's monitor.
+# boxtop_monitor_pid NAME: the pid of the container's monitor (its
+# state.json is in the root's run directory, in memory).
 boxtop_monitor_pid() {
-	jq -r '.monitor_pid // empty' "$BOXTOP_ROOT/containers/$1/state.json" 2>/dev/null
+	[ -n "${BOXTOP_RUNDIR_:-}" ] || BOXTOP_RUNDIR_=$("$BOXTOP" debug-rundir)
+	jq -r '.monitor_pid // empty' "$BOXTOP_RUNDIR_/$1/state.json" 2>/dev/null
 }
