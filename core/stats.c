@@ -189,9 +189,13 @@ static bool ts_eq(struct timespec a, struct timespec b)
 }
 
 /* Paused or not, from the freezer file kept open in the cgroup handle.
- * cgroup.events is re-read only after the kernel signalled a change on it
- * (poll_freezers collects those once per sample); v1 freezer.state gives
- * no signal and is read every time.  -1 unknown. */
+ * For a running container cgroup.events is re-read only after the kernel
+ * signalled a change on it (poll_freezers collects those once per sample).
+ * The kernel may hold a signal back up to 10 ms after the previous one
+ * (cgroup_file_notify): a quick freeze then shows a sample late, and a
+ * paused container (rare) is simply read every sample so a quick thaw is
+ * not missed.  v1 freezer.state gives no signal: read every time.
+ * -1 unknown. */
 static int read_frozen(struct box_stats *st, struct entry *e)
 {
 	if (!e->cgh_open) { /* out of descriptors: open and close */
@@ -199,8 +203,8 @@ static int read_frozen(struct box_stats *st, struct entry *e)
 		return st->ctx->cg_ok && rel[0] ? cg_is_frozen(&st->ctx->cg, rel)
 						: -1;
 	}
-	if (e->cgh.frz_notifies && e->frozen >= 0 && !e->frz_changed)
-		return e->frozen;
+	if (e->cgh.frz_notifies && e->frozen == 0 && !e->frz_changed)
+		return 0;
 	e->frz_changed = false;
 	e->frozen = cg_handle_frozen(&e->cgh);
 	return e->frozen;
