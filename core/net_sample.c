@@ -1,6 +1,7 @@
 /* net_sample.c - network counters of many containers per stats sample:
- * leases say which interfaces a container has, one RTM_GETLINK dump gives
- * the host ends of all veths.  See net_sample.h. */
+ * leases say which interfaces a container has, one RTM_GETSTATS dump
+ * gives the counters of all host links (veth ends), an RTM_GETLINK dump
+ * now and then their names.  See net_sample.h. */
 #include "net_sample.h"
 #include "net_iface.h"
 #include "net_link.h"
@@ -22,10 +23,25 @@
  * within the same timestamp tick: look again next sample. */
 #define RECENT_SECS 2
 
+/* A name that did not resolve may be a veth made since the names were
+ * dumped: dump them again, but at most every NAMES_EVERY samples (the
+ * netns fallback gives right figures meanwhile). */
+#define NAMES_EVERY 10
+
 struct lease_ent {
 	char container[BOX_NAME_MAX + 1];
 	char host[IFNAMSIZ];    /* the veth's host end */
 	bool veth;
+};
+
+struct link_name {
+	char name[IFNAMSIZ];
+	int ifindex;
+};
+
+struct link_stat {
+	int ifindex;
+	uint64_t rx, tx;
 };
 
 struct nsample {
@@ -36,10 +52,16 @@ struct nsample {
 	struct lease_ent *l;
 	size_t nl, capl;
 	bool sorted;
-	struct nsample_link *links; /* sorted by name */
-	size_t nlinks, caplinks;
-	bool dumped;            /* links are this sample's */
-	bool dump_ok;
+	/* names -> ifindex (RTM_GETLINK, rarely), sorted by name */
+	struct link_name *names;
+	size_t nnames, capnames;
+	unsigned names_age;     /* samples since the names were dumped */
+	bool names_ok;
+	/* ifindex -> counters (RTM_GETSTATS, once per sample that needs it) */
+	struct link_stat *stats;
+	size_t nstats, capstats;
+	bool dumped;            /* stats are this sample's */
+	bool stats_ok;
 	struct nl_sock *sk;
 };
 
@@ -60,7 +82,8 @@ void nsample_free(struct nsample *ns)
 		return;
 	nlk_close(ns->sk);
 	free(ns->l);
-	free(ns->links);
+	free(ns->names);
+	free(ns->stats);
 	free(ns);
 }
 
@@ -87,12 +110,6 @@ static int lease_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct lease_ent *)a)->container,
 		      ((const struct lease_ent *)b)->container);
-}
-
-static int link_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct nsample_link *)a)->name,
-		      ((const struct nsample_link *)b)->name);
 }
 
 static bool stat_same(const struct stat *a, const struct stat *b)
@@ -126,6 +143,7 @@ static void load_leases(struct nsample *ns)
 void nsample_begin(struct nsample *ns)
 {
 	ns->dumped = false;
+	ns->names_age++;
 	struct stat s;
 	if (!ns->dir[0] || stat(ns->dir, &s) < 0) {
 		/* no network was ever made: nobody has a lease */
@@ -144,86 +162,165 @@ void nsample_begin(struct nsample *ns)
 	load_leases(ns);
 	ns->seen = s;
 	ns->have_seen = true;
+	ns->names_age = NAMES_EVERY; /* new leases: new names may resolve */
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct link_name *)a)->name,
+		      ((const struct link_name *)b)->name);
+}
+
+static int stat_cmp(const void *a, const void *b)
+{
+	int x = ((const struct link_stat *)a)->ifindex;
+	int y = ((const struct link_stat *)b)->ifindex;
+	return (x > y) - (x < y);
+}
+
+/* Grow *v (of *cap elements of size sz) to hold n + 1. */
+static bool room(void **v, size_t *cap, size_t n, size_t sz)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 64;
+	void *nv = realloc(*v, c * sz);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = c;
+	return true;
 }
 
 int nsample_set_links(struct nsample *ns, const struct nsample_link *l,
 		      size_t n)
 {
-	if (n > ns->caplinks) {
-		struct nsample_link *nl = realloc(ns->links, n * sizeof *nl);
-		if (!nl)
+	ns->nnames = ns->nstats = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!room((void **)&ns->names, &ns->capnames, i, sizeof *ns->names) ||
+		    !room((void **)&ns->stats, &ns->capstats, i, sizeof *ns->stats))
 			return -1;
-		ns->links = nl;
-		ns->caplinks = n;
+		snprintf(ns->names[i].name, sizeof ns->names[i].name, "%s", l[i].name);
+		ns->names[i].ifindex = (int)i + 1;
+		ns->stats[i] = (struct link_stat){(int)i + 1, l[i].rx, l[i].tx};
 	}
-	if (n)
-		memcpy(ns->links, l, n * sizeof *l);
-	ns->nlinks = n;
-	qsort(ns->links, n, sizeof *ns->links, link_cmp);
-	ns->dumped = ns->dump_ok = true;
+	ns->nnames = ns->nstats = n;
+	qsort(ns->names, n, sizeof *ns->names, name_cmp);
+	ns->names_ok = ns->stats_ok = ns->dumped = true;
+	ns->names_age = 0;
 	return 0;
 }
 
-static int on_link(struct nl_msg *msg, void *arg)
+/* Both dumps come through here: RTM_NEWLINK gives a name and its ifindex,
+ * RTM_NEWSTATS (filtered to IFLA_STATS_LINK_64) an ifindex's counters. */
+static int on_msg(struct nl_msg *msg, void *arg)
 {
 	struct nsample *ns = arg;
 	struct nlmsghdr *h = nlmsg_hdr(msg);
-	struct nlattr *tb[IFLA_MAX + 1];
-	if (h->nlmsg_type != RTM_NEWLINK ||
-	    nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
-	    !tb[IFLA_IFNAME] || !tb[IFLA_STATS64])
-		return NL_OK;
-	if (ns->nlinks == ns->caplinks) {
-		size_t cap = ns->caplinks ? ns->caplinks * 2 : 64;
-		struct nsample_link *nl = realloc(ns->links, cap * sizeof *nl);
-		if (!nl)
+	if (h->nlmsg_type == RTM_NEWLINK) {
+		struct nlattr *tb[IFLA_MAX + 1];
+		if (nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0 ||
+		    !tb[IFLA_IFNAME])
+			return NL_OK;
+		if (!room((void **)&ns->names, &ns->capnames, ns->nnames,
+			  sizeof *ns->names))
 			return NL_STOP;
-		ns->links = nl;
-		ns->caplinks = cap;
+		struct link_name *k = &ns->names[ns->nnames++];
+		snprintf(k->name, sizeof k->name, "%s", nla_get_string(tb[IFLA_IFNAME]));
+		k->ifindex = ((struct ifinfomsg *)nlmsg_data(h))->ifi_index;
+	} else if (h->nlmsg_type == RTM_NEWSTATS) {
+		struct nlattr *tb[IFLA_STATS_MAX + 1];
+		if (nlmsg_parse(h, sizeof(struct if_stats_msg), tb, IFLA_STATS_MAX,
+				NULL) < 0 ||
+		    !tb[IFLA_STATS_LINK_64])
+			return NL_OK;
+		if (!room((void **)&ns->stats, &ns->capstats, ns->nstats,
+			  sizeof *ns->stats))
+			return NL_STOP;
+		struct rtnl_link_stats64 s = {0};
+		size_t len = (size_t)nla_len(tb[IFLA_STATS_LINK_64]);
+		memcpy(&s, nla_data(tb[IFLA_STATS_LINK_64]),
+		       len < sizeof s ? len : sizeof s);
+		ns->stats[ns->nstats++] = (struct link_stat){
+			(int)((struct if_stats_msg *)nlmsg_data(h))->ifindex,
+			s.rx_bytes, s.tx_bytes};
 	}
-	struct rtnl_link_stats64 s = {0};
-	size_t len = (size_t)nla_len(tb[IFLA_STATS64]);
-	memcpy(&s, nla_data(tb[IFLA_STATS64]), len < sizeof s ? len : sizeof s);
-	struct nsample_link *l = &ns->links[ns->nlinks++];
-	snprintf(l->name, sizeof l->name, "%s", nla_get_string(tb[IFLA_IFNAME]));
-	l->rx = s.rx_bytes;
-	l->tx = s.tx_bytes;
 	return NL_OK;
 }
 
-/* One RTM_GETLINK dump of our namespace into links (sorted by name).  The
- * socket and the array are kept: no allocation in a steady state. */
-static void dump_links(struct nsample *ns)
+/* One dump request of type with its header; false on any failure (the
+ * socket is dropped then: a new one next time). */
+static bool dump(struct nsample *ns, int type, void *hdr, size_t len)
 {
-	ns->dumped = true;
-	ns->dump_ok = false;
-	ns->nlinks = 0;
 	if (!ns->sk) {
 		ns->sk = nlk_open(-1, NULL);
 		if (!ns->sk)
-			return;
-		nl_socket_modify_cb(ns->sk, NL_CB_VALID, NL_CB_CUSTOM, on_link, ns);
+			return false;
+		nl_socket_modify_cb(ns->sk, NL_CB_VALID, NL_CB_CUSTOM, on_msg, ns);
 	}
-	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
-	if (nl_send_simple(ns->sk, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof ifi) < 0 ||
+	if (nl_send_simple(ns->sk, type, NLM_F_DUMP, hdr, len) < 0 ||
 	    nl_recvmsgs_default(ns->sk) < 0) {
-		/* a broken or interrupted dump: start afresh next time */
 		nlk_close(ns->sk);
 		ns->sk = NULL;
-		ns->nlinks = 0;
-		return;
+		return false;
 	}
-	qsort(ns->links, ns->nlinks, sizeof *ns->links, link_cmp);
-	ns->dump_ok = true;
+	return true;
 }
 
-static const struct nsample_link *find_link(struct nsample *ns,
-					    const char *name)
+/* Every link's name and ifindex: RTM_GETLINK builds a big message per
+ * link (all attributes, inet6 settings, ...), so it is done only when a
+ * name is missing (see NAMES_EVERY). */
+static void dump_names(struct nsample *ns)
 {
-	struct nsample_link key;
-	snprintf(key.name, sizeof key.name, "%s", name);
-	return bsearch(&key, ns->links, ns->nlinks, sizeof *ns->links,
-		       link_cmp);
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	ns->nnames = 0;
+	ns->names_age = 0;
+	ns->names_ok = dump(ns, RTM_GETLINK, &ifi, sizeof ifi);
+	if (!ns->names_ok)
+		ns->nnames = 0;
+	qsort(ns->names, ns->nnames, sizeof *ns->names, name_cmp);
+}
+
+/* Every link's byte counters: RTM_GETSTATS asking for the 64-bit link
+ * counters only, a ~200-byte message per link. */
+static void dump_stats(struct nsample *ns)
+{
+	struct if_stats_msg m = {
+		.family = AF_UNSPEC,
+		.filter_mask = IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_64)};
+	ns->dumped = true;
+	ns->nstats = 0;
+	ns->stats_ok = dump(ns, RTM_GETSTATS, &m, sizeof m);
+	if (!ns->stats_ok)
+		ns->nstats = 0;
+	qsort(ns->stats, ns->nstats, sizeof *ns->stats, stat_cmp);
+}
+
+/* The counters of host link name, NULL if it is not (or no longer) here. */
+static const struct link_stat *find_link(struct nsample *ns, const char *name)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct link_name key;
+		snprintf(key.name, sizeof key.name, "%s", name);
+		const struct link_name *k =
+			ns->names_ok ? bsearch(&key, ns->names, ns->nnames,
+					       sizeof *ns->names, name_cmp)
+				     : NULL;
+		if (k) {
+			struct link_stat skey = {.ifindex = k->ifindex};
+			const struct link_stat *s =
+				bsearch(&skey, ns->stats, ns->nstats,
+					sizeof *ns->stats, stat_cmp);
+			if (s)
+				return s;
+		}
+		/* unknown name, or an ifindex gone (the veth was made anew):
+		 * the names are old */
+		if (pass || ns->names_age < NAMES_EVERY)
+			return NULL;
+		dump_names(ns);
+	}
+	return NULL;
 }
 
 enum nsample_src nsample_get(struct nsample *ns, const char *container,
@@ -251,9 +348,9 @@ enum nsample_src nsample_get(struct nsample *ns, const char *container,
 		if (!ns->l[i].veth)
 			return NSAMPLE_NETNS;
 		if (!ns->dumped)
-			dump_links(ns);
-		const struct nsample_link *k =
-			ns->dump_ok ? find_link(ns, ns->l[i].host) : NULL;
+			dump_stats(ns);
+		const struct link_stat *k =
+			ns->stats_ok ? find_link(ns, ns->l[i].host) : NULL;
 		if (!k) /* not in our namespace: count it where it is */
 			return NSAMPLE_NETNS;
 		/* the host end receives what the container sends */

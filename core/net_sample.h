@@ -6,8 +6,10 @@
  * ($ROOT/networks/<name>.json, re-loaded only when that directory changed):
  *   - no lease (--net none): only lo, nothing to read, 0 traffic;
  *   - bridge lease: a veth whose host end (nif_host_name) lives in our
- *     namespace: all host ends come from ONE RTM_GETLINK dump per sample
- *     (its rx is the container's tx and the other way round);
+ *     namespace: all host ends' counters come from ONE RTM_GETSTATS dump
+ *     per sample (64-bit link counters only; its rx is the container's tx
+ *     and the other way round), their ifindex from an RTM_GETLINK dump
+ *     made only when a name is missing;
  *   - macvlan lease (lives only in the container's netns), or a host end
  *     missing from the dump: the caller reads /proc/<pid>/net/dev.
  */
@@ -46,7 +48,7 @@ struct nsample_link {
  * host end's name is computed here.  0 or -1 without memory. */
 int nsample_add_lease(struct nsample *ns, const char *container,
 		      const char *ifname, bool veth);
-/* Replace the dump with n links (tests feed one; copies them). */
+/* Replace both dumps with n links (tests feed them; copies them). */
 int nsample_set_links(struct nsample *ns, const struct nsample_link *l,
 		      size_t n);
 
