@@ -192,6 +192,20 @@ static bool room(void **v, size_t *cap, size_t n, size_t sz)
 	return true;
 }
 
+/* qsort / bsearch that accept an empty (maybe NULL) array. */
+static void sort(void *v, size_t n, size_t sz,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n)
+		qsort(v, n, sz, cmp);
+}
+
+static void *search(const void *key, const void *v, size_t n, size_t sz,
+		    int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, v, n, sz, cmp) : NULL;
+}
+
 int nsample_set_links(struct nsample *ns, const struct nsample_link *l,
 		      size_t n)
 {
@@ -205,7 +219,7 @@ int nsample_set_links(struct nsample *ns, const struct nsample_link *l,
 		ns->stats[i] = (struct link_stat){(int)i + 1, l[i].rx, l[i].tx};
 	}
 	ns->nnames = ns->nstats = n;
-	qsort(ns->names, n, sizeof *ns->names, name_cmp);
+	sort(ns->names, n, sizeof *ns->names, name_cmp);
 	ns->names_ok = ns->stats_ok = ns->dumped = true;
 	ns->names_age = 0;
 	return 0;
@@ -278,7 +292,7 @@ static void dump_names(struct nsample *ns)
 	ns->names_ok = dump(ns, RTM_GETLINK, &ifi, sizeof ifi);
 	if (!ns->names_ok)
 		ns->nnames = 0;
-	qsort(ns->names, ns->nnames, sizeof *ns->names, name_cmp);
+	sort(ns->names, ns->nnames, sizeof *ns->names, name_cmp);
 }
 
 /* Every link's byte counters: RTM_GETSTATS asking for the 64-bit link
@@ -293,7 +307,7 @@ static void dump_stats(struct nsample *ns)
 	ns->stats_ok = dump(ns, RTM_GETSTATS, &m, sizeof m);
 	if (!ns->stats_ok)
 		ns->nstats = 0;
-	qsort(ns->stats, ns->nstats, sizeof *ns->stats, stat_cmp);
+	sort(ns->stats, ns->nstats, sizeof *ns->stats, stat_cmp);
 }
 
 /* The counters of host link name, NULL if it is not (or no longer) here. */
@@ -303,14 +317,14 @@ static const struct link_stat *find_link(struct nsample *ns, const char *name)
 		struct link_name key;
 		snprintf(key.name, sizeof key.name, "%s", name);
 		const struct link_name *k =
-			ns->names_ok ? bsearch(&key, ns->names, ns->nnames,
-					       sizeof *ns->names, name_cmp)
+			ns->names_ok ? search(&key, ns->names, ns->nnames,
+					      sizeof *ns->names, name_cmp)
 				     : NULL;
 		if (k) {
 			struct link_stat skey = {.ifindex = k->ifindex};
 			const struct link_stat *s =
-				bsearch(&skey, ns->stats, ns->nstats,
-					sizeof *ns->stats, stat_cmp);
+				search(&skey, ns->stats, ns->nstats,
+				       sizeof *ns->stats, stat_cmp);
 			if (s)
 				return s;
 		}
@@ -328,7 +342,7 @@ enum nsample_src nsample_get(struct nsample *ns, const char *container,
 {
 	*rx = *tx = 0;
 	if (!ns->sorted) {
-		qsort(ns->l, ns->nl, sizeof *ns->l, lease_cmp);
+		sort(ns->l, ns->nl, sizeof *ns->l, lease_cmp);
 		ns->sorted = true;
 	}
 	/* the first lease of container */
