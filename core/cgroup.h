@@ -157,11 +157,27 @@ enum {
 struct cg_handle {
 	int fd[CGF_N];          /* -1 when absent */
 	bool v2[CGF_N];         /* format of each file */
+	/* the freezer's state, the file cg_is_frozen reads: v2
+	 * cgroup.events where the unified cgroup has cgroup.freeze, else v1
+	 * freezer.state; -1 when neither */
+	int frz_fd;
+	bool frz_notifies;      /* cgroup.events: the kernel signals every
+				 * change as EPOLLPRI on frz_fd */
+	/* v1 blkio charges a bio to the cgroup of the task that submits it
+	 * (writeback goes to the root; only v2 charges it to the page's
+	 * owner), so without CPU time used no new bytes can show: the block
+	 * counters of the last read, and the CPU time they go with, let
+	 * cg_handle_read skip the re-read of an idle container. */
+	bool io_known;
+	uint64_t io_cpu_ns, io_rd, io_wr;
 };
 int cg_open(const struct cg_layout *l, const char *relpath,
 	    struct cg_handle *h, struct box_err *err);
 int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
 		   struct box_err *err);
+/* 1 frozen, 0 not, -1 unknown (no freezer file or a read error).  Reading
+ * also clears a pending EPOLLPRI on frz_fd. */
+int cg_handle_frozen(struct cg_handle *h);
 void cg_close(struct cg_handle *h);
 
 #endif

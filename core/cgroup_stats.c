@@ -33,6 +33,9 @@ int cg_open(const struct cg_layout *l, const char *relpath,
 		h->fd[i] = -1;
 		h->v2[i] = false;
 	}
+	h->frz_fd = -1;
+	h->frz_notifies = false;
+	h->io_known = false;
 	if (!relpath || !*relpath || !cg_exists(l, relpath))
 		return box_fail(err, BOX_ENOENT, 0, "cgroup %s: not found",
 				relpath ? relpath : "");
@@ -61,6 +64,13 @@ int cg_open(const struct cg_layout *l, const char *relpath,
 		if (h->fd[i] < 0 && !h->v2[i] && files[i].v1_alt)
 			h->fd[i] = open_in(l, hi, relpath, files[i].v1_alt);
 	}
+	/* the same choice as cg_freeze / cg_is_frozen */
+	if (cg_unified_has(l, relpath, "cgroup.freeze")) {
+		h->frz_fd = open_in(l, l->unified, relpath, "cgroup.events");
+		h->frz_notifies = h->frz_fd >= 0;
+	} else if (l->freezer >= 0 && !l->hier[l->freezer].v2) {
+		h->frz_fd = open_in(l, l->freezer, relpath, "freezer.state");
+	}
 	return 0;
 }
 
@@ -71,6 +81,9 @@ void cg_close(struct cg_handle *h)
 			close(h->fd[i]);
 		h->fd[i] = -1;
 	}
+	if (h->frz_fd >= 0)
+		close(h->frz_fd);
+	h->frz_fd = -1;
 }
 
 /* pread at 0 into buf; length or -1. */
@@ -150,11 +163,33 @@ int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
 		any = true;
 		out->pids = num(buf);
 	}
-	if (reread(h->fd[CGF_IO], buf, sizeof buf) >= 0)
+	bool cpu_read = any;
+	if (h->io_known && cpu_read && !h->v2[CGF_IO] &&
+	    out->cpu_ns == h->io_cpu_ns) {
+		/* idle since the last read: see io_known in cgroup.h */
+		out->blk_read = h->io_rd;
+		out->blk_write = h->io_wr;
+	} else if (reread(h->fd[CGF_IO], buf, sizeof buf) >= 0) {
 		parse_io(buf, h->v2[CGF_IO], &out->blk_read, &out->blk_write);
+		h->io_known = cpu_read;
+		h->io_cpu_ns = out->cpu_ns;
+		h->io_rd = out->blk_read;
+		h->io_wr = out->blk_write;
+	}
 	if (!any)
 		return box_fail(err, BOX_ESYS, errno, "read cgroup counters");
 	return 0;
+}
+
+int cg_handle_frozen(struct cg_handle *h)
+{
+	char buf[256];
+	if (reread(h->frz_fd, buf, sizeof buf) < 0)
+		return -1;
+	if (!h->frz_notifies)
+		return !strncmp(buf, "FROZEN", 6);
+	int64_t v = cg_keyed(buf, "frozen");
+	return v < 0 ? -1 : v == 1;
 }
 
 int cg_read_counters(const struct cg_layout *l, const char *relpath,

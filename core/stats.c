@@ -5,7 +5,11 @@
  * replaced (inotify on each container's run directory; stat where no watch
  * could be set), when its init died, or every INFO_REFRESH samples as a
  * safety net; then read the cgroup counters of the running and paused ones
- * and /proc/<init>/net/dev through descriptors kept open between samples.  Rates come from the difference to the
+ * through descriptors kept open between samples (the freezer's state only
+ * when the kernel signalled a change, through one epoll_wait), and their
+ * network counters through net_sample.h (nothing for --net none, one
+ * netlink dump for all bridged veths, /proc/<init>/net/dev only for
+ * macvlan and --net host).  Rates come from the difference to the
  * previous sample over the monotonic clock.  The TUI reads the result as a
  * snapshot and never touches /proc or /sys itself.
  */
@@ -24,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -80,6 +85,8 @@ struct box_stats *box_stats_new(struct box_ctx *ctx, struct box_err *err)
 	}
 	st->stat_fd = open("/proc/stat", O_RDONLY | O_CLOEXEC);
 	st->mem_fd = open("/proc/meminfo", O_RDONLY | O_CLOEXEC);
+	st->frz_ep = epoll_create1(EPOLL_CLOEXEC);
+	st->net = nsample_new(ctx);
 	st->names_dirty = true;
 	st->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (st->ino_fd >= 0 &&
@@ -99,24 +106,27 @@ fail:
 
 /* Close what is kept open for a running container (it stopped, or the
  * entry goes). */
-static void entry_close(struct entry *e)
+static void entry_close(struct box_stats *st, struct entry *e)
 {
 	if (e->net_fd >= 0)
 		close(e->net_fd);
 	e->net_fd = -1;
-	if (e->frz_fd >= 0)
-		close(e->frz_fd);
-	e->frz_fd = -1;
-	if (e->cgh_open)
+	if (e->cgh_open) {
+		/* explicitly: a forked child may still share the file, and
+		 * epoll would then go on reporting a freed entry */
+		if (e->cgh.frz_notifies && st->frz_ep >= 0)
+			epoll_ctl(st->frz_ep, EPOLL_CTL_DEL, e->cgh.frz_fd, NULL);
 		cg_close(&e->cgh);
+	}
 	e->cgh_open = false;
+	e->frozen = -1;
 }
 
 static void entry_free(struct box_stats *st, struct entry *e)
 {
 	if (e->wd >= 0 && st->ino_fd >= 0)
 		inotify_rm_watch(st->ino_fd, e->wd);
-	entry_close(e);
+	entry_close(st, e);
 	free(e->hist);
 	free(e);
 }
@@ -138,6 +148,10 @@ void box_stats_free(struct box_stats *st)
 		close(st->mem_fd);
 	if (st->ino_fd >= 0)
 		close(st->ino_fd);
+	if (st->frz_ep >= 0)
+		close(st->frz_ep);
+	nsample_free(st->net);
+	free(st->frz_ev);
 	free(st);
 }
 
@@ -174,43 +188,45 @@ static bool ts_eq(struct timespec a, struct timespec b)
 	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
-/* Paused or not, through a descriptor kept open: the same file
- * cg_is_frozen reads (v2 cgroup.events "frozen" where the unified
- * hierarchy has cgroup.freeze, else v1 freezer.state).  -1 unknown. */
+/* Paused or not, from the freezer file kept open in the cgroup handle.
+ * For a running container cgroup.events is re-read only after the kernel
+ * signalled a change on it (poll_freezers collects those once per sample).
+ * The kernel may hold a signal back up to 10 ms after the previous one
+ * (cgroup_file_notify): a quick freeze then shows a sample late, and a
+ * paused container (rare) is simply read every sample so a quick thaw is
+ * not missed.  v1 freezer.state gives no signal: read every time.
+ * -1 unknown. */
 static int read_frozen(struct box_stats *st, struct entry *e)
 {
-	const struct cg_layout *l = &st->ctx->cg;
-	const char *rel = e->row.info.cgroup;
-	if (!st->ctx->cg_ok || !rel[0])
-		return -1;
-	if (e->frz_fd < 0) {
-		char p[PATH_MAX];
-		if (l->unified >= 0) {
-			snprintf(p, sizeof p, "%s/%s/cgroup.freeze",
-				 l->hier[l->unified].mount, rel);
-			if (access(p, F_OK) == 0) {
-				snprintf(p, sizeof p, "%s/%s/cgroup.events",
-					 l->hier[l->unified].mount, rel);
-				e->frz_fd = open(p, O_RDONLY | O_CLOEXEC);
-				e->frz_v2 = true;
-			}
-		}
-		if (e->frz_fd < 0 && l->freezer >= 0 && !l->hier[l->freezer].v2) {
-			snprintf(p, sizeof p, "%s/%s/freezer.state",
-				 l->hier[l->freezer].mount, rel);
-			e->frz_fd = open(p, O_RDONLY | O_CLOEXEC);
-			e->frz_v2 = false;
-		}
-		if (e->frz_fd < 0)
-			return -1;
+	if (!e->cgh_open) { /* out of descriptors: open and close */
+		const char *rel = e->row.info.cgroup;
+		return st->ctx->cg_ok && rel[0] ? cg_is_frozen(&st->ctx->cg, rel)
+						: -1;
 	}
-	char buf[256];
-	if (pread_all(e->frz_fd, buf, sizeof buf) < 0)
-		return -1;
-	if (!e->frz_v2)
-		return !strncmp(buf, "FROZEN", 6);
-	const char *f = strstr(buf, "frozen ");
-	return f ? f[7] == '1' : -1;
+	if (e->cgh.frz_notifies && e->frozen == 0 && !e->frz_changed)
+		return 0;
+	e->frz_changed = false;
+	e->frozen = cg_handle_frozen(&e->cgh);
+	return e->frozen;
+}
+
+/* One epoll_wait for all containers instead of one read each: mark the
+ * entries whose cgroup.events changed (frozen or populated).  Level
+ * triggered: a marked entry not read this sample is reported again. */
+static void poll_freezers(struct box_stats *st)
+{
+	if (st->frz_ep < 0 || !st->n)
+		return;
+	if (st->frz_cap < st->n) { /* room for all: one call sees every one */
+		struct epoll_event *ev = realloc(st->frz_ev, st->n * sizeof *ev);
+		if (!ev)
+			return;
+		st->frz_ev = ev;
+		st->frz_cap = st->n;
+	}
+	int n = epoll_wait(st->frz_ep, st->frz_ev, (int)st->frz_cap, 0);
+	for (int i = 0; i < n; i++)
+		((struct entry *)st->frz_ev[i].data.ptr)->frz_changed = true;
 }
 
 /* Re-read box_info when the files changed, the init died, or it is old. */
@@ -249,7 +265,7 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	if (box_info_peek(st->ctx, e->name, &info, &err) < 0)
 		return; /* half-made or going away: keep what we had */
 	if (info.pid != e->row.info.pid || info.status != e->row.info.status)
-		entry_close(e); /* a new init, maybe a new cgroup: reopen */
+		entry_close(st, e); /* a new init, maybe a new cgroup: reopen */
 	e->row.info = info;
 	e->have_info = true;
 	e->state_mtime = sst.st_mtim;
@@ -257,7 +273,9 @@ static void refresh_info(struct box_stats *st, struct entry *e)
 	e->age = 0;
 }
 
-static void read_net(struct entry *e, pid_t pid, uint64_t *rx, uint64_t *tx)
+/* /proc/<pid>/net/dev through a descriptor kept open: every interface of
+ * the container's netns but lo. */
+static void read_netns(struct entry *e, pid_t pid, uint64_t *rx, uint64_t *tx)
 {
 	*rx = *tx = 0;
 	if (e->net_pid != pid && e->net_fd >= 0) {
@@ -275,6 +293,25 @@ static void read_net(struct entry *e, pid_t pid, uint64_t *rx, uint64_t *tx)
 	char buf[4096];
 	if (pread_all(e->net_fd, buf, sizeof buf) > 0)
 		stats_parse_netdev(buf, rx, tx);
+}
+
+/* Traffic over the container's real interfaces (lo is not counted, as in
+ * `docker stats`): none without a lease, bridged veths from the host-side
+ * dump, the rest (macvlan, --net host) from its netns. */
+static void read_net(struct box_stats *st, struct entry *e, pid_t pid,
+		     uint64_t *rx, uint64_t *tx)
+{
+	*rx = *tx = 0;
+	if (st->net && strcmp(e->row.info.net, "host")) {
+		enum nsample_src src = nsample_get(st->net, e->name, rx, tx);
+		if (src != NSAMPLE_NETNS) {
+			if (e->net_fd >= 0)
+				close(e->net_fd);
+			e->net_fd = -1;
+			return;
+		}
+	}
+	read_netns(e, pid, rx, tx);
 }
 
 static double rate(uint64_t cur, uint64_t prev, double secs)
@@ -304,15 +341,25 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		if (!e->cgh_open) {
 			e->cgh_open = cg_open(&st->ctx->cg, cg, &e->cgh, &err) == 0;
 			e->slow = 0; /* first read is a full one */
+			e->frozen = -1;
+			struct epoll_event ev = {.events = EPOLLPRI, .data.ptr = e};
+			if (e->cgh_open && e->cgh.frz_notifies &&
+			    (st->frz_ep < 0 ||
+			     epoll_ctl(st->frz_ep, EPOLL_CTL_ADD, e->cgh.frz_fd,
+				       &ev) < 0))
+				e->cgh.frz_notifies = false; /* read it every time */
 		}
 		if (e->cgh_open) {
 			/* the limit and the OOM count rarely change: read them
 			 * every SLOW_EVERY samples (a closed fd is skipped) */
 			bool slow = e->slow++ % SLOW_EVERY == 0;
-			struct cg_handle h = e->cgh;
+			struct cg_handle *h = &e->cgh;
+			int lim = h->fd[CGF_MEMLIMIT], oom = h->fd[CGF_OOM];
 			if (!slow)
-				h.fd[CGF_MEMLIMIT] = h.fd[CGF_OOM] = -1;
-			ok = cg_handle_read(&h, &c, &err) == 0;
+				h->fd[CGF_MEMLIMIT] = h->fd[CGF_OOM] = -1;
+			ok = cg_handle_read(h, &c, &err) == 0;
+			h->fd[CGF_MEMLIMIT] = lim;
+			h->fd[CGF_OOM] = oom;
 			if (slow) {
 				e->mem_limit = c.mem_limit;
 				e->oom_kills = c.oom_kills;
@@ -322,10 +369,10 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		}
 		else /* out of descriptors: open and close each time */
 			ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
-		read_net(e, r->info.pid, &rx, &tx);
+		read_net(st, e, r->info.pid, &rx, &tx);
 	}
 	if (!ok) {
-		entry_close(e);
+		entry_close(st, e);
 		r->sampled = false;
 		r->cpu_pct = r->net_rx_bps = r->net_tx_bps = 0;
 		r->blk_rd_bps = r->blk_wr_bps = 0;
@@ -400,7 +447,7 @@ static int sync_names(struct box_stats *st, struct box_err *err)
 			if (!e)
 				break;
 			snprintf(e->name, sizeof e->name, "%.*s", BOX_NAME_MAX, de->d_name);
-			e->net_fd = e->frz_fd = -1;
+			e->net_fd = e->frozen = -1;
 			e->slow = (unsigned)st->n;
 			e->wd = -1;
 			if (st->ino_fd >= 0) {
@@ -508,6 +555,9 @@ int box_stats_sample(struct box_stats *st, struct box_err *err)
 	}
 	uint64_t t = stats_now_ns();
 	size_t nrows = 0;
+	poll_freezers(st);
+	if (st->net)
+		nsample_begin(st->net);
 	for (size_t i = 0; i < st->n; i++) {
 		struct entry *e = st->e[i];
 		refresh_info(st, e);

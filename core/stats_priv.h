@@ -6,6 +6,9 @@
 #include "stats.h"
 #include "cgroup.h"
 #include "ctx.h"
+#include "net_sample.h"
+
+#include <sys/epoll.h>
 
 #include <limits.h>
 #include <time.h>
@@ -29,8 +32,8 @@ struct entry {
 	pid_t net_pid;
 	struct cg_handle cgh;   /* counter files, kept open while it runs */
 	bool cgh_open;
-	int frz_fd;             /* cgroup.events or freezer.state, kept open */
-	bool frz_v2;
+	int frozen;             /* last freezer state read, -1 unknown */
+	bool frz_changed;       /* the kernel signalled a change since */
 	struct stats_ring *hist; /* BOX_M_COUNT rings, allocated on first sample */
 };
 
@@ -50,6 +53,10 @@ struct box_stats {
 	struct stats_ring host_hist[BOX_M_COUNT];
 	int stat_fd, mem_fd;    /* /proc/stat, /proc/meminfo */
 	int ino_fd;             /* inotify, -1 without */
+	int frz_ep;             /* epoll over the cgroup.events kept open */
+	struct epoll_event *frz_ev;
+	size_t frz_cap;
+	struct nsample *net;    /* leases + host-side veth counters */
 	bool names_dirty;       /* a container directory came or went */
 	char dir[PATH_MAX];
 	uint64_t prev_busy, prev_total;

@@ -188,6 +188,80 @@ static void test_counters(void)
 	free(pids);
 }
 
+/* Overwrite a file of a fixture copy (pread at 0 then sees the new text). */
+static void put(const char *dir, const char *rel, const char *text)
+{
+	char p[PATH_MAX * 2];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	FILE *f = fopen(p, "we");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A kept-open handle on copies of the fixtures: the freezer file it picks,
+ * and the v1 block counters re-read only after CPU time was used. */
+static void test_handle_fixture(void)
+{
+	char tmp[] = "/tmp/boxtop-cgfix.XXXXXX";
+	if (!mkdtemp(tmp)) {
+		CHECK("handle fixture copy", 0);
+		return;
+	}
+	char cmd[sizeof fix * 4 + 256], mi[PATH_MAX];
+	snprintf(cmd, sizeof cmd,
+		 "cp -a '%s/v1/root' '%s/v1' && cp '%s/v1/mountinfo' '%s/v1.mi' && "
+		 "cp -a '%s/v2/root' '%s/v2' && cp '%s/v2/mountinfo' '%s/v2.mi'",
+		 fix, tmp, fix, tmp, fix, tmp, fix, tmp);
+	CHECK("handle fixture copy", system(cmd) == 0);
+	struct cg_layout l;
+	struct box_err err = {0};
+	struct cg_handle h;
+	struct cg_counters c;
+	char root[PATH_MAX];
+
+	snprintf(mi, sizeof mi, "%s/v1.mi", tmp);
+	snprintf(root, sizeof root, "%s/v1", tmp);
+	CHECK("v1 handle: open", cg_detect_at(&l, mi, root, &err) == 0 &&
+					 cg_open(&l, "boxtop/web", &h, &err) == 0);
+	CHECK("v1 handle: freezer.state, no change signal",
+	      h.frz_fd >= 0 && !h.frz_notifies && cg_handle_frozen(&h) == 1);
+	CHECK("v1 handle: first read", cg_handle_read(&h, &c, &err) == 0 &&
+					       c.blk_write == 8392);
+	const char *blk = "v1/sys/fs/cgroup/blkio/boxtop/web/"
+			  "blkio.throttle.io_service_bytes_recursive";
+	put(tmp, blk, "8:0 Read 5000\n8:0 Write 9000\nTotal 14000\n");
+	CHECK("v1 handle: no CPU used, block counters kept",
+	      cg_handle_read(&h, &c, &err) == 0 && c.blk_read == 4196 &&
+		      c.blk_write == 8392);
+	put(tmp, "v1/sys/fs/cgroup/cpu,cpuacct/boxtop/web/cpuacct.usage",
+	    "987654999\n");
+	CHECK("v1 handle: CPU used, block counters re-read",
+	      cg_handle_read(&h, &c, &err) == 0 && c.blk_read == 5000 &&
+		      c.blk_write == 9000);
+	put(tmp, "v1/sys/fs/cgroup/freezer/boxtop/web/freezer.state", "THAWED\n");
+	CHECK("v1 handle: freezer re-read", cg_handle_frozen(&h) == 0);
+	cg_close(&h);
+	CHECK("v1 handle: closed", h.frz_fd == -1 && h.fd[CGF_IO] == -1);
+
+	snprintf(mi, sizeof mi, "%s/v2.mi", tmp);
+	snprintf(root, sizeof root, "%s/v2", tmp);
+	CHECK("v2 handle: open", cg_detect_at(&l, mi, root, &err) == 0 &&
+					 cg_open(&l, "boxtop/web", &h, &err) == 0);
+	CHECK("v2 handle: cgroup.events, signals changes",
+	      h.frz_fd >= 0 && h.frz_notifies && cg_handle_frozen(&h) == 0);
+	CHECK("v2 handle: first read", cg_handle_read(&h, &c, &err) == 0 &&
+					       c.blk_write == 2040);
+	put(tmp, "v2/sys/fs/cgroup/boxtop/web/io.stat",
+	    "8:0 rbytes=1 wbytes=3000 rios=1 wios=1\n");
+	CHECK("v2 handle: io.stat re-read without CPU (writeback is charged)",
+	      cg_handle_read(&h, &c, &err) == 0 && c.blk_write == 3000);
+	cg_close(&h);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	CHECK("handle fixture removed", system(cmd) == 0);
+}
+
 /* cg_create on a copy of the v2 fixture: controllers enabled in the parent,
  * and a failure rolls back what it made. */
 static void test_create_fixture(void)
@@ -272,6 +346,7 @@ int main(void)
 	test_odd();
 	test_counters();
 	test_create_fixture();
+	test_handle_fixture();
 	test_conversions();
 	UNIT_DONE();
 }

@@ -1,6 +1,73 @@
-/* test_stats.c - the stats module's parsers and ring buffers. */
+/* test_stats.c - the stats module's parsers and ring buffers, and the
+ * table that gives a container's network counters (net_sample.c). */
 #include "stats.h"
+#include "net_iface.h"
+#include "net_sample.h"
 #include "unit.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Leases and a fed "dump" in, counters and where they come from out. */
+static void test_net_sample(void)
+{
+	char root[] = "/tmp/boxtop-unit.XXXXXX";
+	struct box_err e = {0};
+	if (!mkdtemp(root)) {
+		CHECK("mkdtemp", 0);
+		return;
+	}
+	struct box_ctx *ctx = box_open(root, &e);
+	struct nsample *ns = ctx ? nsample_new(ctx) : NULL;
+	CHECK("nsample made", ns != NULL);
+	if (!ns) {
+		box_close(ctx);
+		rmdir(root);
+		return;
+	}
+	uint64_t rx = 1, tx = 1;
+	/* no networks directory: nobody has a lease */
+	nsample_begin(ns);
+	CHECK("no lease: lo only, nothing read",
+	      nsample_get(ns, "a", &rx, &tx) == NSAMPLE_NONE && rx == 0 && tx == 0);
+	nsample_add_lease(ns, "b", "eth0", true);
+	nsample_add_lease(ns, "a", "eth0", true);
+	nsample_add_lease(ns, "a", "eth1", true);
+	nsample_add_lease(ns, "m", "eth0", false);
+	nsample_add_lease(ns, "gone", "eth0", true);
+	char a0[IFNAMSIZ], a1[IFNAMSIZ], b0[IFNAMSIZ];
+	nif_host_name(ctx, "a", "eth0", a0);
+	nif_host_name(ctx, "a", "eth1", a1);
+	nif_host_name(ctx, "b", "eth0", b0);
+	CHECK("host ends differ per interface", strcmp(a0, a1) && strcmp(a0, b0));
+	struct nsample_link links[4] = {{"eth0", 9, 9}};
+	snprintf(links[1].name, sizeof links[1].name, "%s", a1);
+	links[1].rx = 100, links[1].tx = 2000;
+	snprintf(links[2].name, sizeof links[2].name, "%s", a0);
+	links[2].rx = 10, links[2].tx = 300;
+	snprintf(links[3].name, sizeof links[3].name, "%s", b0);
+	links[3].rx = 7, links[3].tx = 5;
+	CHECK("dump fed", nsample_set_links(ns, links, 4) == 0);
+	CHECK("bridged: from the host ends",
+	      nsample_get(ns, "a", &rx, &tx) == NSAMPLE_DONE);
+	CHECK("bridged: host tx is container rx, summed over veths", rx == 2300);
+	CHECK("bridged: host rx is container tx, summed over veths", tx == 110);
+	CHECK("other container: its own host end",
+	      nsample_get(ns, "b", &rx, &tx) == NSAMPLE_DONE && rx == 5 && tx == 7);
+	CHECK("macvlan: read in its netns",
+	      nsample_get(ns, "m", &rx, &tx) == NSAMPLE_NETNS);
+	CHECK("host end not in our namespace: read in its netns",
+	      nsample_get(ns, "gone", &rx, &tx) == NSAMPLE_NETNS);
+	CHECK("unknown name: nothing",
+	      nsample_get(ns, "zz", &rx, &tx) == NSAMPLE_NONE && rx == 0 && tx == 0);
+	nsample_begin(ns);
+	CHECK("networks directory still missing: leases dropped",
+	      nsample_get(ns, "a", &rx, &tx) == NSAMPLE_NONE);
+	nsample_free(ns);
+	util_rm_rf(root, &e);
+	box_close(ctx);
+}
 
 int main(void)
 {
@@ -50,5 +117,6 @@ int main(void)
 	CHECK("ring wraps full", n == BOX_STATS_HIST);
 	CHECK("ring wrap order", out[0] == 7 && out[n - 1] == BOX_STATS_HIST + 6);
 	CHECK("five minutes at 1 s", BOX_STATS_HIST >= 300);
+	test_net_sample();
 	UNIT_DONE();
 }
