@@ -78,6 +78,8 @@ void job_progress(struct import_job *job)
 	uint64_t done = job->done;
 	if (job->cur)
 		done = job->cur_base + (uint64_t)zpipe_pos(job->cur);
+	else if (job->cur_copy)
+		done = job->cur_base + job->cur_copy->bytes;
 	if (job->total && done > job->total)
 		done = job->total;
 	job->progress(job->arg, (size_t)done, (size_t)job->total, job->what);
@@ -256,10 +258,18 @@ static int import_dir(struct import_job *job, const char *src,
 	if (job_tmp(job, false, tmp, err) < 0)
 		return -1;
 	struct layer_stats st = {.tick = tick, .tick_arg = job};
+	/* the total first (a walk of the metadata only), so that progress
+	 * can say how far along the copy is */
+	job->total = layer_tree_bytes(src);
+	job->cur_base = job->done = 0;
 	snprintf(job->what, sizeof job->what, "copying %.100s", src);
-	if (layer_copy_tree(src, tmp, 0, digest, &st, err) < 0)
+	job->cur_copy = &st;
+	int rc = layer_copy_tree(src, tmp, 0, digest, &st, err);
+	job->cur_copy = NULL;
+	if (rc < 0)
 		return -1;
 	job->done = st.bytes;
+	job_progress(job);
 	return job_add_layer(job, tmp, digest, (int64_t)st.bytes, err) < 0 ||
 			       rootfs_defaults(job, tmp, err) < 0
 		       ? -1

@@ -26,6 +26,7 @@ struct import_job {
 	uint64_t done, total;   /* bytes of input, for progress */
 	char what[128];
 	const void *cur;        /* the zpipe being read, for progress */
+	const struct layer_stats *cur_copy; /* the tree being copied, same */
 	const char *label;      /* the source as the user named it, for
 	                         * messages (not a temporary path) */
 	uint64_t cur_base;

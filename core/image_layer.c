@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -573,6 +574,74 @@ static int copy_dir(struct copy *c, int sdir, int ddir, const char *rel,
 		free(names[i]);
 	free(names);
 	return rc;
+}
+
+/* Hard-linked files met so far (rare: a short list), counted once. */
+struct seen_inodes {
+	ino_t *v;
+	size_t n, cap;
+};
+
+static bool first_link(struct seen_inodes *s, ino_t ino)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == ino)
+			return false;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		ino_t *nv = realloc(s->v, cap * sizeof *nv);
+		if (!nv)
+			return true; /* counted twice: only progress is off */
+		s->v = nv, s->cap = cap;
+	}
+	s->v[s->n++] = ino;
+	return true;
+}
+
+static uint64_t tree_bytes_at(int dirfd, dev_t dev, int depth,
+			      struct seen_inodes *seen)
+{
+	DIR *d = fdopendir(dirfd);
+	if (!d) {
+		close(dirfd);
+		return 0;
+	}
+	uint64_t sum = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISREG(st.st_mode)) {
+			if (st.st_nlink == 1 || first_link(seen, st.st_ino))
+				sum += (uint64_t)st.st_size;
+		} else if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth < 256) {
+			int fd = openat(dirfd, de->d_name,
+					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				sum += tree_bytes_at(fd, dev, depth + 1, seen);
+		}
+	}
+	closedir(d);
+	return sum;
+}
+
+uint64_t layer_tree_bytes(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return 0;
+	}
+	struct seen_inodes seen = {0};
+	uint64_t sum = tree_bytes_at(fd, st.st_dev, 0, &seen);
+	free(seen.v);
+	return sum;
 }
 
 int layer_copy_tree(const char *src, const char *dst, unsigned flags,

@@ -40,6 +40,11 @@ enum {
 int layer_unpack(struct tar_reader *r, const char *root, unsigned flags,
 		 struct layer_stats *st, struct box_err *err);
 
+/* Bytes of regular-file data under dir, the way layer_copy_tree walks it
+ * (no symlink followed, src's filesystem only, a hard-linked file once):
+ * the total a copy's progress counts towards.  Unreadable parts count 0. */
+uint64_t layer_tree_bytes(const char *dir);
+
 /* Copy the tree src into the empty directory dst, never following
  * symlinks, staying on src's filesystem (mount points become empty dirs).
  * digest gets "sha256:<hex>" over a canonical record of the tree (names in

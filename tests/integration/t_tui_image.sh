@@ -43,7 +43,7 @@ wait_for 10 bash -c "! flock -n '$T_ROOT/images/.lock' true"
 keys i
 wait_screen "import dialog opens" 'Import an image'
 keys -l scrdir; keys Tab; keys -l "$W/rootfs"; keys Enter
-wait_screen "import shows a progress bar in bytes" '^\[.*\] [0-9.]+[KMG]? import scrdir copying'
+wait_screen "import shows a progress bar in bytes, of a known total" '^\[.*\] [0-9.]+[KMG]?/[0-9.]+[KMG]? import scrdir copying'
 keys h
 wait_screen "keys work while the import runs" 'boxtop - keys'
 wait_screen "help lists the import key" 'i +import an image'

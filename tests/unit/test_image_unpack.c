@@ -265,7 +265,23 @@ static void test_copy_tree(void)
 	sh("rm -rf %s %s && mkdir -p %s %s", d1, d2, d1, d2);
 	char g1[72], g2[72], g3[72];
 	struct layer_stats st = {0};
+	/* a directory import's progress total: every regular file's bytes,
+	 * symlinks not followed (find -P), a hard-linked file once, as the
+	 * copy writes them */
+	sh("find -P %s -type f -printf '%%i %%s\\n' | sort -u | awk '{ s += $2 } END { print s + 0 }' >%s/want",
+	   src, base);
+	char wpath[160];
+	snprintf(wpath, sizeof wpath, "%s/want", base);
+	FILE *wf = fopen(wpath, "re");
+	unsigned long long want = 0;
+	if (wf) {
+		if (fscanf(wf, "%llu", &want) != 1)
+			want = 0;
+		fclose(wf);
+	}
+	CHECK("tree bytes: the files' sum", want > 0 && layer_tree_bytes(src) == want);
 	CHECK("copy: ok", layer_copy_tree(src, d1, 0, g1, &st, &err) == 0);
+	CHECK("tree bytes: what the copy wrote", st.bytes == want);
 	CHECK("copy: same tree",
 	      sh("diff -r --no-dereference -x fifo %s %s >/dev/null 2>&1", src, d1) == 0);
 	CHECK("copy: fifo kept", exists("%s/fifo", d1));
