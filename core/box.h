@@ -268,6 +268,12 @@ const struct box_host_stats *box_stats_host(struct box_stats *st);
  * memory used, the rates sums over containers).  Returns the count. */
 size_t box_stats_history(struct box_stats *st, const char *name,
 			 enum box_metric m, float *out, size_t max);
+/* The container the screen graphs (NULL: none).  Where the cgroup cannot
+ * count its disk I/O (cgroup v1: blkio counts only throttled I/O on
+ * current kernels), that container's read/write rates come from its
+ * processes' /proc/<pid>/io instead (reaped children's I/O is added to
+ * their parent's, so the sum over the living ones keeps it). */
+void box_stats_focus(struct box_stats *st, const char *name);
 /* The processes in a running container (malloc'd array, free()).  CPU %
  * is measured since the previous call for the same container. */
 int box_stats_procs(struct box_stats *st, const char *name,

@@ -319,6 +319,27 @@ static double rate(uint64_t cur, uint64_t prev, double secs)
 	return cur >= prev && secs > 0 ? (double)(cur - prev) / secs : 0;
 }
 
+/* The focused container on cgroup v1: its disk I/O from its processes
+ * (box_stats_focus).  A switch between the two sources restarts its rates:
+ * the two counts are not comparable. */
+static void io_from_procs(struct box_stats *st, struct entry *e,
+			  const char *cg, bool ok, struct cg_counters *c)
+{
+	const struct cg_layout *l = &st->ctx->cg;
+	bool want = ok && l->blkio >= 0 && !l->hier[l->blkio].v2 &&
+		    !strcmp(st->focus, e->name);
+	uint64_t rd, wr;
+	if (want && stats_procs_io(st, cg, &rd, &wr) == 0) {
+		c->blk_read = rd;
+		c->blk_write = wr;
+	} else {
+		want = false;
+	}
+	if (want != e->io_procs)
+		e->io_switched = true;
+	e->io_procs = want;
+}
+
 static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 {
 	struct box_stat_row *r = &e->row;
@@ -370,6 +391,7 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		else /* out of descriptors: open and close each time */
 			ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
 		read_net(st, e, r->info.pid, &rx, &tx);
+		io_from_procs(st, e, cg, ok, &c);
 	}
 	if (!ok) {
 		entry_close(st, e);
@@ -386,8 +408,10 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 				     : 0;
 		r->net_rx_bps = e->have_prev ? rate(rx, e->prev_rx, secs) : 0;
 		r->net_tx_bps = e->have_prev ? rate(tx, e->prev_tx, secs) : 0;
-		r->blk_rd_bps = e->have_prev ? rate(c.blk_read, e->prev_rd, secs) : 0;
-		r->blk_wr_bps = e->have_prev ? rate(c.blk_write, e->prev_wr, secs) : 0;
+		bool io_prev = e->have_prev && !e->io_switched;
+		r->blk_rd_bps = io_prev ? rate(c.blk_read, e->prev_rd, secs) : 0;
+		r->blk_wr_bps = io_prev ? rate(c.blk_write, e->prev_wr, secs) : 0;
+		e->io_switched = false;
 		r->mem_bytes = c.mem_bytes;
 		r->mem_limit = c.mem_limit;
 		r->pids = c.pids;

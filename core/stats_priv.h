@@ -35,6 +35,8 @@ struct entry {
 	int frozen;             /* last freezer state read, -1 unknown */
 	bool frz_changed;       /* the kernel signalled a change since */
 	struct stats_ring *hist; /* BOX_M_COUNT rings, allocated on first sample */
+	bool io_procs;          /* prev_rd/prev_wr are its processes' sums */
+	bool io_switched;       /* ... since this sample: no rate yet */
 };
 
 struct proc_prev {
@@ -61,6 +63,7 @@ struct box_stats {
 	char dir[PATH_MAX];
 	uint64_t prev_busy, prev_total;
 	unsigned tick;
+	char focus[BOX_NAME_MAX + 1]; /* box_stats_focus */
 	/* processes of the container last asked for, for per-process CPU % */
 	char procs_name[BOX_NAME_MAX + 1];
 	struct proc_prev *pprev;
@@ -68,6 +71,10 @@ struct box_stats {
 	uint64_t pprev_ns;
 };
 
+/* Disk bytes read and written by the processes in cgroup rel (the sum of
+ * their /proc/<pid>/io); 0 or -1. */
+int stats_procs_io(struct box_stats *st, const char *rel, uint64_t *rd,
+		   uint64_t *wr);
 /* The entry of a container by name, NULL if unknown. */
 struct entry *stats_find(struct box_stats *st, const char *name);
 uint64_t stats_now_ns(void);

@@ -122,3 +122,36 @@ int box_stats_procs(struct box_stats *st, const char *name,
 	*n = k;
 	return 0;
 }
+
+int stats_procs_io(struct box_stats *st, const char *rel, uint64_t *rd,
+		   uint64_t *wr)
+{
+	const struct cg_layout *l = ctx_cg(st->ctx, NULL);
+	pid_t *pids = NULL;
+	size_t np = 0;
+	if (!l || cg_pids(l, rel, &pids, &np, NULL) < 0)
+		return -1;
+	*rd = *wr = 0;
+	for (size_t i = 0; i < np; i++) {
+		char p[64], text[512];
+		snprintf(p, sizeof p, "/proc/%d/io", (int)pids[i]);
+		if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0)
+			continue; /* exited meanwhile: its reaper has it now */
+		uint64_t r = 0, w = 0;
+		const char *f = strstr(text, "\nread_bytes: ");
+		if (f)
+			r = strtoull(f + 13, NULL, 10);
+		f = strstr(text, "\nwrite_bytes: ");
+		if (f)
+			w = strtoull(f + 14, NULL, 10);
+		*rd += r;
+		*wr += w;
+	}
+	free(pids);
+	return 0;
+}
+
+void box_stats_focus(struct box_stats *st, const char *name)
+{
+	snprintf(st->focus, sizeof st->focus, "%s", name ? name : "");
+}

@@ -176,6 +176,9 @@ void tui_draw(struct tui *t)
 void tui_sample(struct tui *t)
 {
 	struct box_err err = {0};
+	/* the graphed container gets its disk I/O measured even where the
+	 * cgroup cannot count it */
+	box_stats_focus(t->stats, t->sel_name);
 	if (box_stats_sample(t->stats, &err) < 0)
 		tui_message(t, true, "%s", err.msg);
 	t->nrows = box_stats_rows(t->stats, &t->rows);
