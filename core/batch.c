@@ -151,6 +151,11 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 			break;
 		}
 	}
+	/* spread over the disk's block groups (ctx.c), also in a root made
+	 * before that was done */
+	char cdir[PATH_MAX];
+	if (rc == 0 && ctx_path(ctx, cdir, sizeof cdir, NULL, "containers") == 0)
+		util_set_topdir(cdir);
 	/* Create them all (two threads: it is mostly the kernel making
 	 * inodes and directories), then make the configs durable with one
 	 * syncfs instead of one fsync each. */

@@ -48,12 +48,23 @@ struct box_ctx *box_open(const char *root, struct box_err *err)
 			goto fail;
 		/* Every command opens the root: one mkdir each when it exists,
 		 * the whole path only the first time. */
-		if (mkdir(dir, 0711) == 0 || errno == EEXIST)
-			continue;
-		if (util_mkdir_p(dir, 0711, err) < 0) {
-			box_err_wrap(err, "root %s", ctx->root);
-			goto fail;
+		if (mkdir(dir, 0711) < 0) {
+			if (errno == EEXIST)
+				continue;
+			if (util_mkdir_p(dir, 0711, err) < 0) {
+				box_err_wrap(err, "root %s", ctx->root);
+				goto fail;
+			}
 		}
+		/* Made just now.  Each container's directory apart from the
+		 * others' (chattr +T): on ext4 a batch then takes its inodes
+		 * from many block groups, not all beside the ones the last
+		 * removal freed.  On this VM's journal-less ext4, where every
+		 * allocation scans past its group's recently deleted inodes, a
+		 * batch of 100 after a removal of 100 took 211 ms instead of
+		 * 329.  A batch sets it too, for roots made before. */
+		if (!strcmp(subdirs[i], "containers"))
+			util_set_topdir(dir);
 	}
 	if (!strcmp(ctx->root, BOX_DEFAULT_ROOT))
 		snprintf(ctx->cg_prefix, sizeof ctx->cg_prefix, "boxtop");

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -125,6 +127,17 @@ int util_rm_rf_last(const char *path, const char *last, struct box_err *err)
 	if (r < 0)
 		return box_fail(err, BOX_ESYS, -r, "remove %s", path);
 	return util_rm_rf(path, err);
+}
+
+void util_set_topdir(const char *dir)
+{
+	auto_fd fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int flags;
+	if (fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+	    !(flags & FS_TOPDIR_FL)) {
+		flags |= FS_TOPDIR_FL;
+		ioctl(fd, FS_IOC_SETFLAGS, &flags);
+	}
 }
 
 char *util_read_file(const char *path, size_t *len, struct box_err *err)

@@ -29,6 +29,11 @@ int util_path(char *buf, size_t len, struct box_err *err, const char *fmt, ...)
 /* mkdir -p with mode for every new component. */
 int util_mkdir_p(const char *path, mode_t mode, struct box_err *err);
 /* rm -rf that stays on one filesystem and never follows symlinks. */
+/* Mark dir as the top of independent hierarchies (chattr +T) where the
+ * filesystem knows the flag (ext2/3/4): its subdirectories are then
+ * spread over the block groups (ext4's Orlov allocator) instead of packed
+ * beside it.  Best effort, errors ignored. */
+void util_set_topdir(const char *dir);
 int util_rm_rf(const char *path, struct box_err *err);
 /* The same, with the entry `last` of the directory removed only after all
  * the others: a removal that fails midway leaves it in place (a container

@@ -113,3 +113,11 @@ mkdir -m 0700 "$T_ROOT/elsewhere"; ln -s "$T_ROOT/elsewhere" "$T_RUN"
 err_is "run directory as a symlink refused" 1 "runtime directory $T_RUN: not a directory" bt create ry -- true
 eq "nothing written through the symlink" "$(ls -A "$T_ROOT/elsewhere" | wc -l)" 0
 rm -f "$T_RUN"
+
+# containers/ spreads its subdirectories over the filesystem (chattr +T)
+# where the filesystem has the flag (ext4 here; tmpfs has none)
+if lsattr -d "$T_ROOT/containers" >/dev/null 2>&1; then
+	has "containers/ is a top directory (+T)" "$(lsattr -d "$T_ROOT/containers" | cut -d' ' -f1)" T
+else
+	skip "containers/ is a top directory (+T)" "no file attributes on this filesystem"
+fi
