@@ -129,16 +129,26 @@ out:
 }
 
 /* fd passing over a unix socket (SCM_RIGHTS), one byte of payload. */
+union fd_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/* A message of one byte with room for one descriptor. */
+static struct msghdr fd_msg(struct iovec *iov, char *byte, union fd_cmsg *u)
+{
+	*iov = (struct iovec){.iov_base = byte, .iov_len = 1};
+	return (struct msghdr){.msg_iov = iov, .msg_iovlen = 1,
+			       .msg_control = u->buf,
+			       .msg_controllen = sizeof u->buf};
+}
+
 int console_send_fd(int sock, int fd)
 {
 	char byte = 'M';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct iovec iov;
+	union fd_cmsg u;
+	struct msghdr msg = fd_msg(&iov, &byte, &u);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
@@ -150,13 +160,9 @@ int console_send_fd(int sock, int fd)
 int console_recv_fd(int sock)
 {
 	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = u.buf, .msg_controllen = sizeof u.buf};
+	struct iovec iov;
+	union fd_cmsg u;
+	struct msghdr msg = fd_msg(&iov, &byte, &u);
 	ssize_t n;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
