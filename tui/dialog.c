@@ -384,10 +384,23 @@ static void fill_opts(struct box_create_opts *o, struct form_field *img,
 	}
 }
 
-void dialog_create(struct tui *t)
+/* The form of a create or batch dialog, its image field (index img)
+ * choosing among the stored images; false when cancelled. */
+static bool image_form(struct tui *t, const char *title, struct form_field *f,
+		       int n, int img,
+		       const char *(*check)(struct tui *, struct form_field *,
+					    char *, size_t))
 {
 	const char *imgs[IMAGES_MAX];
 	struct box_image_info *list;
+	image_field(t, &f[img], imgs, IMAGES_MAX, &list);
+	bool ok = dialog_form(t, title, f, n, check);
+	free(list);
+	return ok;
+}
+
+void dialog_create(struct tui *t)
+{
 	struct form_field f[C_N] = {
 		[C_NAME] = {"Name", "", NULL, 0},
 		[C_IP] = {"IP", "", NULL, 0},
@@ -395,11 +408,8 @@ void dialog_create(struct tui *t)
 		[C_CPUS] = {"CPUs", "", NULL, 0},
 		[C_CMD] = {"Command", "", NULL, 0},
 	};
-	image_field(t, &f[C_IMAGE], imgs, IMAGES_MAX, &list);
-	bool ok = dialog_form(t, "Create and start a container", f, C_N,
-			      check_create);
-	free(list);
-	if (!ok)
+	if (!image_form(t, "Create and start a container", f, C_N, C_IMAGE,
+			check_create))
 		return;
 	struct box_create_opts o = {0};
 	char *argv[32];
@@ -430,8 +440,6 @@ static const char *check_batch(struct tui *t, struct form_field *f, char *buf,
 
 void dialog_batch(struct tui *t)
 {
-	const char *imgs[IMAGES_MAX];
-	struct box_image_info *list;
 	struct form_field f[B_N] = {
 		[B_BASE] = {"Base name", "box", NULL, 0},
 		[B_IP] = {"Base IP", "", NULL, 0},
@@ -439,10 +447,7 @@ void dialog_batch(struct tui *t)
 		[B_MEM] = {"Memory", "", NULL, 0},
 		[B_CMD] = {"Command", "", NULL, 0},
 	};
-	image_field(t, &f[B_IMAGE], imgs, IMAGES_MAX, &list);
-	bool ok = dialog_form(t, "Batch create & start", f, B_N, check_batch);
-	free(list);
-	if (!ok)
+	if (!image_form(t, "Batch create & start", f, B_N, B_IMAGE, check_batch))
 		return;
 	struct box_create_opts o = {0};
 	char *argv[32];
