@@ -334,7 +334,9 @@ __attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
 	return wstatus;
 }
 
-bool monitor_release(struct box_ctx *ctx, const char *name)
+/* What an ended container holds goes: its cgroup (after reading whether
+ * the OOM killer struck: the result) and its network links. */
+static bool monitor_release(struct box_ctx *ctx, const char *name)
 {
 	char cg[256];
 	struct cg_counters cnt = {0};

@@ -26,9 +26,6 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
  * wait status.  Never prints. */
 int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run);
 /* Record the exit (wait status), remove cgroup and host network leftovers. */
-/* What an ended container holds goes: its cgroup (after reading whether
- * the OOM killer struck: the result) and its network links. */
-bool monitor_release(struct box_ctx *ctx, const char *name);
 void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
 		    bool have_status);
 /* Give back what an idle monitor does not need: free heap, the stack below

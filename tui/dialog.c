@@ -46,6 +46,23 @@ static void relayout(struct tui *t)
 	tui_draw(t);
 }
 
+/* The terminal was resized: redraw behind, open the dialog again. */
+static WINDOW *dlg_reopen(struct tui *t, WINDOW *d, int h, int w)
+{
+	delwin(d);
+	relayout(t);
+	return dlg_open(t, h, w);
+}
+
+/* Close the dialog and give the screen back to the context before it. */
+static void dlg_close(struct tui *t, WINDOW *d, const char *saved_fctx)
+{
+	if (d)
+		delwin(d);
+	t->fctx = saved_fctx;
+	tui_layout(t);
+}
+
 bool dialog_form(struct tui *t, const char *title, struct form_field *f,
 		 size_t n, const char *(*validate)(struct tui *, struct form_field *,
 						   char *, size_t))
@@ -94,9 +111,7 @@ bool dialog_form(struct tui *t, const char *title, struct form_field *f,
 		struct form_field *cf = &f[cur];
 		size_t vl = strlen(cf->value);
 		if (fk && ch == KEY_RESIZE) {
-			delwin(d);
-			relayout(t);
-			d = dlg_open(t, h, DLG_W);
+			d = dlg_reopen(t, d, h, DLG_W);
 		} else if (!fk && ch == KEY_ESC) {
 			break;
 		} else if ((!fk && (ch == '\n' || ch == '\r')) || (fk && ch == KEY_ENTER)) {
@@ -129,10 +144,7 @@ bool dialog_form(struct tui *t, const char *title, struct form_field *f,
 			cf->value[vl + 1] = '\0';
 		}
 	}
-	if (d)
-		delwin(d);
-	t->fctx = saved;
-	tui_layout(t);
+	dlg_close(t, d, saved);
 	return ok;
 }
 
@@ -165,9 +177,7 @@ int dialog_menu(struct tui *t, const char *title, const char *const *items,
 		bool fk = false;
 		int ch = tui_getkey(t, d, &fk);
 		if (fk && ch == KEY_RESIZE) {
-			delwin(d);
-			relayout(t);
-			d = dlg_open(t, h, wd);
+			d = dlg_reopen(t, d, h, wd);
 		} else if (fk && ch == KEY_UP) {
 			cur = cur > 0 ? cur - 1 : (int)n - 1;
 		} else if (fk && ch == KEY_DOWN) {
@@ -180,10 +190,7 @@ int dialog_menu(struct tui *t, const char *title, const char *const *items,
 			break;
 		}
 	}
-	if (d)
-		delwin(d);
-	t->fctx = saved;
-	tui_layout(t);
+	dlg_close(t, d, saved);
 	return res;
 }
 
@@ -211,9 +218,7 @@ bool dialog_confirm(struct tui *t, const char *fmt, ...)
 		bool fk = false;
 		int ch = tui_getkey(t, d, &fk);
 		if (fk && ch == KEY_RESIZE) {
-			delwin(d);
-			relayout(t);
-			d = dlg_open(t, 5, wd);
+			d = dlg_reopen(t, d, 5, wd);
 			continue;
 		}
 		if (!fk && (ch == 'y' || ch == 'Y'))
@@ -222,10 +227,7 @@ bool dialog_confirm(struct tui *t, const char *fmt, ...)
 			continue;
 		break;
 	}
-	if (d)
-		delwin(d);
-	t->fctx = saved;
-	tui_layout(t);
+	dlg_close(t, d, saved);
 	return yes;
 }
 
