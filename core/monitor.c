@@ -247,7 +247,6 @@ __attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
 	int clients[MAX_CLIENTS];
 	int n_clients = 0;
 	bool master_open = run->master >= 0;
-	char *buf = relay_buf;
 	int wstatus = 0;
 	/* poll with a timeout only while there is something to give back:
 	 * at first (what launching touched) and after each burst of work */
@@ -274,11 +273,11 @@ __attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
 		}
 		busy = true;
 		if (p[0].revents) {
-			ssize_t n = read(run->master, buf, sizeof buf);
+			ssize_t n = read(run->master, relay_buf, sizeof relay_buf);
 			if (n > 0) {
-				log_put(ctx, name, &log, buf, (size_t)n);
+				log_put(ctx, name, &log, relay_buf, (size_t)n);
 				for (int i = 0; i < n_clients; i++)
-					(void)!send(clients[i], buf, (size_t)n,
+					(void)!send(clients[i], relay_buf, (size_t)n,
 						    MSG_NOSIGNAL | MSG_DONTWAIT);
 			} else if (n == 0 || errno != EINTR) {
 				master_open = false; /* EIO: no writer left */
@@ -296,7 +295,7 @@ __attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
 			if (!p[3 + i].revents)
 				continue;
 			/* Clients only ever close; anything else is noise. */
-			ssize_t n = recv(clients[i], buf, sizeof buf, MSG_DONTWAIT);
+			ssize_t n = recv(clients[i], relay_buf, sizeof relay_buf, MSG_DONTWAIT);
 			if (n == 0 || (n < 0 && errno != EAGAIN)) {
 				close(clients[i]);
 				clients[i] = clients[--n_clients];
@@ -312,10 +311,10 @@ __attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
 	if (master_open) {
 		fcntl(run->master, F_SETFL, O_NONBLOCK);
 		ssize_t n;
-		while ((n = read(run->master, buf, sizeof buf)) > 0) {
-			log_put(ctx, name, &log, buf, (size_t)n);
+		while ((n = read(run->master, relay_buf, sizeof relay_buf)) > 0) {
+			log_put(ctx, name, &log, relay_buf, (size_t)n);
 			for (int i = 0; i < n_clients; i++)
-				(void)!send(clients[i], buf, (size_t)n, MSG_NOSIGNAL);
+				(void)!send(clients[i], relay_buf, (size_t)n, MSG_NOSIGNAL);
 		}
 	}
 	for (int i = 0; i < n_clients; i++)
