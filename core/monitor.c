@@ -1,6 +1,7 @@
 /* monitor.c - launch a container's init and supervise it until it exits. */
 #include "monitor.h"
 #include "console.h"
+#include "idle_syscall.h"
 #include "image.h"
 #include "net.h"
 #include "spawn.h"
@@ -238,8 +239,7 @@ static bool send_master(int client, int master)
 	return console_send_fd(client, master) == 0;
 }
 
-/* hot: next to monitor_trim (monitor_trim.c) */
-__attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
+MONITOR_IDLE_TEXT int monitor_serve(struct box_ctx *ctx, const char *name,
 				       struct mon_run *run)
 {
 	struct mon_log log = {.fd = -1};
@@ -258,10 +258,12 @@ __attribute__((hot)) int monitor_serve(struct box_ctx *ctx, const char *name,
 		p[2] = (struct pollfd){.fd = run->pidfd, .events = POLLIN};
 		for (int i = 0; i < n_clients; i++)
 			p[3 + i] = (struct pollfd){.fd = clients[i], .events = POLLIN};
-		int ready = poll(p, (nfds_t)(3 + n_clients),
-				 busy ? IDLE_TRIM_MS : -1);
+		/* not libc's poll: after monitor_trim this loop must run
+		 * without faulting libc's text back in (idle_syscall.h) */
+		int ready = idle_poll(p, (nfds_t)(3 + n_clients),
+				      busy ? IDLE_TRIM_MS : -1);
 		if (ready < 0) {
-			if (errno == EINTR)
+			if (ready == -EINTR)
 				continue;
 			break;
 		}

@@ -32,6 +32,11 @@ void monitor_finish(struct box_ctx *ctx, const char *name, int wstatus,
  * the caller's frame, and the read-only file pages it touched (they fault
  * back in when used).  monitor_serve calls it whenever it goes quiet. */
 void monitor_trim(void);
+/* The code an idle monitor runs (its serve loop and the trim) lives in a
+ * section of its own, which monitor_trim maps as a VMA of its own: the
+ * kernel's fault-around (64 kB) then stops at that mapping's end instead
+ * of mapping the neighbouring text of the front end. */
+#define MONITOR_IDLE_TEXT __attribute__((section("boxtop_idle_text")))
 /* Remove the cgroup of a container whose init is gone (kills stragglers). */
 void monitor_cleanup_cgroup(struct box_ctx *ctx, const char *name);
 

@@ -7,6 +7,7 @@
  * and read-only data the front end ran through.  The figure the benchmark
  * watches (item 4: resident cost per container) is made of exactly these. */
 #include "monitor.h"
+#include "idle_syscall.h"
 
 #include <malloc.h>
 #include <stdbool.h>
@@ -28,11 +29,26 @@ static bool clean_file_mapping(const char *line, int path_at,
 	       perms[3] == 'p';
 }
 
-/* hot: placed with monitor_serve (.text.hot), so that an idle monitor's
- * code is one 64 kB fault-around window, not two */
-__attribute__((hot)) void monitor_trim(void)
+/* The linker names the bounds of a section whose name is an identifier. */
+extern const char __start_boxtop_idle_text[], __stop_boxtop_idle_text[];
+
+/* Split the idle code's pages off the program's text mapping.  Any
+ * madvise that sets a flag on part of a mapping splits it; MADV_RANDOM
+ * (no read-ahead on a major fault) is the one that also says what we
+ * mean: fault in only what runs. */
+static void isolate_idle_text(long pg)
 {
+	uintptr_t lo = (uintptr_t)__start_boxtop_idle_text & ~(uintptr_t)(pg - 1);
+	uintptr_t hi = ((uintptr_t)__stop_boxtop_idle_text + (uintptr_t)pg - 1) &
+		       ~(uintptr_t)(pg - 1);
+	madvise((void *)lo, hi - lo, MADV_RANDOM);
+}
+
+MONITOR_IDLE_TEXT void monitor_trim(void)
+{
+	long pg = sysconf(_SC_PAGESIZE);
 	malloc_trim(0);
+	isolate_idle_text(pg);
 	/* First read which mappings to drop, then drop them as the very last
 	 * thing: reading smaps after a drop would fault the parser's code and
 	 * format strings straight back in (64 kB at a time: fault-around). */
@@ -69,11 +85,11 @@ __attribute__((hot)) void monitor_trim(void)
 	/* The stack below this frame (less a margin) is garbage: the front
 	 * end's deep calls left it dirty. */
 	volatile char here = 0;
-	long pg = sysconf(_SC_PAGESIZE);
 	uintptr_t top = ((uintptr_t)&here & ~(uintptr_t)(pg - 1)) - 2 * (uintptr_t)pg;
 	if (stack_lo && top > stack_lo)
 		madvise((void *)stack_lo, top - stack_lo, MADV_DONTNEED);
+	/* libc's text is among the dropped: from here on, no libc call */
 	for (size_t i = 0; i < n; i++)
-		madvise((void *)drop[i].lo, drop[i].hi - drop[i].lo,
-			MADV_DONTNEED);
+		idle_madvise((void *)drop[i].lo, drop[i].hi - drop[i].lo,
+			     MADV_DONTNEED);
 }
