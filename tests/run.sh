@@ -8,7 +8,8 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BOXTOP_BUILD:-build}
-export BOXTOP_BIN=${BOXTOP_BIN:-$PWD/$BUILD/boxtop}
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac # relative to the project
+export BOXTOP_BIN=${BOXTOP_BIN:-$BUILD/boxtop}
 log=$(mktemp /tmp/boxtop-run.XXXXXX)
 trap 'rm -f "$log"' EXIT
 

@@ -32,6 +32,23 @@ tmux send-keys -t "$TM" "exit" Enter
 wait_for 5 sh -c "! tmux has-session -t $TM 2>/dev/null"
 ok "exec -t ends with the shell" sh -c "! tmux has-session -t $TM 2>/dev/null"
 
+# An idle monitor gives its pages back (core/monitor_trim.c): its idle code
+# gets a mapping of its own, libc's code is dropped and stays dropped (the
+# idle loop calls the kernel directly).  The attach below then proves that a
+# trimmed monitor still wakes and serves.
+mon=$(ps -o ppid= -p "$init" | tr -d ' ')
+exe=$(readlink "/proc/$mon/exe")
+text_rss() { # kB of code resident from mappings whose path matches $1
+	awk -v pat="$1" '/^[0-9a-f]+-[0-9a-f]+ /{m = ($2 ~ /x/ && $6 ~ pat); next}
+		m && /^Rss:/{s += $2} END{print s + 0}' "/proc/$mon/smaps"
+}
+wait_for 10 sh -c "[ \$(grep -c ' r-xp .*$exe\$' /proc/$mon/maps) -ge 2 ]"
+ok "idle monitor maps its idle code on its own" sh -c "[ \$(grep -c ' r-xp .*$exe\$' /proc/$mon/maps) -ge 2 ]"
+eq "idle monitor keeps no libc code resident" "$(text_rss '/libc[.-]')" 0
+r=$(text_rss "^$exe\$")
+[ "$r" -le 8 ] && pass "idle monitor keeps <= 8 kB of its own code resident" ||
+	fail "idle monitor keeps <= 8 kB of its own code resident" "$r kB"
+
 # attach: see the console, type into it, detach with Ctrl-a q
 tmux new-session -d -s "$TM" -x 100 -y 20 "env BOXTOP_ROOT=$T_ROOT $BOXTOP attach ex; echo DETACHED; sleep 30"
 wait_for 5 sh -c "tmux capture-pane -p -t $TM | grep -q 'attached to ex'"
