@@ -78,9 +78,26 @@ static int mountpoint_in_run(struct box_ctx *ctx, const char *name,
 	return 0;
 }
 
-int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
+/* overlay leaves $workdir/work/incompat/volatile behind a volatile mount
+ * and refuses to mount the layer again while it is there (its content may
+ * be incomplete after a crash).  A layer mounted volatile was meant to be
+ * thrown away; if it was not (boxtop killed during run --rm), the user
+ * who starts it again keeps what is there, as after any unclean stop. */
+static void clear_volatile_mark(const char *bundle)
+{
+	char p[PATH_MAX];
+	if (snprintf(p, sizeof p, "%s/work/work/incompat/volatile", bundle) <
+		    (int)sizeof p &&
+	    rmdir(p) == 0) {
+		*strrchr(p, '/') = '\0';
+		rmdir(p);
+	}
+}
+
+int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 		   struct mon_run *run, struct box_err *err)
 {
+	bool detached = flags & MON_DETACHED;
 	run->pid = -1;
 	run->pidfd = -1;
 	run->master = -1;
@@ -108,6 +125,10 @@ int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
 		goto out;
 	if (s.overlay_data && mountpoint_in_run(ctx, name, &s, err) < 0)
 		goto out;
+	if ((flags & MON_DISCARD) && spec_set_volatile(&s, err) < 0)
+		goto out;
+	if (s.overlay_data)
+		clear_volatile_mark(bundle);
 	if (!*s.cgroup && ctx_cgroup(ctx, name, s.cgroup, sizeof s.cgroup, err) < 0)
 		goto out;
 	if (cg_exists(cgl, s.cgroup))

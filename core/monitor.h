@@ -18,9 +18,13 @@ struct mon_run {
 };
 
 /* Create the cgroup, open the console, spawn init, record "running".
- * detached: the console is a new pty; else with tty a pty relayed to the
- * caller's terminal, without it the caller's stdio. */
-int monitor_launch(struct box_ctx *ctx, const char *name, bool detached,
+ * MON_DETACHED: the console is a new pty; else with tty a pty relayed to
+ * the caller's terminal, without it the caller's stdio. */
+enum {
+	MON_DETACHED = 1, /* a new pty as console (else the caller's stdio) */
+	MON_DISCARD = 2,  /* removed when it exits (run --rm): volatile layer */
+};
+int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 		   struct mon_run *run, struct box_err *err);
 /* The detached monitor's loop: returns when init has exited, with its
  * wait status.  Never prints. */

@@ -220,6 +220,19 @@ static int make_console(int rootfd, int sock, int *slave, char *msg, size_t len)
 	return 0;
 }
 
+/* A kernel older than 5.10 has no "volatile": the layer is then mounted
+ * as any other (synced), which is only slower. */
+static int mount_not_volatile(const struct spec *s)
+{
+	char data[8192];
+	size_t n = strlen(s->overlay_data) - strlen(",volatile");
+	if (n >= sizeof data)
+		return -1;
+	memcpy(data, s->overlay_data, n);
+	data[n] = '\0';
+	return mount("overlay", s->rootfs, "overlay", 0, data);
+}
+
 int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 		   char *msg, size_t len)
 {
@@ -228,7 +241,9 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		FAIL("make / private");
 	if (s->overlay_data) {
-		if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_data) < 0)
+		if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_data) < 0 &&
+		    !(errno == EINVAL && s->overlay_volatile &&
+		      mount_not_volatile(s) == 0))
 			FAIL("mount overlay on %s", s->rootfs);
 	} else if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		FAIL("bind rootfs %s", s->rootfs);

@@ -72,7 +72,7 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 		goto fail;
 	}
 	struct mon_run run;
-	if (monitor_launch(ctx, opts->name, false, &run, err) < 0)
+	if (monitor_launch(ctx, opts->name, rm ? MON_DISCARD : 0, &run, err) < 0)
 		goto fail;
 	store_unlock(lock);
 	int ws;

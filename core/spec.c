@@ -287,6 +287,19 @@ fail:
 	return -1;
 }
 
+int spec_set_volatile(struct spec *s, struct box_err *err)
+{
+	if (!s->overlay_data || s->overlay_volatile)
+		return 0;
+	char *d = NULL;
+	if (asprintf(&d, "%s,volatile", s->overlay_data) < 0)
+		return box_fail(err, BOX_ESYS, ENOMEM, "overlay options");
+	free(s->overlay_data);
+	s->overlay_data = d;
+	s->overlay_volatile = true;
+	return 0;
+}
+
 void spec_free(struct spec *s)
 {
 	free(s->hostname);

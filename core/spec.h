@@ -35,6 +35,7 @@ struct spec {
 	bool cgroup_ns;       /* unshared by the child once in its cgroup */
 	char *rootfs;         /* host path the rootfs is mounted on */
 	char *overlay_data;   /* "lowerdir=...,upperdir=...,workdir=..." or NULL */
+	bool overlay_volatile; /* overlay_data ends in ",volatile" */
 	bool root_readonly;
 	struct spec_mount *mounts;
 	size_t n_mounts;
@@ -57,6 +58,10 @@ json_t *config_build(const struct box_create_opts *opts, const char *image,
 int spec_from_config(json_t *config, const char *bundle, const char *lowerdir,
 		     struct spec *out, struct box_err *err);
 void spec_free(struct spec *s);
+/* Mount the writable layer "volatile": the kernel then never syncs the
+ * disk under it (not at fsync, not at unmount).  Only for a layer that is
+ * thrown away when the container exits (run --rm), as podman does. */
+int spec_set_volatile(struct spec *s, struct box_err *err);
 /* Limits only (for info and cgroup creation). */
 void config_limits(json_t *config, struct cg_limits *out);
 
