@@ -211,13 +211,20 @@ int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err)
 	return remove_gone(ctx, name, true, err);
 }
 
-/* Removing is kernel work (inodes freed, cgroup leftovers) that two CPUs
- * do in half the time: a second thread takes every other container. */
+/* Removing is mostly waiting: every block a container's files and
+ * directories free is a synchronous discard on a filesystem mounted with
+ * -o discard and no journal (this VM: ~50 of the ~70 us an rmdir takes),
+ * and the kernel's cgroup teardown.  Workers that take the next container
+ * from a shared counter overlap those waits: more of them than CPUs (100
+ * stopped containers here: 2 workers 59 ms, 4 48, 8 36, 12 and 16 36). */
+#define RM_THREADS 8
+
 struct rm_job {
 	struct box_ctx *ctx;
 	char *const *names;
 	const bool *ok;
-	size_t n, first;
+	size_t n;
+	size_t next; /* taken with an atomic add */
 	struct box_err *errv;
 	int *rcv;
 };
@@ -225,11 +232,14 @@ struct rm_job {
 static void *rm_worker(void *arg)
 {
 	struct rm_job *j = arg;
-	for (size_t i = j->first; i < j->n; i += 2)
+	for (;;) {
+		size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
+		if (i >= j->n)
+			return NULL;
 		if (j->ok[i])
 			j->rcv[i] = ct_remove_stopped(j->ctx, j->names[i],
 						      &j->errv[i]);
-	return NULL;
+	}
 }
 
 static void remove_all(struct box_ctx *ctx, char *const names[],
@@ -237,30 +247,29 @@ static void remove_all(struct box_ctx *ctx, char *const names[],
 {
 	struct box_err *errv = calloc(n ? n : 1, sizeof *errv);
 	int *rcv = calloc(n ? n : 1, sizeof *rcv);
+	struct rm_job job = {ctx, names, ok, n, 0, errv, rcv};
 	if (!errv || !rcv) {
 		free(errv), free(rcv);
-		errv = NULL, rcv = NULL;
-	}
-	struct rm_job a = {ctx, names, ok, n, 0, errv, rcv};
-	struct rm_job b = a;
-	b.first = 1;
-	pthread_t t;
-	bool two = errv && n >= 4 &&
-		   pthread_create(&t, NULL, rm_worker, &b) == 0;
-	if (two) {
-		rm_worker(&a);
-		pthread_join(t, NULL);
-		/* errors in the order of the names */
-		for (size_t i = 0; i < n; i++)
-			if (ok[i] && rcv[i] < 0)
-				note(e, &errv[i]);
-	} else {
 		for (size_t i = 0; i < n; i++) {
 			struct box_err one = {0};
 			if (ok[i] && ct_remove_stopped(ctx, names[i], &one) < 0)
 				note(e, &one);
 		}
+		return;
 	}
+	/* this thread is one worker; no more workers than containers */
+	pthread_t t[RM_THREADS - 1];
+	size_t k = 0;
+	while (k < RM_THREADS - 1 && k + 1 < n &&
+	       pthread_create(&t[k], NULL, rm_worker, &job) == 0)
+		k++;
+	rm_worker(&job);
+	while (k)
+		pthread_join(t[--k], NULL);
+	/* errors in the order of the names */
+	for (size_t i = 0; i < n; i++)
+		if (ok[i] && rcv[i] < 0)
+			note(e, &errv[i]);
 	free(errv);
 	free(rcv);
 }
