@@ -18,13 +18,10 @@ enum box_status ct_real_status(struct box_ctx *ctx, const char *name,
  * the cgroup and record the stop. */
 void ct_reconcile(struct box_ctx *ctx, const char *name, struct box_state *st);
 /* Load the state of an existing container and its real status. */
-/* Remove one stopped container: cgroup leftovers, leases, its
- * directories. */
-int ct_remove_stopped(struct box_ctx *ctx, const char *name,
-		      struct box_err *err);
-/* The same for the init `run --rm` just reaped, with what its monitor
- * would release (cgroup, network links); cgroup and files go in parallel.
- * Only from a single-threaded caller that spawns nothing meanwhile. */
+/* Remove the container whose init `run --rm` just reaped, with what its
+ * monitor would release (cgroup, network links); cgroup and files go in
+ * parallel.  Only from a single-threaded caller that spawns nothing
+ * meanwhile. */
 int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err);
 int ct_load_live(struct box_ctx *ctx, const char *name, struct box_state *st,
 		 enum box_status *status, struct box_err *err);

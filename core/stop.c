@@ -153,9 +153,11 @@ static void *cleanup_cgroup_job(void *arg)
 }
 
 /* Remove a container whose init is gone.  discard: `run --rm` reaped it
- * itself, so what a monitor releases (network links) goes here too. */
+ * itself, so what a monitor releases (network links) goes here too.
+ * alone: no other removal runs beside this one; its files then go on
+ * several threads (util_rm_rf_last). */
 static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
-		       struct box_err *err)
+		       bool alone, struct box_err *err)
 {
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
@@ -191,7 +193,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 	char dir[PATH_MAX];
 	int rc = store_dir(ctx, name, NULL, dir, sizeof dir, err);
 	if (rc == 0)
-		rc = util_rm_rf_last(dir, "config.json", err);
+		rc = util_rm_rf_last(dir, "config.json", alone, err);
 	if (rc == 0)
 		store_run_remove(ctx, name);
 	if (threaded)
@@ -200,15 +202,9 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
 }
 
-int ct_remove_stopped(struct box_ctx *ctx, const char *name,
-		      struct box_err *err)
-{
-	return remove_gone(ctx, name, false, err);
-}
-
 int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	return remove_gone(ctx, name, true, err);
+	return remove_gone(ctx, name, true, true, err);
 }
 
 /* Removing is mostly waiting: every block a container's files and
@@ -237,8 +233,8 @@ static void *rm_worker(void *arg)
 		if (i >= j->n)
 			return NULL;
 		if (j->ok[i])
-			j->rcv[i] = ct_remove_stopped(j->ctx, j->names[i],
-						      &j->errv[i]);
+			j->rcv[i] = remove_gone(j->ctx, j->names[i], false,
+						j->n == 1, &j->errv[i]);
 	}
 }
 
@@ -252,7 +248,8 @@ static void remove_all(struct box_ctx *ctx, char *const names[],
 		free(errv), free(rcv);
 		for (size_t i = 0; i < n; i++) {
 			struct box_err one = {0};
-			if (ok[i] && ct_remove_stopped(ctx, names[i], &one) < 0)
+			if (ok[i] && remove_gone(ctx, names[i], false, n == 1,
+						 &one) < 0)
 				note(e, &one);
 		}
 		return;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <stdarg.h>
@@ -95,7 +96,24 @@ int util_rm_rf(const char *path, struct box_err *err)
 	return 0;
 }
 
-int util_rm_rf_last(const char *path, const char *last, struct box_err *err)
+struct rm_entry {
+	int at;
+	dev_t dev;
+	char name[256];
+	int rc;
+};
+
+static void *rm_entry_job(void *arg)
+{
+	struct rm_entry *e = arg;
+	e->rc = rm_rf_at(e->at, e->name, e->dev, 1);
+	return NULL;
+}
+
+#define RM_WIDE_MAX 4
+
+int util_rm_rf_last(const char *path, const char *last, bool wide,
+		    struct box_err *err)
 {
 	auto_fd fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -112,16 +130,34 @@ int util_rm_rf_last(const char *path, const char *last, struct box_err *err)
 		return box_fail(err, BOX_ESYS, e, "remove %s", path);
 	}
 	int r = 0;
+	struct rm_entry bg[RM_WIDE_MAX];
+	pthread_t t[RM_WIDE_MAX];
+	size_t n_bg = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
 		    !strcmp(de->d_name, last))
 			continue;
+		if (wide && n_bg < RM_WIDE_MAX &&
+		    strlen(de->d_name) < sizeof bg[n_bg].name) {
+			struct rm_entry *e = &bg[n_bg];
+			e->at = fd, e->dev = st.st_dev, e->rc = 0;
+			strcpy(e->name, de->d_name);
+			if (pthread_create(&t[n_bg], NULL, rm_entry_job, e) == 0) {
+				n_bg++;
+				continue;
+			}
+		}
 		int one = rm_rf_at(fd, de->d_name, st.st_dev, 1);
 		if (one < 0 && !r)
 			r = one;
 	}
 	closedir(d);
+	for (size_t i = 0; i < n_bg; i++) {
+		pthread_join(t[i], NULL);
+		if (bg[i].rc < 0 && !r)
+			r = bg[i].rc;
+	}
 	if (!r)
 		r = rm_rf_at(fd, last, st.st_dev, 1);
 	if (r < 0)

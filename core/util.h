@@ -28,17 +28,21 @@ int util_path(char *buf, size_t len, struct box_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* mkdir -p with mode for every new component. */
 int util_mkdir_p(const char *path, mode_t mode, struct box_err *err);
-/* rm -rf that stays on one filesystem and never follows symlinks. */
 /* Mark dir as the top of independent hierarchies (chattr +T) where the
  * filesystem knows the flag (ext2/3/4): its subdirectories are then
  * spread over the block groups (ext4's Orlov allocator) instead of packed
  * beside it.  Best effort, errors ignored. */
 void util_set_topdir(const char *dir);
+/* rm -rf that stays on one filesystem and never follows symlinks. */
 int util_rm_rf(const char *path, struct box_err *err);
 /* The same, with the entry `last` of the directory removed only after all
  * the others: a removal that fails midway leaves it in place (a container
- * keeps its config.json and stays listed, to be removed again). */
-int util_rm_rf_last(const char *path, const char *last, struct box_err *err);
+ * keeps its config.json and stays listed, to be removed again).  wide:
+ * the other entries each on a thread of their own -- removal mostly waits
+ * (a freed block can be a synchronous discard), and one entry's waits
+ * then overlap another's. */
+int util_rm_rf_last(const char *path, const char *last, bool wide,
+		    struct box_err *err);
 /* Whole file into a NUL-terminated malloc'd buffer. */
 char *util_read_file(const char *path, size_t *len, struct box_err *err);
 /* Read a small file (e.g. a cgroup or /proc knob) through an open dirfd. */

@@ -8,6 +8,7 @@
 #include "util.h"
 #include "sha256.h"
 
+#include <errno.h>
 #include <fcntl.h>
 
 #include <sched.h>
@@ -220,6 +221,70 @@ static void test_sha256(void)
 		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* A tree like a container's: files, nested directories, "config.json"
+ * to go last.  mkdir -p + a file at each path. */
+static void make_tree(const char *root)
+{
+	static const char *const dirs[] = {"upper/etc", "work/work/incompat/volatile",
+					   "a/b/c/d", "e"};
+	static const char *const files[] = {"config.json", "hosts", "upper/etc/x",
+					    "a/b/c/d/f", "e/g"};
+	char p[PATH_MAX];
+	struct box_err e = {0};
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		snprintf(p, sizeof p, "%s/%s", root, dirs[i]);
+		util_mkdir_p(p, 0755, &e);
+	}
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		snprintf(p, sizeof p, "%s/%s", root, files[i]);
+		int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static void test_rm_rf_last(void)
+{
+	char root[] = "/tmp/boxtop-rmlast.XXXXXX";
+	if (!mkdtemp(root)) {
+		CHECK("mkdtemp", 0);
+		return;
+	}
+	char dir[PATH_MAX / 2], p[PATH_MAX];
+	struct box_err e = {0};
+	for (int wide = 0; wide <= 1; wide++) {
+		snprintf(dir, sizeof dir, "%s/c%d", root, wide);
+		make_tree(dir);
+		CHECK(wide ? "rm_rf_last wide" : "rm_rf_last",
+		      util_rm_rf_last(dir, "config.json", wide, &e) == 0 &&
+			      access(dir, F_OK) < 0 && errno == ENOENT);
+	}
+	/* A mount point inside is never crossed: the removal fails, names
+	 * it, and the entry kept for last stays. */
+	bool mounted = false;
+	if (unshare(CLONE_NEWNS) == 0 &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+		snprintf(dir, sizeof dir, "%s/m", root);
+		make_tree(dir);
+		snprintf(p, sizeof p, "%s/a/b", dir);
+		mounted = mount("tmpfs", p, "tmpfs", 0, "size=64k") == 0;
+	}
+	if (mounted) {
+		int r = util_rm_rf_last(dir, "config.json", true, &e);
+		snprintf(p, sizeof p, "%s/config.json", dir);
+		CHECK("rm_rf_last wide: failure keeps the last entry",
+		      r < 0 && strstr(e.msg, "remove") && access(p, F_OK) == 0);
+		snprintf(p, sizeof p, "%s/work", dir);
+		CHECK("rm_rf_last wide: the other entries are gone",
+		      access(p, F_OK) < 0);
+		snprintf(p, sizeof p, "%s/a/b", dir);
+		umount2(p, MNT_DETACH);
+	} else {
+		printf("SKIP: rm_rf_last failure - no mount namespace\n");
+	}
+	util_rm_rf(root, &e);
+}
+
 int main(void)
 {
 	test_sha256();
@@ -228,5 +293,6 @@ int main(void)
 	test_errors();
 	test_config_roundtrip();
 	test_state_store();
+	test_rm_rf_last();
 	UNIT_DONE();
 }
