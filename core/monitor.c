@@ -127,6 +127,8 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 		goto out;
 	if ((flags & MON_DISCARD) && spec_set_volatile(&s, err) < 0)
 		goto out;
+	if (net_spec(ctx, name, config, &s, err) < 0)
+		goto out;
 	if (s.overlay_data)
 		clear_volatile_mark(bundle);
 	if (!*s.cgroup && ctx_cgroup(ctx, name, s.cgroup, sizeof s.cgroup, err) < 0)

@@ -4,6 +4,7 @@
 #include "net_admin.h"
 #include "net_hosts.h"
 #include "net_iface.h"
+#include "store.h"
 #include "util.h"
 
 #include <errno.h>
@@ -72,17 +73,28 @@ static void add_bind(json_t *config, const char *src, const char *dst)
 					"options", "rbind"));
 }
 
-/* none: lo only, and a hosts file that still names the container. */
-static int prepare_none(struct box_ctx *ctx, const char *name, json_t *config,
-			struct box_err *err)
+/* none: lo only; its hosts file is made at each start (net_spec). */
+static void prepare_none(json_t *config)
 {
-	char path[PATH_MAX];
 	json_object_set_new(annotations(config), ANN_NET, json_string("none"));
-	if (nhosts_write_alone(ctx, name, err) < 0 ||
-	    nhosts_path(ctx, name, "hosts", path, sizeof path, err) < 0)
+}
+
+int net_spec(struct box_ctx *ctx, const char *name, json_t *config,
+	     struct spec *s, struct box_err *err)
+{
+	const char *net = json_string_value(
+		json_object_get(json_object_get(config, "annotations"), ANN_NET));
+	if (!net || strcmp(net, "none"))
+		return 0;
+	for (size_t i = 0; i < s->n_mounts; i++)
+		if (!strcmp(s->mounts[i].dst, "/etc/hosts"))
+			return 0;
+	char path[PATH_MAX];
+	if (store_run(ctx, name, "hosts", path, sizeof path, err) < 0 ||
+	    store_run_make(ctx, name, err) < 0 ||
+	    nhosts_write_alone(path, name, err) < 0)
 		return -1;
-	add_bind(config, path, "/etc/hosts");
-	return 0;
+	return spec_add_bind(s, path, "/etc/hosts", err);
 }
 
 /* With the lock held: lease an address on net for name as eth0. */
@@ -136,11 +148,13 @@ int net_prepare(struct box_ctx *ctx, const char *name,
 				    json_string("host"));
 		return 0;
 	}
+	if (none) {
+		prepare_none(config);
+		return 0;
+	}
 	if (ctx_path(ctx, dir, sizeof dir, err, "containers/%s", name) < 0 ||
 	    util_mkdir_p(dir, 0711, err) < 0)
 		return -1;
-	if (none)
-		return prepare_none(ctx, name, config, err);
 
 	auto_fd lock = nadmin_lock_for(ctx, net, err);
 	if (lock < 0)

@@ -5,6 +5,7 @@
 #define BOX_NET_H
 
 #include "ctx.h"
+#include "spec.h"
 
 #include <jansson.h>
 
@@ -14,6 +15,13 @@
 int net_prepare(struct box_ctx *ctx, const char *name,
 		const struct box_create_opts *opts, json_t *config,
 		struct box_err *err);
+/* At start, before clone: what the network adds to the mounts without
+ * recording it in config.  A container on no network gets a hosts file
+ * naming it, made in its run directory at each start (memory, like its
+ * state: no file on disk to make and remove), unless config mounts an
+ * /etc/hosts of its own. */
+int net_spec(struct box_ctx *ctx, const char *name, json_t *config,
+	     struct spec *s, struct box_err *err);
 /* At start, in the parent, while the container's init (pid) waits: bring lo
  * up in its netns and give it its interfaces. */
 int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,

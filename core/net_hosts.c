@@ -87,12 +87,10 @@ int nhosts_write_net(struct box_ctx *ctx, const struct net_def *def,
 	return write_in_place(path, text, err);
 }
 
-int nhosts_write_alone(struct box_ctx *ctx, const char *name,
+int nhosts_write_alone(const char *path, const char *name,
 		       struct box_err *err)
 {
-	char path[PATH_MAX], text[BOX_NAME_MAX + sizeof LOCALHOST + 16];
-	if (nhosts_path(ctx, name, "hosts", path, sizeof path, err) < 0)
-		return -1;
+	char text[BOX_NAME_MAX + sizeof LOCALHOST + 16];
 	snprintf(text, sizeof text, "%s127.0.1.1\t%s\n", LOCALHOST, name);
 	return write_in_place(path, text, err);
 }

@@ -22,8 +22,9 @@ int nhosts_write_resolv(struct box_ctx *ctx, const char *name,
  * so running containers' bind mounts see the new text. */
 int nhosts_write_net(struct box_ctx *ctx, const struct net_def *def,
 		     struct box_err *err);
-/* A container on no network (--net none): localhost and its own name. */
-int nhosts_write_alone(struct box_ctx *ctx, const char *name,
+/* A container on no network (--net none): localhost and its own name,
+ * written to path. */
+int nhosts_write_alone(const char *path, const char *name,
 		       struct box_err *err);
 void nhosts_remove_net(struct box_ctx *ctx, const char *net);
 

@@ -287,6 +287,23 @@ fail:
 	return -1;
 }
 
+int spec_add_bind(struct spec *s, const char *src, const char *dst,
+		  struct box_err *err)
+{
+	struct spec_mount *m = realloc(s->mounts, (s->n_mounts + 1) * sizeof *m);
+	if (!m)
+		return box_fail(err, BOX_ESYS, ENOMEM, "mount %s", dst);
+	s->mounts = m;
+	m = &s->mounts[s->n_mounts];
+	*m = (struct spec_mount){.dst = strdup(dst), .src = strdup(src),
+				 .type = strdup("bind"), .data = strdup(""),
+				 .flags = MS_BIND | MS_REC, .bind = true};
+	s->n_mounts++; /* spec_free frees what is there */
+	if (!m->dst || !m->src || !m->type || !m->data)
+		return box_fail(err, BOX_ESYS, ENOMEM, "mount %s", dst);
+	return 0;
+}
+
 int spec_set_volatile(struct spec *s, struct box_err *err)
 {
 	if (!s->overlay_data || s->overlay_volatile)

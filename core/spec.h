@@ -58,6 +58,9 @@ json_t *config_build(const struct box_create_opts *opts, const char *image,
 int spec_from_config(json_t *config, const char *bundle, const char *lowerdir,
 		     struct spec *out, struct box_err *err);
 void spec_free(struct spec *s);
+/* One more bind mount (rbind), after those of config. */
+int spec_add_bind(struct spec *s, const char *src, const char *dst,
+		  struct box_err *err);
 /* Mount the writable layer "volatile": the kernel then never syncs the
  * disk under it (not at fsync, not at unmount).  Only for a layer that is
  * thrown away when the container exits (run --rm), as podman does. */

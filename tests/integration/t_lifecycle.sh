@@ -99,6 +99,12 @@ eq "run directory is on tmpfs" "$(stat -f -c %T "$T_RUN")" tmpfs
 ok "state.json in the run directory" test -s "$T_RUN/rs/state.json"
 ok "console socket in the run directory" test -S "$T_RUN/rs/console.sock"
 no "no state.json on disk" test -e "$T_ROOT/containers/rs/state.json"
+# on no network, its hosts file is made at start with the state
+has "hosts file in the run directory" "$(cat "$T_RUN/rs/hosts")" "	rs"
+no "no hosts file on disk" test -e "$T_ROOT/containers/rs/hosts"
+eq "hosts bind-mounted from there" "$(bt exec rs -- cat /etc/hosts)" "$(cat "$T_RUN/rs/hosts")"
+echo "10.9.9.9 mine" >"$T_ROOT/myhosts"
+eq "an /etc/hosts of its own is kept" "$(bt run hm --rm --mount "$T_ROOT/myhosts:/etc/hosts:ro" -- cat /etc/hosts)" "10.9.9.9 mine"
 eq "run directory only for us" "$(stat -c %a "$T_RUN")" 700
 ok "stop rs" bt stop --time 0 rs
 # a reboot empties the run directory: the container is "created" again,
@@ -109,6 +115,7 @@ eq "after a reboot: created" "$(status_of rs)" created
 eq "after a reboot: creation time kept" "$(bt info rs --json | jq -r .created)" "$created"
 ok "after a reboot: starts" bt start rs
 eq "after a reboot: running" "$(status_of rs)" running
+has "after a reboot: hosts names it again" "$(bt exec rs -- cat /etc/hosts)" "	rs"
 ok "rm rs" bt rm --force rs
 no "last rm removes the run directory" test -e "$T_RUN"
 # a run directory someone else could write is refused, nothing made
