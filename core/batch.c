@@ -61,7 +61,7 @@ static void *create_some(void *arg)
 		o.name = j->names[i];
 		if (j->with_ip && j->ips)
 			o.ip = j->ips[i];
-		if (ct_create(j->ctx, &o, false, &j->err) < 0) {
+		if (ct_create(j->ctx, &o, false, NULL, &j->err) < 0) {
 			__atomic_store_n(j->stop, 1, __ATOMIC_RELAXED);
 			break;
 		}

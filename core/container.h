@@ -34,9 +34,11 @@ int ct_load_live_opt(struct box_ctx *ctx, const char *name,
 void ct_wait_stopped(struct box_ctx *ctx, const char *name,
 		     struct box_state *st);
 
-/* create, with or without fsync of config.json (batch syncs once). */
+/* create, with or without fsync of config.json (batch syncs once).
+ * keep: NULL, or where the config written goes (the caller's reference),
+ * for a caller that starts the container next without reading it back. */
 int ct_create(struct box_ctx *ctx, const struct box_create_opts *opts,
-	      bool durable, struct box_err *err);
+	      bool durable, json_t **keep, struct box_err *err);
 
 /* A start in two halves, so a batch can have many under way at once:
  * begin takes the lock and forks the monitor, finish waits for its report. */

@@ -19,24 +19,24 @@
 
 static int create_applied(struct box_ctx *ctx,
 			  const struct box_create_opts *o, bool durable,
-			  struct box_err *err);
+			  json_t **keep, struct box_err *err);
 
 /* A profile's defaults first, explicit options over them (image.h). */
 int ct_create(struct box_ctx *ctx, const struct box_create_opts *in,
-	      bool durable, struct box_err *err)
+	      bool durable, json_t **keep, struct box_err *err)
 {
 	struct box_create_opts o;
 	void *hold;
 	if (profile_apply(ctx, in, &o, &hold, err) < 0)
 		return box_err_wrap(err, "create %s", in->name ? in->name : "");
-	int rc = create_applied(ctx, &o, durable, err);
+	int rc = create_applied(ctx, &o, durable, keep, err);
 	profile_release(hold);
 	return rc;
 }
 
 static int create_applied(struct box_ctx *ctx,
 			  const struct box_create_opts *o, bool durable,
-			  struct box_err *err)
+			  json_t **keep, struct box_err *err)
 {
 	if (box_check_name(o->name, err) < 0)
 		return -1;
@@ -118,13 +118,18 @@ static int create_applied(struct box_ctx *ctx,
 	if (net_prepare(ctx, o->name, o, config, err) < 0)
 		goto fail;
 	net_done = true;
-	struct box_state st = {.status = BOX_CREATED, .created = time(NULL)};
-	/* config.json last: its presence is what makes the container exist. */
-	if (store_save_state(ctx, o->name, &st, err) < 0 ||
+	/* No state.json: none means "created" (store.c).  Its run directory
+	 * is made now all the same, so that one nobody else may trust is
+	 * refused before the container exists.  config.json last: its
+	 * presence is what makes the container exist. */
+	if (store_run_make(ctx, o->name, err) < 0 ||
 	    (durable ? store_save_config(ctx, o->name, config, err)
 		     : store_save_config_fast(ctx, o->name, config, err)) < 0)
 		goto fail;
-	json_decref(config);
+	if (keep)
+		*keep = config;
+	else
+		json_decref(config);
 	image_ref_free(&img);
 	image_unpin(pin);
 	store_unlock(lock);
@@ -146,5 +151,5 @@ fail:
 int box_create(struct box_ctx *ctx, const struct box_create_opts *o,
 	       struct box_err *err)
 {
-	return ct_create(ctx, o, true, err);
+	return ct_create(ctx, o, true, NULL, err);
 }

@@ -95,7 +95,7 @@ static void clear_volatile_mark(const char *bundle)
 }
 
 int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
-		   struct mon_run *run, struct box_err *err)
+		   json_t *config, struct mon_run *run, struct box_err *err)
 {
 	bool detached = flags & MON_DETACHED;
 	run->pid = -1;
@@ -104,7 +104,7 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 	const struct cg_layout *cgl = ctx_cg(ctx, err);
 	if (!cgl)
 		return -1;
-	json_t *config = store_load_config(ctx, name, err);
+	config = config ? json_incref(config) : store_load_config(ctx, name, err);
 	if (!config)
 		return -1;
 	int rc = -1;

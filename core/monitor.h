@@ -11,6 +11,8 @@
 
 #include "ctx.h"
 
+#include <jansson.h>
+
 struct mon_run {
 	pid_t pid;       /* init (host pid) */
 	int pidfd;       /* pidfd of init */
@@ -18,6 +20,7 @@ struct mon_run {
 };
 
 /* Create the cgroup, open the console, spawn init, record "running".
+ * config: the container's, if the caller has it (borrowed), else NULL. 
  * MON_DETACHED: the console is a new pty; else with tty a pty relayed to
  * the caller's terminal, without it the caller's stdio. */
 enum {
@@ -25,7 +28,7 @@ enum {
 	MON_DISCARD = 2,  /* removed when it exits (run --rm): volatile layer */
 };
 int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
-		   struct mon_run *run, struct box_err *err);
+		   json_t *config, struct mon_run *run, struct box_err *err);
 /* The detached monitor's loop: returns when init has exited, with its
  * wait status.  Never prints. */
 int monitor_serve(struct box_ctx *ctx, const char *name, struct mon_run *run);

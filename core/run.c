@@ -52,16 +52,19 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 	if (box_check_name(opts->name, err) < 0)
 		return -1;
 	bool created = false;
+	json_t *config = NULL; /* the one just made: not read back */
 	if (!store_exists(ctx, opts->name)) {
 		/* With --rm the container is gone when we return: making its
 		 * config durable would only cost an fsync. */
-		if (ct_create(ctx, opts, !rm, err) < 0)
+		if (ct_create(ctx, opts, !rm, &config, err) < 0)
 			return -1;
 		created = true;
 	}
 	int lock = store_lock(ctx, opts->name, err);
-	if (lock < 0)
+	if (lock < 0) {
+		json_decref(config);
 		return -1;
+	}
 	/* one just made is not running; an old one may be */
 	struct box_info info;
 	if (!created && box_info_get(ctx, opts->name, &info, err) < 0)
@@ -72,7 +75,11 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 		goto fail;
 	}
 	struct mon_run run;
-	if (monitor_launch(ctx, opts->name, rm ? MON_DISCARD : 0, &run, err) < 0)
+	int launched = monitor_launch(ctx, opts->name, rm ? MON_DISCARD : 0,
+				      config, &run, err);
+	json_decref(config);
+	config = NULL;
+	if (launched < 0)
 		goto fail;
 	store_unlock(lock);
 	int ws;

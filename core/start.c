@@ -35,7 +35,7 @@ run_monitor(struct box_ctx *ctx, const char *name, int report)
 	util_close_from(4);
 	struct mon_run run;
 	struct box_err merr = {0};
-	if (monitor_launch(ctx, name, MON_DETACHED, &run, &merr) < 0) {
+	if (monitor_launch(ctx, name, MON_DETACHED, NULL, &run, &merr) < 0) {
 		(void)!write(report, merr.msg, strlen(merr.msg));
 		_exit(1);
 	}
