@@ -170,13 +170,20 @@ static int make_devices(int rootfd, char *msg, size_t len)
 	auto_fd devdir = open(dpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (devdir < 0)
 		FAIL("open /dev");
+	/* Made with their exact mode (umask 0 meanwhile); only a node that
+	 * was already there (a /dev that is no fresh tmpfs) gets a chmod. */
+	mode_t old_umask = umask(0);
 	for (size_t i = 0; i < ARRAY_LEN(devs); i++) {
 		if (mknodat(devdir, devs[i].name, S_IFCHR | devs[i].mode,
-			    makedev(devs[i].maj, devs[i].min)) < 0 &&
-		    errno != EEXIST)
+			    makedev(devs[i].maj, devs[i].min)) == 0)
+			continue;
+		if (errno != EEXIST) {
+			umask(old_umask);
 			FAIL("mknod /dev/%s", devs[i].name);
+		}
 		fchmodat(devdir, devs[i].name, devs[i].mode, 0);
 	}
+	umask(old_umask);
 	static const struct {
 		const char *target, *name;
 	} links[] = {
@@ -185,8 +192,10 @@ static int make_devices(int rootfd, char *msg, size_t len)
 		{"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(links); i++) {
-		unlinkat(devdir, links[i].name, 0);
-		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
+		if (symlinkat(links[i].target, devdir, links[i].name) == 0)
+			continue;
+		if (errno != EEXIST || unlinkat(devdir, links[i].name, 0) < 0 ||
+		    symlinkat(links[i].target, devdir, links[i].name) < 0)
 			FAIL("symlink /dev/%s", links[i].name);
 	}
 	return 0;
@@ -291,13 +300,20 @@ int rootfs_pivot(const struct spec *s, char *msg, size_t len)
 int rootfs_finish(const struct spec *s, char *msg, size_t len)
 {
 	errno = 0;
+	/* Directories are hidden under one empty read-only tmpfs, bound
+	 * again on the next ones: one superblock to make and tear down. */
+	const char *empty = NULL;
 	for (char **p = s->masked; p && *p; p++) {
 		struct stat st;
 		if (lstat(*p, &st) < 0)
 			continue; /* not there: nothing to hide */
-		int r = S_ISDIR(st.st_mode)
-				? mount("tmpfs", *p, "tmpfs", MS_RDONLY, "size=0")
-				: mount("/dev/null", *p, NULL, MS_BIND, NULL);
+		int r;
+		if (!S_ISDIR(st.st_mode))
+			r = mount("/dev/null", *p, NULL, MS_BIND, NULL);
+		else if (empty)
+			r = mount(empty, *p, NULL, MS_BIND, NULL);
+		else if ((r = mount("tmpfs", *p, "tmpfs", MS_RDONLY, "size=0")) == 0)
+			empty = *p;
 		if (r < 0)
 			FAIL("mask %s", *p);
 	}

@@ -32,6 +32,15 @@ eq "/proc/kcore masked or absent" "$(bt run iso11 --rm -- sh -c 'cat /proc/kcore
 out=$(bt run iso12 --rm -- sh -c 'ls -l /dev/null /dev/zero /dev/urandom /dev/tty /dev/full /dev/random; ls -d /dev/pts /dev/shm /dev/mqueue')
 has "/dev/null is a char device" "$out" "crw-rw-rw-"
 has "/dev/shm exists" "$out" "/dev/shm"
+eq "the six devices are crw-rw-rw-" "$(echo "$out" | grep -c '^crw-rw-rw-')" 6
+out=$(bt run iso14 --rm -- sh -c 'umask; for l in ptmx fd stdin stdout stderr core; do readlink /dev/$l; done')
+eq "the init's umask is 0022, /dev's links" "$(echo $out)" "0022 pts/ptmx /proc/self/fd /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 /proc/kcore"
+if [ -d /proc/acpi ] && [ -d /sys/firmware ]; then
+	out=$(bt run iso15 --rm -- sh -c 'ls -A /proc/acpi /sys/firmware; touch /proc/acpi/x /sys/firmware/x 2>&1')
+	eq "masked dirs are empty and read-only" "$(echo $out)" "/proc/acpi: /sys/firmware: touch: /proc/acpi/x: Read-only file system touch: /sys/firmware/x: Read-only file system"
+else
+	skip "masked dirs are empty and read-only" "no /proc/acpi or /sys/firmware here"
+fi
 eq "host root invisible" "$(bt run iso13 --rm -- sh -c 'ls /work 2>&1 | head -1')" "ls: /work: No such file or directory"
 
 # copy-on-write: a write inside reaches the container's upper layer, never
