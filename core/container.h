@@ -22,7 +22,8 @@ void ct_reconcile(struct box_ctx *ctx, const char *name, struct box_state *st);
  * monitor would release (cgroup, network links); cgroup and files go in
  * parallel.  Only from a single-threaded caller that spawns nothing
  * meanwhile. */
-int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err);
+int ct_discard(struct box_ctx *ctx, const char *name, json_t *config,
+	       struct box_err *err);
 int ct_load_live(struct box_ctx *ctx, const char *name, struct box_state *st,
 		 enum box_status *status, struct box_err *err);
 /* The same; wait=false never waits for a monitor recording an exit (a

@@ -77,8 +77,6 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 	struct mon_run run;
 	int launched = monitor_launch(ctx, opts->name, rm ? MON_DISCARD : 0,
 				      config, &run, err);
-	json_decref(config);
-	config = NULL;
 	if (launched < 0)
 		goto fail;
 	store_unlock(lock);
@@ -98,12 +96,16 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 	close(run.pidfd);
 	*exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	if (!rm) {
+		json_decref(config);
 		monitor_finish(ctx, opts->name, ws, true);
 		return 0;
 	}
 	/* no exit to record in a state that is removed next */
-	return ct_discard(ctx, opts->name, err);
+	int rc = ct_discard(ctx, opts->name, config, err);
+	json_decref(config);
+	return rc;
 fail:
+	json_decref(config);
 	store_unlock(lock);
 	if (created && rm)
 		box_remove(ctx, opts->name, true, NULL);

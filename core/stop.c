@@ -155,9 +155,10 @@ static void *cleanup_cgroup_job(void *arg)
 /* Remove a container whose init is gone.  discard: `run --rm` reaped it
  * itself, so what a monitor releases (network links) goes here too.
  * alone: no other removal runs beside this one; its files then go on
- * several threads (util_rm_rf_last). */
+ * several threads (util_rm_rf_last).  config: its config if the caller
+ * has it (borrowed), else NULL. */
 static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
-		       bool alone, struct box_err *err)
+		       bool alone, json_t *config, struct box_err *err)
 {
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
@@ -183,7 +184,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		threaded = pthread_create(&t, NULL, cleanup_cgroup_job, &job) == 0;
 	if (!threaded)
 		monitor_cleanup_cgroup(ctx, name);
-	json_t *config = store_load_config(ctx, name, NULL);
+	config = config ? json_incref(config) : store_load_config(ctx, name, NULL);
 	if (config) {
 		if (discard)
 			net_teardown(ctx, name, config);
@@ -202,9 +203,10 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
 }
 
-int ct_discard(struct box_ctx *ctx, const char *name, struct box_err *err)
+int ct_discard(struct box_ctx *ctx, const char *name, json_t *config,
+	       struct box_err *err)
 {
-	return remove_gone(ctx, name, true, true, err);
+	return remove_gone(ctx, name, true, true, config, err);
 }
 
 /* Removing is mostly waiting: every block a container's files and
@@ -234,7 +236,7 @@ static void *rm_worker(void *arg)
 			return NULL;
 		if (j->ok[i])
 			j->rcv[i] = remove_gone(j->ctx, j->names[i], false,
-						j->n == 1, &j->errv[i]);
+						j->n == 1, NULL, &j->errv[i]);
 	}
 }
 
@@ -249,7 +251,7 @@ static void remove_all(struct box_ctx *ctx, char *const names[],
 		for (size_t i = 0; i < n; i++) {
 			struct box_err one = {0};
 			if (ok[i] && remove_gone(ctx, names[i], false, n == 1,
-						 &one) < 0)
+						 NULL, &one) < 0)
 				note(e, &one);
 		}
 		return;
