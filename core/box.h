@@ -155,6 +155,11 @@ int box_info_peek(struct box_ctx *ctx, const char *name, struct box_info *out,
 /* All containers sorted by name; free with free(). */
 int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
 	     struct box_err *err);
+/* Only their names, sorted (no state or config read: what `rm --all
+ * --force` and `stop --all` need); free with box_names_free. */
+int box_list_names(struct box_ctx *ctx, char ***names, size_t *n,
+		   struct box_err *err);
+void box_names_free(char **names, size_t n);
 /* The stored OCI config.json and state.json, as JSON text (malloc'd). */
 char *box_config_text(struct box_ctx *ctx, const char *name,
 		      struct box_err *err);

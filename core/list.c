@@ -90,14 +90,20 @@ int box_info_peek(struct box_ctx *ctx, const char *name, struct box_info *out,
 	return info_get(ctx, name, out, false, err);
 }
 
-static int cmp_info(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(((const struct box_info *)a)->name,
-		      ((const struct box_info *)b)->name);
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
-	     struct box_err *err)
+void box_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int box_list_names(struct box_ctx *ctx, char ***out, size_t *n,
+		   struct box_err *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -108,35 +114,66 @@ int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
 	if (!d)
 		return box_fail(err, BOX_ESYS, errno, "open %s", dir);
 	size_t cap = 0;
-	struct box_info *v = NULL;
+	char **v = NULL;
 	struct dirent *de;
+	int rc = 0;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.' || !store_exists(ctx, de->d_name))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 32;
-			struct box_info *nv = realloc(v, cap * sizeof *v);
+			char **nv = realloc(v, cap * sizeof *v);
 			if (!nv) {
-				free(v);
-				closedir(d);
-				return box_fail(err, BOX_ESYS, ENOMEM, "list");
+				rc = -1;
+				break;
 			}
 			v = nv;
 		}
-		/* A container that cannot be read (corrupt state) is still
-		 * listed, so it can be seen and removed. */
-		struct box_err e2;
-		if (box_info_get(ctx, de->d_name, &v[*n], &e2) < 0) {
-			memset(&v[*n], 0, sizeof v[*n]);
-			snprintf(v[*n].name, sizeof v[*n].name, "%.64s", de->d_name);
-			v[*n].status = BOX_STOPPED;
+		if (!(v[*n] = strdup(de->d_name))) {
+			rc = -1;
+			break;
 		}
 		(*n)++;
 	}
 	closedir(d);
+	if (rc < 0) {
+		box_names_free(v, *n);
+		*n = 0;
+		return box_fail(err, BOX_ESYS, ENOMEM, "list");
+	}
 	if (*n)
-		qsort(v, *n, sizeof *v, cmp_info);
+		qsort(v, *n, sizeof *v, cmp_name);
 	*out = v;
+	return 0;
+}
+
+int box_list(struct box_ctx *ctx, struct box_info **out, size_t *n,
+	     struct box_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	char **names;
+	size_t k;
+	if (box_list_names(ctx, &names, &k, err) < 0)
+		return -1;
+	struct box_info *v = calloc(k ? k : 1, sizeof *v);
+	if (!v) {
+		box_names_free(names, k);
+		return box_fail(err, BOX_ESYS, ENOMEM, "list");
+	}
+	for (size_t i = 0; i < k; i++) {
+		/* A container that cannot be read (corrupt state) is still
+		 * listed, so it can be seen and removed. */
+		struct box_err e2;
+		if (box_info_get(ctx, names[i], &v[i], &e2) < 0) {
+			memset(&v[i], 0, sizeof v[i]);
+			snprintf(v[i].name, sizeof v[i].name, "%.64s", names[i]);
+			v[i].status = BOX_STOPPED;
+		}
+	}
+	box_names_free(names, k);
+	*out = v;
+	*n = k;
 	return 0;
 }
 

@@ -72,6 +72,58 @@ static void wait_all(struct victim *v, size_t n, int ms)
 	free(p);
 }
 
+/* One running (or paused) container to stop, from its loaded state. */
+static void victim_set(struct box_ctx *ctx, struct victim *x, const char *name,
+		       const struct box_state *st, bool paused)
+{
+	x->name = name;
+	x->st = *st;
+	x->paused = paused;
+	x->pidfd = proc_pidfd(st->pid, st->pid_start);
+	ctx_cgroup(ctx, name, x->cg, sizeof x->cg, NULL);
+}
+
+/* Stop them all together: SIGTERM and grace_secs to exit (none when 0),
+ * then SIGKILL to what is left; wait for the inits, then their monitors
+ * (which record the exits and remove the cgroups). */
+static void stop_victims(struct box_ctx *ctx, const struct cg_layout *l,
+			 struct victim *v, size_t k, int grace_secs,
+			 struct errs *e)
+{
+	if (grace_secs > 0) {
+		for (size_t i = 0; i < k; i++) {
+			if (v[i].pidfd < 0)
+				continue;
+			syscall(SYS_pidfd_send_signal, v[i].pidfd, SIGTERM, NULL, 0);
+			/* A frozen init cannot handle SIGTERM: let it run. */
+			if (v[i].paused)
+				cg_freeze(l, v[i].cg, false, NULL);
+		}
+		wait_all(v, k, grace_secs * 1000);
+	}
+	/* The inits first, one syscall each: with its init a pid namespace
+	 * dies, so every container starts tearing down at once; then the
+	 * cgroup kill (~70 us each) for anything outside that namespace. */
+	for (size_t i = 0; i < k; i++)
+		if (v[i].pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, v[i].pidfd, SIGKILL, NULL, 0);
+	for (size_t i = 0; i < k; i++)
+		if (v[i].pidfd >= 0)
+			cg_kill_nowait(l, v[i].cg, NULL);
+	wait_all(v, k, 10000);
+	for (size_t i = 0; i < k; i++) {
+		if (v[i].pidfd < 0)
+			continue;
+		struct box_err one;
+		box_fail(&one, BOX_ESYS, ETIMEDOUT, "stop %s: init did not die",
+			 v[i].name);
+		note(e, &one);
+		close(v[i].pidfd);
+	}
+	for (size_t i = 0; i < k; i++)
+		ct_wait_stopped(ctx, v[i].name, &v[i].st);
+}
+
 int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 		  int grace_secs, struct box_err *err)
 {
@@ -85,50 +137,20 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 		return box_fail(err, BOX_ESYS, ENOMEM, "stop");
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct victim *x = &v[k];
+		struct box_state st;
 		enum box_status status;
 		box_err_clear(&one);
-		if (ct_load_live(ctx, names[i], &x->st, &status, &one) < 0) {
+		if (ct_load_live(ctx, names[i], &st, &status, &one) < 0) {
 			note(&e, &one);
 			continue;
 		}
 		if (status != BOX_RUNNING && status != BOX_PAUSED) {
-			ct_reconcile(ctx, names[i], &x->st); /* idempotent */
+			ct_reconcile(ctx, names[i], &st); /* idempotent */
 			continue;
 		}
-		x->name = names[i];
-		x->paused = status == BOX_PAUSED;
-		x->pidfd = proc_pidfd(x->st.pid, x->st.pid_start);
-		ctx_cgroup(ctx, names[i], x->cg, sizeof x->cg, NULL);
-		k++;
+		victim_set(ctx, &v[k++], names[i], &st, status == BOX_PAUSED);
 	}
-	if (grace_secs > 0) {
-		for (size_t i = 0; i < k; i++) {
-			if (v[i].pidfd < 0)
-				continue;
-			syscall(SYS_pidfd_send_signal, v[i].pidfd, SIGTERM, NULL, 0);
-			/* A frozen init cannot handle SIGTERM: let it run. */
-			if (v[i].paused)
-				cg_freeze(l, v[i].cg, false, NULL);
-		}
-		wait_all(v, k, grace_secs * 1000);
-	}
-	for (size_t i = 0; i < k; i++)
-		if (v[i].pidfd >= 0)
-			cg_kill_nowait(l, v[i].cg, NULL);
-	/* Once its init is gone the pid namespace is gone, every process of
-	 * the container with it; the monitor then removes the cgroup. */
-	wait_all(v, k, 10000);
-	for (size_t i = 0; i < k; i++) {
-		if (v[i].pidfd < 0)
-			continue;
-		box_fail(&one, BOX_ESYS, ETIMEDOUT, "stop %s: init did not die",
-			 v[i].name);
-		note(&e, &one);
-		close(v[i].pidfd);
-	}
-	for (size_t i = 0; i < k; i++)
-		ct_wait_stopped(ctx, v[i].name, &v[i].st);
+	stop_victims(ctx, l, v, k, grace_secs, &e);
 	free(v);
 	return errs_done(&e);
 }
@@ -278,7 +300,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 {
 	struct errs e = {err, 0};
 	struct box_err one;
-	char **live = calloc(n ? n : 1, sizeof *live);
+	struct victim *live = calloc(n ? n : 1, sizeof *live);
 	bool *ok = calloc(n ? n : 1, sizeof *ok);
 	if (!live || !ok) {
 		free(live);
@@ -308,22 +330,22 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 				note(&e, &one);
 				continue;
 			}
-			live[n_live++] = names[i];
+			victim_set(ctx, &live[n_live++], names[i], &st,
+				   status == BOX_PAUSED);
 		}
 		ok[i] = true;
 	}
-	if (n_live) {
-		box_err_clear(&one);
-		if (box_stop_many(ctx, live, n_live, 0, &one) < 0)
-			note(&e, &one);
-	}
+	const struct cg_layout *l = ctx_cg(ctx, &one);
+	if (n_live && !l)
+		note(&e, &one);
+	else if (n_live)
+		stop_victims(ctx, l, live, n_live, 0, &e);
 	remove_all(ctx, names, ok, n, &e);
 	free(live);
 	free(ok);
 	/* The root's parent cgroup goes once no container runs (rmdir of a
 	 * parent with children fails, which is right); a start makes it
 	 * again. */
-	const struct cg_layout *l = ctx_cg(ctx, NULL);
 	if (l)
 		cg_destroy_prefix(l, ctx->cg_prefix, NULL);
 	return errs_done(&e);

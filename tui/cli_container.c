@@ -245,8 +245,17 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 	/* The names to act on: those given, or every container it applies to. */
 	struct box_info *v = NULL;
 	size_t n = 0, k = 0;
-	char **names;
-	if (all) {
+	char **names, **listed = NULL;
+	/* stop and rm --force look at each state themselves (only running
+	 * ones are stopped; rm --force takes all): their names are enough,
+	 * not a full info of every container (~0.1 ms each) */
+	bool by_name = all && (act == ACT_STOP || (act == ACT_RM && force));
+	if (by_name) {
+		if (box_list_names(ctx, &listed, &n, &err) < 0)
+			return cli_fail(&err);
+		names = listed;
+		k = n;
+	} else if (all) {
 		if (box_list(ctx, &v, &n, &err) < 0)
 			return cli_fail(&err);
 		names = calloc(n + 1, sizeof *names);
@@ -261,7 +270,7 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		for (int i = optind; names && i < argc; i++)
 			names[k++] = argv[i];
 	}
-	if (!names) {
+	if (!names && !(by_name && n == 0)) { /* no container: nothing to do */
 		free(v);
 		return 1;
 	}
@@ -278,7 +287,10 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 				rc = cli_fail(&err);
 		}
 	}
-	free(names);
+	if (listed)
+		box_names_free(listed, n);
+	else
+		free(names);
 	free(v);
 	return rc;
 }

@@ -20,6 +20,12 @@ ok "thaw of a running container is a no-op" bt thaw ctr
 ok "stop a paused container" sh -c "$BOXTOP freeze ctr && $BOXTOP stop ctr --time 1"
 eq "paused container stopped" "$(status_of ctr)" stopped
 err_is "freeze of a stopped container" 1 "freeze ctr: not running" bt freeze ctr
+# rm --force of a paused one: its processes are killed though frozen
+bt create pz -- sh -c 'sleep 1000 & sleep 1000' >/dev/null; bt start pz; bt freeze pz
+pzpids=$(cat /sys/fs/cgroup/pids/$(bt debug-cgroup-prefix)/pz/cgroup.procs 2>/dev/null || bt exec pz -- true)
+ok "rm --force of a paused container" bt rm --force pz
+gone=1; for p in $pzpids; do kill -0 "$p" 2>/dev/null && gone=0; done
+eq "its processes are gone" "$gone" 1
 
 # kill: a container with many processes goes at once
 bt create many -- sh -c 'for i in $(seq 200); do sleep 1000 & done; wait' >/dev/null
