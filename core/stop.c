@@ -9,6 +9,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <poll.h>
 #include <signal.h>
@@ -83,6 +84,15 @@ static void victim_set(struct box_ctx *ctx, struct victim *x, const char *name,
 	ctx_cgroup(ctx, name, x->cg, sizeof x->cg, NULL);
 }
 
+static void sync_root(struct box_ctx *ctx)
+{
+	int fd = open(ctx->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		syncfs(fd);
+		close(fd);
+	}
+}
+
 /* Stop them all together: SIGTERM and grace_secs to exit (none when 0),
  * then SIGKILL to what is left; wait for the inits, then their monitors
  * (which record the exits and remove the cgroups). */
@@ -90,6 +100,12 @@ static void stop_victims(struct box_ctx *ctx, const struct cg_layout *l,
 			 struct victim *v, size_t k, int grace_secs,
 			 struct errs *e)
 {
+	/* Each container's exit unmounts its writable layer, and overlayfs
+	 * then syncs the whole filesystem beneath (all its dirty pages and a
+	 * disk cache flush), in every one of them.  One sync first leaves
+	 * those N syncs next to nothing to write (rm of 100 here: ~-6 %). */
+	if (k > 1)
+		sync_root(ctx);
 	if (grace_secs > 0) {
 		for (size_t i = 0; i < k; i++) {
 			if (v[i].pidfd < 0)
