@@ -210,7 +210,7 @@ char *box_image_json(struct box_ctx *ctx, const char *name,
 		     name) < 0)
 		return NULL;
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	json_t *root = util_json_load(path, &je);
 	if (!root) {
 		box_fail(err, BOX_EINVAL, 0, "image '%s': %s", name, je.text);
 		return NULL;

@@ -19,7 +19,7 @@ bool docker_is_save(const char *dir)
 		return false;
 	/* a root filesystem could hold a manifest.json too: only docker's
 	 * shape counts */
-	json_t *m = json_load_file(p, 0, NULL);
+	json_t *m = util_json_load(p, NULL);
 	bool yes = json_is_array(m) &&
 		   json_object_get(json_array_get(m, 0), "Layers");
 	json_decref(m);
@@ -87,7 +87,7 @@ int docker_import(struct import_job *job, const char *dir, const char *tag,
 	json_error_t je;
 	if (util_path(path, sizeof path, err, "%s/manifest.json", dir) < 0)
 		return -1;
-	json_t *man = json_load_file(path, 0, &je), *config = NULL;
+	json_t *man = util_json_load(path, &je), *config = NULL;
 	int rc = -1;
 	if (!json_is_array(man) || !json_array_size(man)) {
 		box_fail(err, BOX_EINVAL, 0, "malformed manifest.json: %s",
@@ -101,7 +101,7 @@ int docker_import(struct import_job *job, const char *dir, const char *tag,
 	if (member(dir, json_string_value(json_object_get(e, "Config")), path,
 		   sizeof path, err) < 0)
 		goto out;
-	config = json_load_file(path, 0, &je);
+	config = util_json_load(path, &je);
 	json_t *diff_ids = json_object_get(json_object_get(config, "rootfs"),
 					   "diff_ids");
 	if (!json_is_object(config) || !json_is_array(layers) ||

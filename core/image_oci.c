@@ -90,7 +90,7 @@ static json_t *load_blob(const char *dir, json_t *desc, const char *what,
 		return NULL;
 	}
 	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
+	json_t *j = util_json_load(path, &je);
 	if (!json_is_object(j)) {
 		json_decref(j);
 		box_fail(err, BOX_EINVAL, 0, "malformed %s: %s", what, je.text);
@@ -297,7 +297,7 @@ int oci_import(struct import_job *job, const char *dir, const char *tag,
 	json_error_t je;
 	if (util_path(path, sizeof path, err, "%s/index.json", dir) < 0)
 		return -1;
-	json_t *index = json_load_file(path, 0, &je);
+	json_t *index = util_json_load(path, &je);
 	json_t *nested = NULL, *manifest = NULL, *config = NULL;
 	int rc = -1;
 	if (!json_is_object(index)) {

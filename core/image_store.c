@@ -145,7 +145,7 @@ int istore_load(struct box_ctx *ctx, const char *name, struct img_meta *m,
 		return box_fail(err, BOX_ENOENT, 0, "image '%s': no such image",
 				name);
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	json_t *root = util_json_load(path, &je);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return box_fail(err, BOX_EINVAL, 0, "image '%s': %s: %s", name,
@@ -406,7 +406,7 @@ int istore_container_image(struct box_ctx *ctx, const char *container,
 		     container) < 0)
 		return -1;
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	json_t *root = util_json_load(path, &je);
 	if (!root)
 		return box_fail(err, access(path, F_OK) ? BOX_ENOENT
 							: BOX_EINVAL,

@@ -60,7 +60,7 @@ int nstore_load(struct box_ctx *ctx, const char *name, struct net_def *def,
 		return box_fail(err, BOX_ENOENT, 0, "network %s: no such network",
 				name);
 	json_error_t je;
-	json_t *j = json_load_file(path, 0, &je);
+	json_t *j = util_json_load(path, &je);
 	if (!j)
 		return box_fail(err, BOX_EINVAL, 0, "network %s: %s: %s", name,
 				path, je.text);

@@ -119,7 +119,7 @@ static json_t *load(struct box_ctx *ctx, const char *name,
 		return NULL;
 	}
 	json_error_t je;
-	json_t *p = json_load_file(path, 0, &je);
+	json_t *p = util_json_load(path, &je);
 	if (!json_is_object(p)) {
 		json_decref(p);
 		box_fail(err, BOX_EINVAL, 0, "profile '%s': %s", name, je.text);

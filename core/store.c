@@ -183,7 +183,7 @@ int store_load_state(const struct box_ctx *ctx, const char *name,
 	if (store_run(ctx, name, "state.json", path, sizeof path, err) < 0)
 		return -1;
 	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
+	json_t *j = util_json_load(path, &jerr);
 	if (!j) {
 		if (access(path, F_OK) < 0)
 			return no_state(ctx, name, st, err);
@@ -223,7 +223,7 @@ json_t *store_load_config(const struct box_ctx *ctx, const char *name,
 	if (store_dir(ctx, name, "config.json", path, sizeof path, err) < 0)
 		return NULL;
 	json_error_t jerr;
-	json_t *j = json_load_file(path, 0, &jerr);
+	json_t *j = util_json_load(path, &jerr);
 	if (!j) {
 		if (access(path, F_OK) < 0)
 			box_fail(err, BOX_ENOENT, 0,

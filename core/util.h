@@ -4,6 +4,7 @@
 
 #include "box.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -43,6 +44,10 @@ int util_rm_rf(const char *path, struct box_err *err);
  * then overlap another's. */
 int util_rm_rf_last(const char *path, const char *last, bool wide,
 		    struct box_err *err);
+/* A JSON file, as json_load_file would (NULL and je filled on failure,
+ * errno kept from a failed open) but opened O_CLOEXEC and read in one
+ * go: jansson's own reads it a getc() at a time. */
+json_t *util_json_load(const char *path, json_error_t *je);
 /* Whole file into a NUL-terminated malloc'd buffer. */
 char *util_read_file(const char *path, size_t *len, struct box_err *err);
 /* Read a small file (e.g. a cgroup or /proc knob) through an open dirfd. */

@@ -175,7 +175,7 @@ static int check(struct box_ctx *ctx, const char *name, const char *lowerdir,
 	if (access(path, F_OK) < 0)
 		return 0; /* nothing recorded */
 	json_error_t je;
-	json_t *root = json_load_file(path, 0, &je);
+	json_t *root = util_json_load(path, &je);
 	json_t *files = json_object_get(root, "files");
 	if (!json_is_object(files)) {
 		json_decref(root);
@@ -240,7 +240,7 @@ void verify_last(struct box_ctx *ctx, const char *name, char *buf,
 	char path[PATH_MAX];
 	if (verify_path(ctx, name, path, sizeof path, NULL) < 0)
 		return;
-	json_t *root = json_load_file(path, 0, NULL);
+	json_t *root = util_json_load(path, NULL);
 	json_t *last = json_object_get(root, "last_check");
 	if (last && !json_is_true(json_object_get(last, "ok")))
 		snprintf(buf, len, "integrity check failed: %s",

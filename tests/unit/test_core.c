@@ -285,6 +285,56 @@ static void test_rm_rf_last(void)
 	util_rm_rf(root, &e);
 }
 
+static void write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write(fd, text, strlen(text));
+		close(fd);
+	}
+}
+
+static void test_json_load(void)
+{
+	char dir[] = "/tmp/boxtop-json.XXXXXX";
+	if (!mkdtemp(dir)) {
+		CHECK("mkdtemp", 0);
+		return;
+	}
+	char p[256];
+	json_error_t je;
+	snprintf(p, sizeof p, "%s/ok.json", dir);
+	write_text(p, "{\"a\": [1, 2, 3]}");
+	json_t *j = util_json_load(p, &je);
+	CHECK("json load", j && json_array_size(json_object_get(j, "a")) == 3);
+	json_decref(j);
+	snprintf(p, sizeof p, "%s/missing.json", dir);
+	errno = 0;
+	CHECK("json load of a missing file",
+	      !util_json_load(p, &je) && errno == ENOENT &&
+		      strstr(je.text, "unable to open"));
+	snprintf(p, sizeof p, "%s/bad.json", dir);
+	write_text(p, "{\n\"a\": 1,\n}");
+	CHECK("json load of a corrupt file names the line",
+	      !util_json_load(p, &je) && je.line == 3);
+	/* bigger than the first buffer */
+	static char big[40000];
+	size_t n = 0;
+	n += (size_t)snprintf(big + n, sizeof big - n, "[");
+	for (int i = 0; i < 5000; i++)
+		n += (size_t)snprintf(big + n, sizeof big - n, "%s%d", i ? "," : "", i);
+	snprintf(big + n, sizeof big - n, "]");
+	snprintf(p, sizeof p, "%s/big.json", dir);
+	write_text(p, big);
+	j = util_json_load(p, NULL);
+	CHECK("json load of a file bigger than 8 kB",
+	      j && json_array_size(j) == 5000 &&
+		      json_integer_value(json_array_get(j, 4999)) == 4999);
+	json_decref(j);
+	struct box_err e = {0};
+	util_rm_rf(dir, &e);
+}
+
 int main(void)
 {
 	test_sha256();
@@ -294,5 +344,6 @@ int main(void)
 	test_config_roundtrip();
 	test_state_store();
 	test_rm_rf_last();
+	test_json_load();
 	UNIT_DONE();
 }
