@@ -94,11 +94,11 @@ static void sync_root(struct box_ctx *ctx)
 }
 
 /* Stop them all together: SIGTERM and grace_secs to exit (none when 0),
- * then SIGKILL to what is left; wait for the inits, then their monitors
- * (which record the exits and remove the cgroups). */
+ * then SIGKILL to what is left; wait for the inits, then (monitors) for
+ * their monitors, which record the exits and remove the cgroups. */
 static void stop_victims(struct box_ctx *ctx, const struct cg_layout *l,
 			 struct victim *v, size_t k, int grace_secs,
-			 struct errs *e)
+			 bool monitors, struct errs *e)
 {
 	/* Each container's exit unmounts its writable layer, and overlayfs
 	 * then syncs the whole filesystem beneath (all its dirty pages and a
@@ -136,7 +136,7 @@ static void stop_victims(struct box_ctx *ctx, const struct cg_layout *l,
 		note(e, &one);
 		close(v[i].pidfd);
 	}
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; monitors && i < k; i++)
 		ct_wait_stopped(ctx, v[i].name, &v[i].st);
 }
 
@@ -166,7 +166,7 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 		}
 		victim_set(ctx, &v[k++], names[i], &st, status == BOX_PAUSED);
 	}
-	stop_victims(ctx, l, v, k, grace_secs, &e);
+	stop_victims(ctx, l, v, k, grace_secs, true, &e);
 	free(v);
 	return errs_done(&e);
 }
@@ -259,6 +259,7 @@ struct rm_job {
 	struct box_ctx *ctx;
 	char *const *names;
 	const bool *ok;
+	struct victim *const *killed; /* [i]: names[i] was stopped for rm */
 	size_t n;
 	size_t next; /* taken with an atomic add */
 	struct box_err *errv;
@@ -272,22 +273,30 @@ static void *rm_worker(void *arg)
 		size_t i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED);
 		if (i >= j->n)
 			return NULL;
-		if (j->ok[i])
-			j->rcv[i] = remove_gone(j->ctx, j->names[i], false,
-						j->n == 1, NULL, &j->errv[i]);
+		if (!j->ok[i])
+			continue;
+		/* Its monitor is still recording the exit while others are
+		 * removed already: these waits overlap the removals. */
+		if (j->killed[i])
+			ct_wait_stopped(j->ctx, j->names[i], &j->killed[i]->st);
+		j->rcv[i] = remove_gone(j->ctx, j->names[i], false, j->n == 1,
+					NULL, &j->errv[i]);
 	}
 }
 
 static void remove_all(struct box_ctx *ctx, char *const names[],
-		       const bool *ok, size_t n, struct errs *e)
+		       const bool *ok, struct victim *const *killed, size_t n,
+		       struct errs *e)
 {
 	struct box_err *errv = calloc(n ? n : 1, sizeof *errv);
 	int *rcv = calloc(n ? n : 1, sizeof *rcv);
-	struct rm_job job = {ctx, names, ok, n, 0, errv, rcv};
+	struct rm_job job = {ctx, names, ok, killed, n, 0, errv, rcv};
 	if (!errv || !rcv) {
 		free(errv), free(rcv);
 		for (size_t i = 0; i < n; i++) {
 			struct box_err one = {0};
+			if (killed[i])
+				ct_wait_stopped(ctx, names[i], &killed[i]->st);
 			if (ok[i] && remove_gone(ctx, names[i], false, n == 1,
 						 NULL, &one) < 0)
 				note(e, &one);
@@ -317,9 +326,11 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 	struct errs e = {err, 0};
 	struct box_err one;
 	struct victim *live = calloc(n ? n : 1, sizeof *live);
+	struct victim **killed = calloc(n ? n : 1, sizeof *killed);
 	bool *ok = calloc(n ? n : 1, sizeof *ok);
-	if (!live || !ok) {
+	if (!live || !killed || !ok) {
 		free(live);
+		free(killed);
 		free(ok);
 		return box_fail(err, BOX_ESYS, ENOMEM, "rm");
 	}
@@ -346,6 +357,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 				note(&e, &one);
 				continue;
 			}
+			killed[i] = &live[n_live];
 			victim_set(ctx, &live[n_live++], names[i], &st,
 				   status == BOX_PAUSED);
 		}
@@ -355,9 +367,10 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 	if (n_live && !l)
 		note(&e, &one);
 	else if (n_live)
-		stop_victims(ctx, l, live, n_live, 0, &e);
-	remove_all(ctx, names, ok, n, &e);
+		stop_victims(ctx, l, live, n_live, 0, false, &e);
+	remove_all(ctx, names, ok, killed, n, &e);
 	free(live);
+	free(killed);
 	free(ok);
 	/* The root's parent cgroup goes once no container runs (rmdir of a
 	 * parent with children fails, which is right); a start makes it
