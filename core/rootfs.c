@@ -242,21 +242,14 @@ static int mount_not_volatile(const struct spec *s)
 	return mount("overlay", s->rootfs, "overlay", 0, data);
 }
 
-int rootfs_prepare(const struct spec *s, int root_sock, int console_sock,
-		   int *console_slave, char *msg, size_t len)
+int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
+		   char *msg, size_t len)
 {
 	errno = 0;
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		FAIL("make / private");
-	int made = s->overlay_data ? rootfs_overlay_receive(root_sock) : -1;
-	if (made >= 0) {
-		int r = move_mount(made, "", AT_FDCWD, s->rootfs,
-				   MOVE_MOUNT_F_EMPTY_PATH);
-		close(made);
-		if (r < 0)
-			FAIL("attach the overlay on %s", s->rootfs);
-	} else if (s->overlay_data) {
+	if (s->overlay_data) {
 		if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_data) < 0 &&
 		    !(errno == EINVAL && s->overlay_volatile &&
 		      mount_not_volatile(s) == 0))

@@ -82,9 +82,7 @@ pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
 		errno = e;
 	}
 	/* A raw clone behaves like fork but creates the namespaces in one
-	 * step.  Only the calling thread goes on in the child (another one,
-	 * the overlay's, may be running): the child takes no lock a thread
-	 * could hold, it never allocates (spec.h). */
+	 * step; the caller is single-threaded (monitor or CLI). */
 	return (pid_t)syscall(SYS_clone, SIGCHLD | ns_flags, 0, 0, 0, 0);
 }
 
@@ -102,7 +100,7 @@ void spawn_reset_signals(void)
 static void __attribute__((noreturn))
 child_main(const struct cg_layout *cg, const struct spec *s,
 	   const struct spawn_io *io, int syncfd, int errfd, int consock,
-	   int rootsock, bool in_unified)
+	   bool in_unified)
 {
 	int slave = -1;
 	char msg[512] = "";
@@ -123,7 +121,7 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 		goto fail;
 	}
 	if ((s->ns_flags & CLONE_NEWNS) &&
-	    (rootfs_prepare(s, rootsock, io->console ? consock : -1, &slave, msg,
+	    (rootfs_prepare(s, io->console ? consock : -1, &slave, msg,
 			    sizeof msg) < 0 ||
 	     rootfs_pivot(s, msg, sizeof msg) < 0 ||
 	     rootfs_finish(s, msg, sizeof msg) < 0))
@@ -187,9 +185,9 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 			goto fail;
 		}
 	/* The kernel's calls, not glibc's: glibc changes the ids of every
-	 * thread it knows of, and the parent's threads (the overlay's, a
-	 * TUI's) are in its list here but not in this process: it would wait
-	 * for them forever.  This process has one thread. */
+	 * thread it knows of and waits for each, and a parent with threads
+	 * (a TUI) leaves them in its list here, not in this process, which
+	 * has one thread: it would wait forever. */
 	if (syscall(SYS_setgroups, 0, NULL) < 0 ||
 	    syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) {
 		snprintf(msg, sizeof msg, "set gid %u: %s", s->gid, strerror(errno));
@@ -223,51 +221,32 @@ fail:
 	_exit(127);
 }
 
-static void close_pair(int p[2])
-{
-	if (p[0] >= 0)
-		close(p[0]);
-	if (p[1] >= 0)
-		close(p[1]);
-	p[0] = p[1] = -1;
-}
-
 pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		      const struct spec *s, const struct spawn_io *io,
 		      int *console_master, struct box_err *err)
 {
-	int syncp[2], errp[2], consp[2] = {-1, -1}, rootp[2] = {-1, -1};
+	int syncp[2], errp[2], consp[2] = {-1, -1};
 	*console_master = -1;
-	const struct cg_layout *cg = ctx_cg(ctx, err);
-	if (!cg)
-		return -1;
 	if (io->console &&
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, consp) < 0)
 		return box_fail(err, BOX_ESYS, errno, "socketpair");
-	if (pipe2(syncp, O_CLOEXEC) < 0) {
-		close_pair(consp);
+	if (pipe2(syncp, O_CLOEXEC) < 0)
+		return box_fail(err, BOX_ESYS, errno, "pipe");
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(syncp[0]);
+		close(syncp[1]);
 		return box_fail(err, BOX_ESYS, errno, "pipe");
 	}
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		int e = errno;
-		close_pair(consp), close_pair(syncp);
-		return box_fail(err, BOX_ESYS, e, "pipe");
+	const struct cg_layout *cg = ctx_cg(ctx, err);
+	if (!cg) {
+		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
+		return -1;
 	}
-	/* The overlay is made meanwhile by a thread (rootfs_overlay.c); with
-	 * no socket to pass it, the child mounts it itself. */
-	struct rootfs_overlay ovl;
-	if (s->overlay_data && (s->ns_flags & CLONE_NEWNS) &&
-	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, rootp) == 0 &&
-	    !rootfs_overlay_begin(&ovl, s))
-		close_pair(rootp);
 	bool in_unified;
 	pid_t pid = spawn_fork_into(cg, s->cgroup, s->ns_flags, &in_unified);
 	if (pid < 0) {
 		int e = errno;
-		if (rootp[0] >= 0)
-			rootfs_overlay_hand_over(&ovl, -1);
-		close_pair(consp), close_pair(syncp), close_pair(errp),
-			close_pair(rootp);
+		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
 		return box_fail(err, BOX_ESYS, e, "clone");
 	}
 	if (pid == 0) {
@@ -275,21 +254,12 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(errp[0]);
 		if (consp[0] >= 0)
 			close(consp[0]);
-		if (rootp[0] >= 0)
-			close(rootp[0]);
-		child_main(cg, s, io, syncp[0], errp[1], consp[1], rootp[1],
-			   in_unified);
+		child_main(cg, s, io, syncp[0], errp[1], consp[1], in_unified);
 	}
 	close(syncp[0]);
 	close(errp[1]);
 	if (consp[1] >= 0)
 		close(consp[1]);
-	if (rootp[0] >= 0) {
-		/* first: the child needs it before anything else */
-		close(rootp[1]);
-		rootfs_overlay_hand_over(&ovl, rootp[0]);
-		close(rootp[0]);
-	}
 	/* While the child builds its root (the other CPU): the rest of its
 	 * cgroups with their limits, then its network. */
 	int rc = 0;
