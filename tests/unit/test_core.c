@@ -263,7 +263,7 @@ static void test_rm_rf_last(void)
 	 * it, and the entry kept for last stays. */
 	bool mounted = false;
 	if (unshare(CLONE_NEWNS) == 0 &&
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0) {
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0) {
 		snprintf(dir, sizeof dir, "%s/m", root);
 		make_tree(dir);
 		snprintf(p, sizeof p, "%s/a/b", dir);
