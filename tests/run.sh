@@ -13,10 +13,16 @@ export BOXTOP_BIN=${BOXTOP_BIN:-$BUILD/boxtop}
 log=$(mktemp /tmp/boxtop-run.XXXXXX)
 trap 'rm -f "$log"' EXIT
 
+# A test that hangs (a deadlocked child, say) must fail, not stall CI: each
+# gets TIMEOUT seconds, then SIGTERM (its cleanup trap still runs), then
+# SIGKILL.
+TIMEOUT=${BOXTOP_TEST_TIMEOUT:-300}
+
 run_one() { # label, command...
 	local label=$1; shift
 	local out rc
-	out=$("$@" 2>&1); rc=$?
+	out=$(timeout -k 20 "$TIMEOUT" "$@" 2>&1); rc=$?
+	[ $rc -eq 124 ] && out+=$'\n'"FAIL: $label - timed out after ${TIMEOUT} s"
 	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP): ' >>"$log"
 	printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP): |^  ' | sed "s|^|[$label] |"
 	# A script that dies without reporting a failure still fails.
