@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -263,9 +264,18 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	/* While the child builds its root (the other CPU): the rest of its
 	 * cgroups with their limits, then its network. */
 	int rc = 0;
+	bool child_first = false;
 	if (cg_create(cg, s->cgroup, &s->limits, err) < 0 ||
-	    net_setup(ctx, name, config, pid, err) < 0)
+	    net_setup(ctx, name, config, pid, err) < 0) {
 		rc = -1;
+		/* A child that failed on its own has written why before it
+		 * exited, and its exit may be what failed us (its netns gone
+		 * before net_setup opened it): then its word is the cause.
+		 * One that fails after us only says what our failure did to it
+		 * (a closed socket). */
+		struct pollfd said = {.fd = errp[0], .events = POLLIN};
+		child_first = poll(&said, 1, 0) > 0;
+	}
 	if (rc == 0) {
 		/* A child that failed early has closed its end: EPIPE, not a
 		 * SIGPIPE that would kill us; its message follows below. */
@@ -290,7 +300,7 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		do
 			n = read(errp[0], msg, sizeof msg - 1);
 		while (n < 0 && errno == EINTR);
-		if (n > 0 && (rc == 0 || !err || !*err->msg)) {
+		if (n > 0 && (rc == 0 || child_first || !err || !*err->msg)) {
 			msg[n] = '\0';
 			rc = box_fail(err, BOX_ESYS, 0, "%s", msg);
 		} else if (rc < 0 && err && !*err->msg) {
