@@ -181,48 +181,18 @@ json_t *util_json_load(const char *path, json_error_t *je)
 	json_error_t ignored;
 	if (!je)
 		je = &ignored;
-	snprintf(je->text, sizeof je->text, "out of memory");
-	je->line = je->column = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		snprintf(je->text, sizeof je->text, "unable to open %s: %s", path,
-			 strerror(e));
+	struct box_err e = {0};
+	size_t n;
+	char *text = util_read_file(path, &n, &e);
+	if (!text) {
+		/* json_load_file's wording: "unable to open PATH: why" */
+		snprintf(je->text, sizeof je->text, "unable to %.140s", e.msg);
 		je->line = je->column = -1;
-		errno = e;
+		errno = e.kind == BOX_ENOENT ? ENOENT : e.code ? e.code : ENOMEM;
 		return NULL;
 	}
-	char small[8192], *buf = small;
-	size_t cap = sizeof small, n = 0;
-	json_t *j = NULL;
-	for (;;) {
-		if (n == cap) {
-			char *nb = realloc(buf == small ? NULL : buf, cap * 2);
-			if (!nb)
-				goto out;
-			if (buf == small)
-				memcpy(nb, small, n);
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(je->text, sizeof je->text, "read %s: %s", path,
-				 strerror(errno));
-			je->line = je->column = -1;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	j = json_loadb(buf, n, 0, je);
-out:
-	if (buf != small)
-		free(buf);
-	close(fd);
+	json_t *j = json_loadb(text, n, 0, je);
+	free(text);
 	return j;
 }
 

@@ -45,8 +45,9 @@ int util_rm_rf(const char *path, struct box_err *err);
 int util_rm_rf_last(const char *path, const char *last, bool wide,
 		    struct box_err *err);
 /* A JSON file, as json_load_file would (NULL and je filled on failure,
- * errno kept from a failed open) but opened O_CLOEXEC and read in one
- * go: jansson's own reads it a getc() at a time. */
+ * errno ENOENT for a missing one) but read with util_read_file: opened
+ * O_CLOEXEC and read in blocks, where jansson's fopen is not close-on-exec
+ * and reads a getc() at a time. */
 json_t *util_json_load(const char *path, json_error_t *je);
 /* Whole file into a NUL-terminated malloc'd buffer. */
 char *util_read_file(const char *path, size_t *len, struct box_err *err);

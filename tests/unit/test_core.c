@@ -221,6 +221,15 @@ static void test_sha256(void)
 		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+static void write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		(void)!write(fd, text, strlen(text));
+		close(fd);
+	}
+}
+
 /* A tree like a container's: files, nested directories, "config.json"
  * to go last.  mkdir -p + a file at each path. */
 static void make_tree(const char *root)
@@ -237,9 +246,7 @@ static void make_tree(const char *root)
 	}
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
 		snprintf(p, sizeof p, "%s/%s", root, files[i]);
-		int fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
+		write_text(p, "");
 	}
 }
 
@@ -283,15 +290,6 @@ static void test_rm_rf_last(void)
 		printf("SKIP: rm_rf_last failure - no mount namespace\n");
 	}
 	util_rm_rf(root, &e);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd >= 0) {
-		(void)!write(fd, text, strlen(text));
-		close(fd);
-	}
 }
 
 static void test_json_load(void)
