@@ -28,7 +28,7 @@ int box_attach(struct box_ctx *ctx, const char *name, struct box_err *err)
 	if (r < 0)
 		return box_fail(err, BOX_ESYS, e,
 				"attach %s: its monitor does not answer", name);
-	auto_fd master = console_recv_fd(sock);
+	auto_fd master = util_recv_fd(sock);
 	if (master < 0)
 		return box_fail(err, BOX_ESYS, 0,
 				"attach %s: the monitor refused (too many clients?)",

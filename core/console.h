@@ -22,8 +22,4 @@ void console_restore(const struct termios *saved, bool changed);
 int console_relay(int in_fd, int out_fd, int winsize_fd, bool detach_keys,
 		  int exit_pidfd);
 
-/* Pass an fd over a unix socket; receive one (O_CLOEXEC), -1 on EOF. */
-int console_send_fd(int sock, int fd);
-int console_recv_fd(int sock);
-
 #endif

@@ -43,7 +43,7 @@ exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
 		int sl = -1;
 		if (m >= 0 && unlockpt(m) == 0)
 			sl = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (sl < 0 || console_send_fd(sock, m) < 0) {
+		if (sl < 0 || util_send_fd(sock, m) < 0) {
 			snprintf(msg, sizeof msg, "open a pty in the container: %s",
 				 strerror(errno));
 			goto fail;
@@ -167,7 +167,7 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 	if (tty) {
 		close(sv[1]);
 		sv[1] = -1;
-		master = console_recv_fd(sv[0]);
+		master = util_recv_fd(sv[0]);
 	}
 	char msg[512];
 	ssize_t n;

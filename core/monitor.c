@@ -259,7 +259,7 @@ static int listen_console(struct box_ctx *ctx, const char *name)
  * keep reading the master for the log. */
 static bool send_master(int client, int master)
 {
-	return console_send_fd(client, master) == 0;
+	return util_send_fd(client, master) == 0;
 }
 
 MONITOR_IDLE_TEXT int monitor_serve(struct box_ctx *ctx, const char *name,

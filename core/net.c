@@ -250,14 +250,11 @@ static int relet_primary(struct box_ctx *ctx, struct net_all *all,
 	return nhosts_write_net(ctx, def, err);
 }
 
-int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,
+int net_setup(struct box_ctx *ctx, const char *name, json_t *config, int nsfd,
 	      struct box_err *err)
 {
 	if (!has_netns(config))
 		return 0; /* --net host */
-	auto_fd nsfd = nlk_netns_of(pid, err);
-	if (nsfd < 0)
-		return -1;
 	struct nl_sock *ct = nlk_open(nsfd, err), *host = NULL;
 	if (!ct)
 		return -1;

@@ -22,9 +22,9 @@ int net_prepare(struct box_ctx *ctx, const char *name,
  * /etc/hosts of its own. */
 int net_spec(struct box_ctx *ctx, const char *name, json_t *config,
 	     struct spec *s, struct box_err *err);
-/* At start, in the parent, while the container's init (pid) waits: bring lo
- * up in its netns and give it its interfaces. */
-int net_setup(struct box_ctx *ctx, const char *name, json_t *config, pid_t pid,
+/* At start, in the parent, while the container's init waits: bring lo up
+ * in its network namespace (nsfd) and give it its interfaces. */
+int net_setup(struct box_ctx *ctx, const char *name, json_t *config, int nsfd,
 	      struct box_err *err);
 /* After the container stopped: remove host-side leftovers (best effort). */
 void net_teardown(struct box_ctx *ctx, const char *name, json_t *config);

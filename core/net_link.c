@@ -15,6 +15,7 @@
 #include <netlink/route/route.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -35,6 +36,33 @@ int nlk_netns_of(pid_t pid, struct box_err *err)
 	if (fd < 0)
 		return box_fail(err, BOX_ESYS, errno, "open %s", path);
 	return fd;
+}
+
+int nlk_netns_new(struct box_err *err)
+{
+	auto_fd self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return box_fail(err, BOX_ESYS, errno, "open own network namespace");
+	/* unshare moves this thread only (a TUI's other threads stay) */
+	if (unshare(CLONE_NEWNET) < 0)
+		return box_fail(err, BOX_ESYS, errno, "make a network namespace");
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int e = errno;
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort(); /* stuck in another namespace: nothing is safe */
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, e, "open the new network namespace");
+	return fd;
+}
+
+int nlk_netns_join_from(int sock)
+{
+	int fd = util_recv_fd(sock);
+	if (fd < 0)
+		return -EPIPE;
+	int r = setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+	close(fd);
+	return r;
 }
 
 struct nl_sock *nlk_open(int nsfd, struct box_err *err)

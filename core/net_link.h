@@ -14,6 +14,12 @@ struct nl_sock *nlk_open(int nsfd, struct box_err *err);
 void nlk_close(struct nl_sock *sk);
 /* open("/proc/<pid>/ns/net") */
 int nlk_netns_of(pid_t pid, struct box_err *err);
+/* A new network namespace (lo only, down), made by the calling thread,
+ * which is back in its own before this returns: an fd naming it. */
+int nlk_netns_new(struct box_err *err);
+/* In a container's child: receive a network namespace fd on sock
+ * (util_send_fd) and join it.  0, or -errno (EPIPE: sock closed). */
+int nlk_netns_join_from(int sock);
 
 /* ifindex of name, 0 if there is none. */
 int nlk_ifindex(struct nl_sock *sk, const char *name);

@@ -4,6 +4,7 @@
  * paths.  Runs in the child between clone and exec. */
 #include "rootfs.h"
 #include "console.h"
+#include "net_link.h"
 #include "util.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/sysmacros.h>
 
 #define FAIL(...)                                                             \
@@ -224,7 +226,7 @@ static int make_console(int rootfd, int sock, int *slave, char *msg, size_t len)
 	fd_path(target, dst, sizeof dst);
 	if (mount(src, dst, NULL, MS_BIND, NULL) < 0)
 		FAIL("bind the console on /dev/console");
-	if (console_send_fd(sock, master) < 0)
+	if (util_send_fd(sock, master) < 0)
 		FAIL("pass the console to the monitor");
 	return 0;
 }
@@ -242,8 +244,21 @@ static int mount_not_volatile(const struct spec *s)
 	return mount("overlay", s->rootfs, "overlay", 0, data);
 }
 
+/* The network namespace made for us by the parent meanwhile (spawn.c). */
+static int join_netns(int *net_sock, char *msg, size_t len)
+{
+	int r = nlk_netns_join_from(*net_sock);
+	*net_sock = -1;
+	if (r == -EPIPE)
+		_exit(127); /* the parent failed and says why */
+	errno = -r;
+	if (r < 0)
+		FAIL("join the network namespace");
+	return 0;
+}
+
 int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
-		   char *msg, size_t len)
+		   int net_sock, char *msg, size_t len)
 {
 	errno = 0;
 	/* Nothing we mount may propagate back to the host. */
@@ -270,9 +285,16 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 				return -1;
 			dev_done = true;
 		}
+		/* a sysfs shows the network of the process mounting it */
+		if (net_sock >= 0 && !m->bind && m->type &&
+		    !strcmp(m->type, "sysfs") &&
+		    join_netns(&net_sock, msg, len) < 0)
+			return -1;
 		if (do_mount(rootfd, m, msg, len) < 0)
 			return -1;
 	}
+	if (net_sock >= 0 && join_netns(&net_sock, msg, len) < 0)
+		return -1;
 	if (!dev_done && make_devices(rootfd, msg, len) < 0)
 		return -1;
 	if (console_sock >= 0 &&

@@ -9,9 +9,11 @@
  * up: it writes msg into the error pipe for its parent). */
 /* console_sock >= 0: make a pty in the container's devpts, bind its slave
  * on /dev/console, send the master over console_sock; *console_slave gets
- * the slave for the init's stdio. */
+ * the slave for the init's stdio.  net_sock >= 0: the container's network
+ * namespace arrives on it (nlk_netns_join_from) and is joined before any
+ * sysfs is mounted, or at the end. */
 int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
-		   char *msg, size_t len);
+		   int net_sock, char *msg, size_t len);
 int rootfs_pivot(const struct spec *s, char *msg, size_t len);
 int rootfs_finish(const struct spec *s, char *msg, size_t len);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -443,4 +444,53 @@ oom:
 	*names = NULL;
 	*n = 0;
 	return box_fail(err, BOX_ESYS, ENOMEM, "list %s", dir);
+}
+
+/* fd passing over a unix socket (SCM_RIGHTS), one byte of payload. */
+union fd_cmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/* A message of one byte with room for one descriptor. */
+static struct msghdr fd_msg(struct iovec *iov, char *byte, union fd_cmsg *u)
+{
+	*iov = (struct iovec){.iov_base = byte, .iov_len = 1};
+	return (struct msghdr){.msg_iov = iov, .msg_iovlen = 1,
+			       .msg_control = u->buf,
+			       .msg_controllen = sizeof u->buf};
+}
+
+int util_send_fd(int sock, int fd)
+{
+	char byte = 'M';
+	struct iovec iov;
+	union fd_cmsg u;
+	struct msghdr msg = fd_msg(&iov, &byte, &u);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+}
+
+int util_recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov;
+	union fd_cmsg u;
+	struct msghdr msg = fd_msg(&iov, &byte, &u);
+	ssize_t n;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
 }

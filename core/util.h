@@ -88,5 +88,9 @@ int util_flock(int fd, int op, const char *path, struct box_err *err);
 int util_lock_file(const char *path, bool exclusive, struct box_err *err);
 /* Write all of buf, retrying on EINTR and short writes. */
 int util_write_all(int fd, const void *buf, size_t len);
+/* Pass an fd over a unix socket (SCM_RIGHTS, one byte with it); receive
+ * one (O_CLOEXEC), -1 on EOF or error. */
+int util_send_fd(int sock, int fd);
+int util_recv_fd(int sock);
 
 #endif

@@ -26,6 +26,22 @@ out=$(bt run iso8 --rm -- cat /sys/class/net/lo/operstate)
 has "lo is up" "$out" "unknown"
 out=$(bt run iso9 --rm -- sh -c 'ls /sys/class/net')
 eq "only lo in its netns" "$(echo $out)" "lo"
+# The network namespace is made by boxtop beside the child's work and
+# joined before sysfs is mounted (spawn.c), or after the other mounts when
+# the config has no sysfs, or right away without a mount namespace.
+hostnet=$(readlink /proc/self/ns/net)
+bt create nosys -- sh -c 'readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1' >/dev/null
+jq 'del(.mounts[] | select(.type == "sysfs"))' "$T_ROOT/containers/nosys/config.json" >"$T_ROOT/c.json" &&
+	mv "$T_ROOT/c.json" "$T_ROOT/containers/nosys/config.json"
+out=$(bt run nosys --rm)
+no "no sysfs: a netns of its own" test "$(echo "$out" | head -1)" = "$hostnet"
+eq "no sysfs: only lo in it" "$(echo "$out" | tail -n +2 | tr -d ' ')" lo
+bt create nomnt -- sh -c 'readlink /proc/self/ns/net; cat /sys/class/net/lo/operstate' >/dev/null
+jq 'del(.linux.namespaces[] | select(.type == "mount"))' "$T_ROOT/containers/nomnt/config.json" >"$T_ROOT/c.json" &&
+	mv "$T_ROOT/c.json" "$T_ROOT/containers/nomnt/config.json"
+out=$(bt run nomnt --rm)
+no "no mount namespace: a netns of its own" test "$(echo "$out" | head -1)" = "$hostnet"
+case "$(echo "$out" | head -1)" in net:*) pass "no mount namespace: runs" ;; *) fail "no mount namespace: runs" "$out" ;; esac
 out=$(bt run iso10 --rm -- sh -c '(touch /sys/x) 2>&1')
 has "/sys read-only" "$out" "Read-only"
 eq "/proc/kcore masked or absent" "$(bt run iso11 --rm -- sh -c 'cat /proc/kcore 2>/dev/null | wc -c')" 0
