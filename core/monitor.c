@@ -78,19 +78,23 @@ static int mountpoint_in_run(struct box_ctx *ctx, const char *name,
 	return 0;
 }
 
-/* overlay leaves $workdir/work/incompat/volatile behind a volatile mount
- * and refuses to mount the layer again while it is there (its content may
- * be incomplete after a crash).  A layer mounted volatile was meant to be
- * thrown away; if it was not (boxtop killed during run --rm), the user
- * who starts it again keeps what is there, as after any unclean stop. */
+/* overlay leaves $workdir/work/incompat/volatile/dirty (an empty file in
+ * two directories) behind a volatile mount and refuses to mount the layer
+ * again while it is there (its content may be incomplete after a crash).
+ * A layer mounted volatile was meant to be thrown away; if it was not
+ * (boxtop killed during run --rm), the user who starts it again keeps what
+ * is there, as after any unclean stop.  Innermost first; any other
+ * incompat feature stays, and the mount says so. */
 static void clear_volatile_mark(const char *bundle)
 {
-	char p[PATH_MAX];
-	if (snprintf(p, sizeof p, "%s/work/work/incompat/volatile", bundle) <
-		    (int)sizeof p &&
-	    rmdir(p) == 0) {
-		*strrchr(p, '/') = '\0';
-		rmdir(p);
+	static const char *const mark[] = {"incompat/volatile/dirty",
+					   "incompat/volatile", "incompat"};
+	for (size_t i = 0; i < ARRAY_LEN(mark); i++) {
+		char p[PATH_MAX];
+		if (snprintf(p, sizeof p, "%s/work/work/%s", bundle, mark[i]) >=
+			    (int)sizeof p ||
+		    (i ? rmdir(p) : unlink(p)) < 0)
+			return;
 	}
 }
 
@@ -167,6 +171,12 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 	st.error[0] = '\0';
 	if (store_save_state(ctx, name, &st, err) < 0)
 		goto out;
+	/* The mark a volatile mount leaves has done its job once the layer
+	 * is mounted (we clear it at every start anyway); removed now, while
+	 * the container runs, it is not two more synchronous discards when
+	 * the container is removed (stop.c). */
+	if (s.overlay_volatile)
+		clear_volatile_mark(bundle);
 	rc = 0;
 out:
 	if (rc < 0) {

@@ -68,16 +68,26 @@ bt run t4 --rm -- cat /proc/self/mountinfo >"$T_ROOT/mi"
 has "run --rm: writable layer is volatile" "$(root_opts "$T_ROOT/mi")" volatile
 bt run t5 -- cat /proc/self/mountinfo >"$T_ROOT/mi"
 no "run: writable layer is not volatile" grep -q volatile <<<"$(root_opts "$T_ROOT/mi")"
-# A volatile layer that was not thrown away (boxtop killed during run --rm)
-# carries overlay's mark, which makes every later mount fail: a start of
-# it clears the mark and keeps the layer.
+# A volatile layer that was not thrown away (boxtop killed during run --rm
+# just after the mount) carries overlay's mark, which makes every later
+# mount fail: a start of it clears the mark and keeps the layer.  The mark
+# as overlay makes it: an empty file "dirty" in incompat/volatile.
 bt rm t5
 bt create t6 -- cat /kept >/dev/null
 mkdir -p "$T_ROOT/containers/t6/work/work/incompat/volatile"
+: >"$T_ROOT/containers/t6/work/work/incompat/volatile/dirty"
 echo kept >"$T_ROOT/containers/t6/upper/kept"
 eq "start after a lost run --rm" "$(bt run t6)" kept
-no "volatile mark cleared" test -e "$T_ROOT/containers/t6/work/work/incompat/volatile"
+no "volatile mark cleared" test -e "$T_ROOT/containers/t6/work/work/incompat"
 bt rm t6
+# ... and the mark of a running run --rm goes once its layer is mounted:
+# nothing of it is left to remove (two synchronous discards here) at exit.
+bt run t7 --rm -- sleep 1000 & t7=$!
+wait_for 10 sh -c "[ \"\$($BOXTOP ls --json | jq -r '.[0].status')\" = running ]"
+wait_for 10 test ! -e "$T_ROOT/containers/t7/work/work/incompat"
+no "run --rm: the volatile mark goes while it runs" test -e "$T_ROOT/containers/t7/work/work/incompat"
+eq "run --rm: its layer still volatile" "$(bt exec t7 -- cat /proc/self/mountinfo | awk '$5 == "/" {print $NF}' | grep -c volatile)" 1
+bt kill t7 >/dev/null; wait $t7
 
 # --all
 bt create a1 -- sleep 1000 >/dev/null; bt create a2 -- sleep 1000 >/dev/null
