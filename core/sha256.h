@@ -1,10 +1,8 @@
-/* sha256.h - SHA-256 from libcrypto, loaded on first use.
+/* sha256.h - SHA-256 of our own (sha256.c): the CPU's SHA extensions where
+ * it has them, portable C elsewhere.
  *
  * Hashing happens on image import, commit and integrity checks, never in a
- * container's monitor or on the hot start path.  Linking libcrypto into
- * the binary made every process (each long-lived monitor included) map
- * and relocate it: ~400 kB of private pages per monitor and ~1 ms per
- * command.  So it is dlopen()ed by the few processes that hash. */
+ * container's monitor or on the hot start path. */
 #ifndef BOX_SHA256_H
 #define BOX_SHA256_H
 
@@ -19,5 +17,9 @@ void sha256_final(struct sha256 *h, char hex[65]);
 void sha256_free(struct sha256 *h);
 /* The digest of everything readable from fd. */
 int sha256_fd(int fd, char hex[65], struct box_err *err);
+/* For the unit tests: use the portable code (true) or the fastest the CPU
+ * has (false, the default); returns which is in use ("portable",
+ * "sha-ni"). */
+const char *sha256_impl(bool portable);
 
 #endif
