@@ -6,13 +6,43 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static void proc_user(pid_t pid, char *buf, size_t len)
+/* The container's own /etc/passwd, read through a process of it: its
+ * users are the ones its processes run as (uid 1000 inside is whoever
+ * the image says, not the host's 1000).  Files only, like the container
+ * itself would see them without a name service; NULL when it has none. */
+static char *container_passwd(pid_t pid)
+{
+	char p[64];
+	snprintf(p, sizeof p, "/proc/%d/root/etc/passwd", (int)pid);
+	size_t n;
+	return util_read_file(p, &n, NULL);
+}
+
+/* "name:x:uid:..." lines: the name of uid, copied into buf. */
+static bool passwd_name(const char *passwd, unsigned uid, char *buf, size_t len)
+{
+	for (const char *l = passwd; l && *l;) {
+		const char *end = strchr(l, '\n');
+		const char *c1 = strchr(l, ':');
+		const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		char *num_end;
+		if (c2 && (!end || c2 < end) && c2[1] >= '0' && c2[1] <= '9' &&
+		    strtoul(c2 + 1, &num_end, 10) == uid && *num_end == ':' &&
+		    c1 > l) {
+			snprintf(buf, len, "%.*s", (int)(c1 - l), l);
+			return true;
+		}
+		l = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+static void proc_user(pid_t pid, const char *passwd, char *buf, size_t len)
 {
 	char p[64], text[2048];
 	snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
@@ -23,11 +53,7 @@ static void proc_user(pid_t pid, char *buf, size_t len)
 		snprintf(buf, len, "?");
 		return;
 	}
-	struct passwd pw, *res = NULL;
-	char pwbuf[1024];
-	if (getpwuid_r(uid, &pw, pwbuf, sizeof pwbuf, &res) == 0 && res)
-		snprintf(buf, len, "%s", pw.pw_name);
-	else
+	if (!passwd_name(passwd, uid, buf, len))
 		snprintf(buf, len, "%u", uid);
 }
 
@@ -87,6 +113,8 @@ int box_stats_procs(struct box_stats *st, const char *name,
 	double secs = same ? (double)(t - st->pprev_ns) / 1e9 : 0;
 	long hz = sysconf(_SC_CLK_TCK);
 	long page = sysconf(_SC_PAGESIZE);
+	/* one read per sample: its processes share the root */
+	char *passwd = np ? container_passwd(pids[0]) : NULL;
 	size_t k = 0;
 	for (size_t i = 0; i < np; i++) {
 		char p[64], text[1024];
@@ -107,11 +135,12 @@ int box_stats_procs(struct box_stats *st, const char *name,
 				bp->cpu_pct = 100.0 *
 					      (double)(ticks - st->pprev[j].ticks) /
 					      (double)hz / secs;
-		proc_user(pids[i], bp->user, sizeof bp->user);
+		proc_user(pids[i], passwd, bp->user, sizeof bp->user);
 		proc_cmdline(pids[i], bp->command, sizeof bp->command, text);
 		prev[k] = (struct proc_prev){pids[i], start, ticks};
 		k++;
 	}
+	free(passwd);
 	free(pids);
 	free(st->pprev);
 	st->pprev = prev;

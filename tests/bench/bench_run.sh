@@ -3,8 +3,11 @@
 #   boxtop run --rm | crun run | runc run | lxc-execute | bare unshare (floor)
 # Two ways, both timed with timeit (crun inside its mount namespace via
 # timeit -m: no extra exec in its figure):
-#   run      back to back: 3 warm-ups then $RUNS runs of one peer in a row
-#            (how hyperfine and the figures measure);
+#   run      back to back (how hyperfine and the figures measure):
+#            in rounds, each peer one untimed warm-up then $BLOCK runs in a
+#            row, peers taking turns until $RUNS each.  A peer measured all
+#            in one stretch would carry whatever the machine did then (the
+#            setup's writeback, another guest's load) alone;
 #   runcold  one at a time: peers interleaved, 0.1 s idle before each run.
 # They differ because of the kernel's cgroup migration path: moving a task
 # into a v1 cgroup (crun and runc write cgroup.procs) is ~7-10 ms when cold
@@ -39,12 +42,16 @@ once() { # once PEER OUT
 }
 
 declare -A failed
-# back to back
-for p in $peers; do
-	for r in $(seq $((RUNS + 3))); do
-		out=$BENCH_WORK/run.$p
-		[ "$r" -le 3 ] && out=$BENCH_WORK/warm.$p
-		once "$p" "$out" || { failed[$p]=1; break; }
+# back to back, in blocks
+BLOCK=5
+for round in $(seq $(((RUNS + BLOCK - 1) / BLOCK))); do
+	for p in $peers; do
+		[ -n "${failed[$p]:-}" ] && continue
+		for r in $(seq 0 $BLOCK); do
+			out=$BENCH_WORK/run.$p
+			[ "$r" = 0 ] && out=$BENCH_WORK/warm.$p
+			once "$p" "$out" || { failed[$p]=1; break; }
+		done
 	done
 done
 # one at a time, interleaved

@@ -159,6 +159,9 @@ probe floor unshare --fork --pid --mount --uts --ipc --net true
 
 # --- the measurements ------------------------------------------------------
 items=${*:-run batch monitor stats tui kill}
+# The setup's writes (rootfs copies, the 3 GB loop filesystem) go to disk
+# now, not under the first measurement.
+sync
 start=$(date +%s)
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >"$BENCH_WORK/load.txt"
 for it in $items; do

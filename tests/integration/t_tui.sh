@@ -13,6 +13,9 @@ out=$(bt --help 2>&1); has "help lists options" "$out" "--readonly"
 
 # ---- containers to look at -----------------------------------------------
 bt create t-run -- /bin/sh -c 'while true; do sleep 1; done' >/dev/null 2>&1
+# its users are named by its own /etc/passwd, not the host's
+mkdir -p "$T_ROOT/containers/t-run/upper/etc"
+echo 'captain:x:0:0:Captain:/root:/bin/sh' >"$T_ROOT/containers/t-run/upper/etc/passwd"
 bt start t-run >/dev/null 2>&1
 bt create t-new -- /bin/sleep 1000 >/dev/null 2>&1
 if [ "$(status_of t-run)" != running ]; then
@@ -54,6 +57,7 @@ wait_screen "thaw shows running" '^t-run +running'
 keys Tab
 wait_screen "detail pane shows the command" 'command +/bin/sh -c while'
 wait_screen "detail pane lists processes" 'PID USER'
+wait_screen "process users come from the container's /etc/passwd" '^ *[0-9]+ +captain '
 wait_screen "detail pane shows a process of the container" 'sleep|/bin/sh'
 keys Tab Tab
 wait_screen "back to graphs" 'HOST CPU'
