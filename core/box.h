@@ -94,6 +94,9 @@ struct box_create_opts {
 	const char *profile;    /* profile name whose defaults apply first */
 	char **verify;          /* paths whose sha256 is checked at start */
 	size_t n_verify;
+	/* root.readonly: the image itself is the root, read-only; no
+	 * writable layer is made on disk */
+	bool read_only;
 };
 
 struct box_info {
@@ -116,6 +119,7 @@ struct box_info {
 	char cgroup[256];       /* the container's cgroup path, relative */
 	bool oom_killed;        /* the last run ended in the OOM killer */
 	char error[256];        /* why the last start failed, "" if it did not */
+	bool read_only;         /* root.readonly: the root cannot be written */
 };
 
 int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,

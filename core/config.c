@@ -184,7 +184,7 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 		"{s:s, s:o, s:{s:s, s:b}, s:s, s:o,"
 		" s:{s:o, s:o, s:s, s:o, s:o}, s:{s:s, s:s}}",
 		"ociVersion", "1.0.2", "process", process, "root", "path",
-		"rootfs", "readonly", 0, "hostname",
+		"rootfs", "readonly", (int)o->read_only, "hostname",
 		o->hostname ? o->hostname : o->name, "mounts", mounts, "linux",
 		"namespaces", nss, "resources", res, "cgroupsPath", cgroup,
 		"maskedPaths", str_array(default_masked, ARRAY_LEN(default_masked)),

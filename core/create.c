@@ -98,9 +98,10 @@ static int create_applied(struct box_ctx *ctx,
 	made_dir = true;
 	if ((lock = store_lock(ctx, o->name, err)) < 0)
 		goto fail;
-	/* the rootfs mountpoint is runtime state (monitor.c) */
+	/* the rootfs mountpoint is runtime state (monitor.c); a read-only
+	 * root has no writable layer at all (spec.c) */
 	static const char *const subdirs[] = {"upper", "work"};
-	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
+	for (size_t i = 0; !o->read_only && i < ARRAY_LEN(subdirs); i++) {
 		if (store_dir(ctx, o->name, subdirs[i], path, sizeof path, err) < 0)
 			goto fail;
 		if (mkdir(path, 0755) < 0) {

@@ -27,6 +27,11 @@ int box_commit(struct box_ctx *ctx, const char *container, const char *image,
 	    ctx_path(ctx, upper, sizeof upper, err, "containers/%s/upper",
 		     container) < 0)
 		return box_err_wrap(err, "commit %s", container);
+	if (access(upper, F_OK) < 0 && errno == ENOENT)
+		return box_fail(err, BOX_EINVAL, 0,
+				"commit %s: it has a read-only root (--read-only): "
+				"no layer of its own to commit",
+				container);
 	struct img_meta base;
 	if (istore_load(ctx, base_name, &base, err) < 0)
 		return box_err_wrap(err, "commit %s", container);

@@ -55,6 +55,8 @@ static int info_get(struct box_ctx *ctx, const char *name,
 	snprintf(out->net, sizeof out->net, "%s", s ? s : "none");
 	s = json_string_value(json_object_get(config, "hostname"));
 	snprintf(out->hostname, sizeof out->hostname, "%s", s ? s : "");
+	out->read_only = json_is_true(
+		json_object_get(json_object_get(config, "root"), "readonly"));
 	s = json_string_value(json_object_get(json_object_get(config, "linux"),
 					      "cgroupsPath"));
 	snprintf(out->cgroup, sizeof out->cgroup, "%s", s ? s : "");

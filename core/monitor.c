@@ -4,6 +4,7 @@
 #include "idle_syscall.h"
 #include "image.h"
 #include "net.h"
+#include "scaffold.h"
 #include "spawn.h"
 #include "store.h"
 #include "util.h"
@@ -131,7 +132,8 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 		goto out;
 	if ((flags & MON_DISCARD) && spec_set_volatile(&s, err) < 0)
 		goto out;
-	if (net_spec(ctx, name, config, &s, err) < 0)
+	if (net_spec(ctx, name, config, &s, err) < 0 ||
+	    scaffold_make(ctx, name, &s, err) < 0)
 		goto out;
 	if (s.overlay_data)
 		clear_volatile_mark(bundle);

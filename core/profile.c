@@ -47,6 +47,8 @@ int box_profile_save(struct box_ctx *ctx, const char *name,
 		json_object_set_new(p, "dns", json_string(o->dns));
 	if (o->tty)
 		json_object_set_new(p, "tty", json_true());
+	if (o->read_only)
+		json_object_set_new(p, "read_only", json_true());
 	if (o->n_env) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < o->n_env; i++) {
@@ -222,6 +224,8 @@ int profile_apply(struct box_ctx *ctx, const struct box_create_opts *in,
 		out->pids = json_integer_value(json_object_get(p, "pids"));
 	if (!out->tty)
 		out->tty = json_is_true(json_object_get(p, "tty"));
+	if (!out->read_only)
+		out->read_only = json_is_true(json_object_get(p, "read_only"));
 
 	/* env: the profile's, less keys given explicitly, then the
 	 * explicit ones (later entries win in the container anyway) */

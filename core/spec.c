@@ -183,10 +183,21 @@ int spec_from_config(json_t *config, const char *bundle, const char *lowerdir,
 	s->root_readonly = json_is_true(
 		json_object_get(json_object_get(config, "root"), "readonly"));
 	if (lowerdir && *lowerdir) {
+		/* A read-only root made without a writable layer (create
+		 * --read-only) is the layers alone; one that has a layer (its
+		 * config edited later) keeps it, mounted read-only. */
+		char upper[PATH_MAX];
+		s->overlay_lower_only =
+			s->root_readonly &&
+			snprintf(upper, sizeof upper, "%s/upper", bundle) <
+				(int)sizeof upper &&
+			access(upper, F_OK) < 0 && errno == ENOENT;
 		char data[8192];
-		int n = snprintf(data, sizeof data,
-				 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-				 lowerdir, bundle, bundle);
+		int n = s->overlay_lower_only
+				? snprintf(data, sizeof data, "lowerdir=%s", lowerdir)
+				: snprintf(data, sizeof data,
+					   "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
+					   lowerdir, bundle, bundle);
 		if (n < 0 || (size_t)n >= sizeof data) {
 			box_fail(err, BOX_EINVAL, 0,
 				 "overlay options too long (%d layers?)", n);
@@ -306,7 +317,7 @@ int spec_add_bind(struct spec *s, const char *src, const char *dst,
 
 int spec_set_volatile(struct spec *s, struct box_err *err)
 {
-	if (!s->overlay_data || s->overlay_volatile)
+	if (!s->overlay_data || s->overlay_volatile || s->overlay_lower_only)
 		return 0;
 	char *d = NULL;
 	if (asprintf(&d, "%s,volatile", s->overlay_data) < 0)
@@ -314,6 +325,18 @@ int spec_set_volatile(struct spec *s, struct box_err *err)
 	free(s->overlay_data);
 	s->overlay_data = d;
 	s->overlay_volatile = true;
+	return 0;
+}
+
+int spec_add_bottom_layer(struct spec *s, const char *dir, struct box_err *err)
+{
+	if (!s->overlay_lower_only)
+		return 0;
+	char *d = NULL;
+	if (asprintf(&d, "%s:%s", s->overlay_data, dir) < 0)
+		return box_fail(err, BOX_ESYS, ENOMEM, "overlay options");
+	free(s->overlay_data);
+	s->overlay_data = d;
 	return 0;
 }
 

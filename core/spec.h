@@ -36,6 +36,7 @@ struct spec {
 	char *rootfs;         /* host path the rootfs is mounted on */
 	char *overlay_data;   /* "lowerdir=...,upperdir=...,workdir=..." or NULL */
 	bool overlay_volatile; /* overlay_data ends in ",volatile" */
+	bool overlay_lower_only; /* read-only root without a writable layer */
 	bool root_readonly;
 	struct spec_mount *mounts;
 	size_t n_mounts;
@@ -65,6 +66,9 @@ int spec_add_bind(struct spec *s, const char *src, const char *dst,
  * disk under it (not at fsync, not at unmount).  Only for a layer that is
  * thrown away when the container exits (run --rm), as podman does. */
 int spec_set_volatile(struct spec *s, struct box_err *err);
+/* A read-only root without a writable layer: dir becomes the lowest layer
+ * (under the image's); nothing otherwise. */
+int spec_add_bottom_layer(struct spec *s, const char *dir, struct box_err *err);
 /* Limits only (for info and cgroup creation). */
 void config_limits(json_t *config, struct cg_limits *out);
 

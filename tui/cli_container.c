@@ -472,6 +472,8 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	       "Created:   %s\nStarted:   %s\n",
 	       i.name, box_status_name(i.status), (int)i.pid, i.image, i.command,
 	       i.hostname, i.net, i.ip, i.cgroup, created, started);
+	if (i.read_only)
+		printf("Root:      read-only\n");
 	if (i.memory_limit)
 		printf("Memory:    %lld bytes\n", (long long)i.memory_limit);
 	if (i.cpus > 0)
@@ -597,7 +599,7 @@ static int cmd_debug_where(struct cli *c, int argc, char **argv)
 }
 
 const struct cli_cmd cli_container_cmds[] = {
-	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [-- CMD ARGS...]"},
+	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [--read-only] [-- CMD ARGS...]"},
 	{"run", cmd_run, "run NAME [create options] [--rm] [-- CMD ARGS...]"},
 	{"start", cmd_start, "start NAME... | --all"},
 	{"stop", cmd_stop, "stop NAME... | --all [--time SECS]"},

@@ -48,6 +48,7 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 	case OPT_DNS: o->dns = arg; return 1;
 	case OPT_PROFILE: o->profile = arg; return 1;
 	case OPT_TTY: o->tty = true; return 1;
+	case OPT_READ_ONLY: o->read_only = true; return 1;
 	case OPT_MEMORY:
 		if (box_parse_size(arg, &o->memory, &err) < 0) {
 			fprintf(stderr, "boxtop: %s: --memory: %s\n", cmd, err.msg);

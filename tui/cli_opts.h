@@ -11,7 +11,7 @@ enum {
 	OPT_IMAGE = 1000, OPT_HOSTNAME, OPT_MEMORY, OPT_CPUS, OPT_CPU_SHARES,
 	OPT_PIDS, OPT_ENV, OPT_MOUNT, OPT_NET, OPT_IP, OPT_DNS, OPT_PROFILE,
 	OPT_VERIFY, OPT_TTY, OPT_RM, OPT_COUNT, OPT_JSON, OPT_ALL, OPT_TIME,
-	OPT_SIGNAL, OPT_FORCE, OPT_FOLLOW,
+	OPT_SIGNAL, OPT_FORCE, OPT_FOLLOW, OPT_READ_ONLY,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -28,7 +28,8 @@ enum {
 	{"dns", required_argument, 0, OPT_DNS},                               \
 	{"profile", required_argument, 0, OPT_PROFILE},                       \
 	{"verify", required_argument, 0, OPT_VERIFY},                         \
-	{"tty", no_argument, 0, OPT_TTY}
+	{"tty", no_argument, 0, OPT_TTY},                                     \
+	{"read-only", no_argument, 0, OPT_READ_ONLY}
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {

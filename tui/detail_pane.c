@@ -122,6 +122,8 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 	kv(k, "image", "%s", in->image);
 	kv(k, "command", "%s", in->command);
 	kv(k, "hostname", "%s", in->hostname[0] ? in->hostname : in->name);
+	if (in->read_only)
+		kv(k, "root", "read-only");
 	if (in->memory_limit)
 		fmt_size(a, sizeof a, (double)in->memory_limit);
 	else

@@ -72,6 +72,23 @@ eq "another container sees the image" "$(bt run cow2 --rm -- cat /etc/hostname)"
 ok "rm cow" bt rm cow
 [ ! -e "$T_ROOT/containers/cow/upper" ] && pass "rm drops the upper layer" || fail "rm drops the upper layer"
 
+# --read-only: the image is the root, read-only, with no writable layer
+# on disk; what it lacks to mount on is made in memory under it.
+out=$(bt run ro1 --rm --read-only -- sh -c 'touch /x 2>&1; echo w >/dev/shm/f && cat /dev/shm/f; hostname')
+has "--read-only: the root refuses writes" "$out" "Read-only file system"
+has "--read-only: /dev/shm is writable" "$out" "w"
+has "--read-only: its hostname" "$out" "ro1"
+mkdir -p "$T_ROOT/share-ro"; echo ro-shared >"$T_ROOT/share-ro/f"
+bt create ro2 --read-only --mount "$T_ROOT/share-ro:/not/in/image" -- cat /not/in/image/f >/dev/null
+eq "--read-only: no writable layer on disk" "$(ls "$T_ROOT/containers/ro2")" config.json
+eq "--read-only: info says so" "$(bt info ro2 --json | jq .read_only)" true
+eq "--read-only: a mount target the image lacks" "$(bt run ro2)" ro-shared
+err_is "--read-only: nothing to commit" 1 "^boxtop: commit ro2: it has a read-only root" bt commit ro2 rocommit
+ok "rm ro2" bt rm ro2
+no "--read-only: nothing left" test -e "$T_ROOT/containers/ro2"
+eq "default: info says writable" "$(bt run rw1 --rm -- true; bt create rw2 -- true >/dev/null; bt info rw2 --json | jq .read_only)" false
+bt rm rw2 >/dev/null
+
 # --env and --mount
 eq "--env" "$(bt run e1 --rm --env FOO=bar -- sh -c 'echo $FOO')" bar
 mkdir -p "$T_ROOT/share"; echo shared > "$T_ROOT/share/f"
