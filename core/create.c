@@ -137,7 +137,7 @@ static int create_applied(struct box_ctx *ctx,
 	return 0;
 fail:
 	if (net_done)
-		net_release(ctx, o->name, config, NULL);
+		net_release(ctx, o->name, NULL);
 	json_decref(config);
 	image_ref_free(&img);
 	if (made_dir) {

@@ -319,10 +319,8 @@ void net_teardown(struct box_ctx *ctx, const char *name, json_t *config)
 	nstore_free_all(&all);
 }
 
-int net_release(struct box_ctx *ctx, const char *name, json_t *config,
-		struct box_err *err)
+int net_release(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	(void)config;
 	struct net_all all;
 	auto_fd lock = nstore_lock_load_all(ctx, true, &all, err);
 	if (lock < 0)

@@ -28,8 +28,7 @@ int net_setup(struct box_ctx *ctx, const char *name, json_t *config, int nsfd,
 	      struct box_err *err);
 /* After the container stopped: remove host-side leftovers (best effort). */
 void net_teardown(struct box_ctx *ctx, const char *name, json_t *config);
-/* At rm: release the leases. */
-int net_release(struct box_ctx *ctx, const char *name, json_t *config,
-		struct box_err *err);
+/* At rm: release the leases (every network's, found by the name). */
+int net_release(struct box_ctx *ctx, const char *name, struct box_err *err);
 
 #endif

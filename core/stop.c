@@ -222,13 +222,16 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		threaded = pthread_create(&t, NULL, cleanup_cgroup_job, &job) == 0;
 	if (!threaded)
 		monitor_cleanup_cgroup(ctx, name);
-	config = config ? json_incref(config) : store_load_config(ctx, name, NULL);
-	if (config) {
-		if (discard)
+	/* What a monitor leaves (host-side links) is gone with it, unless
+	 * run --rm was the monitor: only then is the config read for them. */
+	if (discard) {
+		config = config ? json_incref(config)
+				: store_load_config(ctx, name, NULL);
+		if (config)
 			net_teardown(ctx, name, config);
-		net_release(ctx, name, config, NULL);
 		json_decref(config);
 	}
+	net_release(ctx, name, NULL);
 	char dir[PATH_MAX];
 	int rc = store_dir(ctx, name, NULL, dir, sizeof dir, err);
 	if (rc == 0)
