@@ -304,8 +304,8 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	    net_setup(ctx, name, config, netns, err) < 0) {
 		rc = -1;
 		/* A child that failed on its own has written why before it
-		 * exited, and its exit may be what failed us (its netns gone
-		 * before net_setup opened it): then its word is the cause.
+		 * exited, and its exit may be what failed us (the network
+		 * namespace sent to a closed socket): then its word is the cause.
 		 * One that fails after us only says what our failure did to it
 		 * (a closed socket). */
 		struct pollfd said = {.fd = errp[0], .events = POLLIN};

@@ -1,10 +1,12 @@
 /* spawn.h - clone a container's init into new namespaces.
  *
  * The caller (the monitor, or `boxtop run` in the foreground) becomes its
- * parent.  The child waits on a sync pipe until the parent has put it into
- * its cgroup and network, then sets up its root and execs; exec failure or
- * any setup error comes back as text on a CLOEXEC error pipe, so a clean
- * EOF means exec succeeded. */
+ * parent.  While the child builds its root, the parent makes its network
+ * namespace (handed over on a sync socket, joined before sysfs is
+ * mounted), its cgroups and its network; then the parent says go, the
+ * child joins its cgroups and execs.  Exec failure or any setup error
+ * comes back as text on a CLOEXEC error pipe, so a clean EOF means exec
+ * succeeded. */
 #ifndef BOX_SPAWN_H
 #define BOX_SPAWN_H
 
