@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <linux/close_range.h>
 #include <sched.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -88,10 +89,25 @@ pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
 	return (pid_t)syscall(SYS_clone, SIGCHLD | ns_flags, 0, 0, 0, 0);
 }
 
+/* The signals the caller ignores, from /proc/self/status (SigIgn); all
+ * of them (~0) when that cannot be read. */
+static uint64_t ignored_signals(void)
+{
+	char text[2048];
+	ssize_t n = util_read_at(AT_FDCWD, "/proc/self/status", text,
+				 sizeof text);
+	const char *p = n > 0 ? strstr(text, "\nSigIgn:") : NULL;
+	uint64_t mask;
+	return p && sscanf(p + 8, "%" SCNx64, &mask) == 1 ? mask : ~0ULL;
+}
+
 void spawn_reset_signals(void)
 {
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+	/* exec sets caught signals back to the default itself; only the
+	 * ignored ones would survive it (one call each instead of 64). */
+	uint64_t ign = ignored_signals();
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && (ign >> (sig - 1) & 1))
 			signal(sig, SIG_DFL);
 	sigset_t none;
 	sigemptyset(&none);

@@ -318,19 +318,72 @@ int util_write_replace(const char *path, const char *data, size_t len,
 	return write_replace(path, data, len, mode, false, err);
 }
 
+/* UTC by arithmetic (H. Hinnant's civil calendar algorithms): glibc's
+ * gmtime_r and timegm load the local time zone (/etc/localtime, six
+ * system calls) on first use although UTC needs none. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
 void util_iso8601(time_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	int64_t days = t / 86400, secs = t % 86400;
+	if (secs < 0)
+		secs += 86400, days--;
+	int64_t y;
+	unsigned m, d;
+	civil_from_days(days, &y, &m, &d);
+	snprintf(buf, len, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, m,
+		 d, (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
 }
 
 time_t util_parse_iso8601(const char *s)
 {
-	struct tm tm = {0};
-	if (!s || !strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+	/* RFC 3339: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM) */
+	int y, n = 0;
+	unsigned mo, d, h, mi, se;
+	if (!s || sscanf(s, "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi,
+			 &se, &n) != 6 || !n || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31 || h > 23 || mi > 59 || se > 60)
 		return 0;
-	return timegm(&tm);
+	const char *p = s + n;
+	if (*p == '.')
+		while (*++p >= '0' && *p <= '9')
+			;
+	int64_t off = 0;
+	unsigned oh, om;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if ((*p == '+' || *p == '-') &&
+		   sscanf(p + 1, "%2u:%2u", &oh, &om) == 2 && oh < 24 && om < 60) {
+		off = (*p == '+' ? 1 : -1) * (int64_t)(oh * 3600 + om * 60);
+		p += 6;
+	} else {
+		return 0;
+	}
+	if (*p)
+		return 0;
+	return (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+			se - off);
 }
 
 uint64_t util_now_ms(void)

@@ -20,6 +20,18 @@ has "CapPrm is Docker's set" "$out" "CapPrm:	00000000a80425fb"
 has "CapInh empty" "$out" "CapInh:	0000000000000000"
 has "CapAmb empty" "$out" "CapAmb:	0000000000000000"
 has "no_new_privs" "$out" "NoNewPrivs:	1"
+# No signal reaches the init ignored, caught or blocked: not what the
+# caller ignored (a shell's background job, nohup), not what a monitor
+# ignores (SIGPIPE, SIGHUP, SIGINT).
+out=$( (trap '' INT QUIT HUP PIPE TERM; bt run sig1 --rm -- grep -E '^Sig(Ign|Cgt|Blk)' /proc/self/status) )
+eq "run: no signal ignored, caught or blocked" "$(echo $out)" \
+	"SigBlk: 0000000000000000 SigIgn: 0000000000000000 SigCgt: 0000000000000000"
+bt create sig2 -- grep -E '^Sig(Ign|Cgt|Blk)' /proc/self/status >/dev/null
+bt start sig2 >/dev/null
+wait_for 10 sh -c "$BOXTOP logs sig2 | grep -q SigCgt"
+eq "start: no signal ignored, caught or blocked" "$(echo $(bt logs sig2 | tr -d '\r'))" \
+	"SigBlk: 0000000000000000 SigIgn: 0000000000000000 SigCgt: 0000000000000000"
+bt rm -f sig2 >/dev/null
 out=$(bt run iso7 --rm -- ls /proc/self/fd)
 eq "only stdio fds reach the container" "$(echo $out)" "0 1 2 3"
 out=$(bt run iso8 --rm -- cat /sys/class/net/lo/operstate)

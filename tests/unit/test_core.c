@@ -190,6 +190,33 @@ static void test_state_store(void)
 	util_iso8601(1700000000, ts, sizeof ts);
 	CHECK_STR("iso8601", ts, "2023-11-14T22:13:20Z");
 	CHECK("iso8601 parse", util_parse_iso8601(ts) == 1700000000);
+	util_iso8601(0, ts, sizeof ts);
+	CHECK_STR("iso8601 of the epoch", ts, "1970-01-01T00:00:00Z");
+	util_iso8601(951782400, ts, sizeof ts);
+	CHECK_STR("iso8601 of a leap day", ts, "2000-02-29T00:00:00Z");
+	util_iso8601(4107542399, ts, sizeof ts);
+	CHECK_STR("iso8601 past 2100 (no leap day)", ts, "2100-02-28T23:59:59Z");
+	/* a day a week of 1900..2400 and back, against the C library */
+	bool all = true;
+	for (time_t t = -2208988800; t < 13569465600 && all; t += 7 * 86400 + 3661) {
+		struct tm tm;
+		char want[32];
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		util_iso8601(t, ts, sizeof ts);
+		all = !strcmp(ts, want) && util_parse_iso8601(ts) == t;
+		if (!all)
+			fprintf(stderr, "iso8601 %lld: %s, want %s\n", (long long)t, ts, want);
+	}
+	CHECK("iso8601 agrees with gmtime_r from 1900 to 2400, and parses back", all);
+	CHECK("iso8601: fractions and offsets (OCI created)",
+	      util_parse_iso8601("2023-11-14T22:13:20.123456789Z") == 1700000000 &&
+		      util_parse_iso8601("2023-11-15T00:13:20+02:00") == 1700000000 &&
+		      util_parse_iso8601("2023-11-14T21:13:20-01:00") == 1700000000);
+	CHECK("iso8601: not a time", util_parse_iso8601("2023-13-14T22:13:20Z") == 0 &&
+		      util_parse_iso8601("2023-11-14T22:13:20") == 0 &&
+		      util_parse_iso8601("yesterday") == 0 &&
+		      util_parse_iso8601("2023-11-14T22:13:20Zjunk") == 0);
 	CHECK("state.json in the run directory",
 	      strncmp(box_rundir(ctx), "/run/", 5) == 0 ||
 		      strncmp(box_rundir(ctx), "/dev/shm/", 9) == 0);
