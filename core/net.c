@@ -255,6 +255,10 @@ int net_setup(struct box_ctx *ctx, const char *name, json_t *config, int nsfd,
 {
 	if (!has_netns(config))
 		return 0; /* --net host */
+	/* never the caller's own: lo and links would land on the host */
+	if (nsfd < 0)
+		return box_fail(err, BOX_EINVAL, 0,
+				"network setup of %s: no network namespace", name);
 	struct nl_sock *ct = nlk_open(nsfd, err), *host = NULL;
 	if (!ct)
 		return -1;

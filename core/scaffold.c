@@ -22,6 +22,14 @@
 static int make_target(const char *top, const struct spec_mount *m,
 		       struct box_err *err)
 {
+	/* the child resolves targets inside the root; here they are plain
+	 * paths under top, which ".." would leave */
+	if (!strcmp(m->dst, "..") || !strncmp(m->dst, "../", 3) ||
+	    strstr(m->dst, "/../") ||
+	    (strlen(m->dst) >= 3 && !strcmp(m->dst + strlen(m->dst) - 3, "/..")))
+		return box_fail(err, BOX_EINVAL, 0,
+				"mount target '%s': no '..' in a read-only root",
+				m->dst);
 	char path[PATH_MAX];
 	if (util_path(path, sizeof path, err, "%s%s%s", top,
 		      m->dst[0] == '/' ? "" : "/", m->dst) < 0)

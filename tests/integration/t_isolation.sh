@@ -97,6 +97,9 @@ eq "--read-only: info says so" "$(bt info ro2 --json | jq .read_only)" true
 eq "--read-only: a mount target the image lacks" "$(bt run ro2)" ro-shared
 err_is "--read-only: nothing to commit" 1 "^boxtop: commit ro2: it has a read-only root" bt commit ro2 rocommit
 ok "rm ro2" bt rm ro2
+err_is "--read-only: '..' in a mount target" 1 "^boxtop: start ro3: read-only root: mount target '/a/../../x': no '..'" \
+	bt run ro3 --rm --read-only --mount "$T_ROOT/share-ro:/a/../../x" -- true
+no "--read-only: the failed run left nothing" test -e "$T_ROOT/containers/ro3"
 no "--read-only: nothing left" test -e "$T_ROOT/containers/ro2"
 eq "default: info says writable" "$(bt run rw1 --rm -- true; bt create rw2 -- true >/dev/null; bt info rw2 --json | jq .read_only)" false
 bt rm rw2 >/dev/null
