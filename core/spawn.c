@@ -101,14 +101,28 @@ static uint64_t ignored_signals(void)
 	return p && sscanf(p + 8, "%" SCNx64, &mask) == 1 ? mask : ~0ULL;
 }
 
+/* SIG_DFL through the kernel's own call: glibc refuses to touch the
+ * signals it reserves for itself (32 and 33), which a parent built with
+ * ASan leaves ignored. */
+static void default_action(int sig)
+{
+	struct {
+		void *handler; /* SIG_DFL */
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} ksa = {0};
+	syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof ksa.mask);
+}
+
 void spawn_reset_signals(void)
 {
 	/* exec sets caught signals back to the default itself; only the
 	 * ignored ones would survive it (one call each instead of 64). */
 	uint64_t ign = ignored_signals();
-	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+	for (int sig = 1; sig <= 64; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP && (ign >> (sig - 1) & 1))
-			signal(sig, SIG_DFL);
+			default_action(sig);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
