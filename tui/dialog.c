@@ -353,7 +353,18 @@ static const char *check_common(struct form_field *mem, struct form_field *cpus,
 	return NULL;
 }
 
-enum { C_NAME, C_IMAGE, C_IP, C_MEM, C_CPUS, C_CMD, C_N };
+/* The Root field: a writable layer over the image, or the image itself
+ * read-only (--read-only). */
+static const char *const root_choices[] = {"writable", "read-only"};
+#define ROOT_FIELD \
+	{"Root", "writable", root_choices, sizeof root_choices / sizeof *root_choices}
+
+static bool read_only_root(const struct form_field *root)
+{
+	return !strcmp(root->value, "read-only");
+}
+
+enum { C_NAME, C_IMAGE, C_IP, C_MEM, C_CPUS, C_CMD, C_ROOT, C_N };
 
 static const char *check_create(struct tui *t, struct form_field *f, char *buf,
 				size_t len)
@@ -409,6 +420,7 @@ void dialog_create(struct tui *t)
 		[C_MEM] = {"Memory", "", NULL, 0},
 		[C_CPUS] = {"CPUs", "", NULL, 0},
 		[C_CMD] = {"Command", "", NULL, 0},
+		[C_ROOT] = ROOT_FIELD,
 	};
 	if (!image_form(t, "Create and start a container", f, C_N, C_IMAGE,
 			check_create))
@@ -417,13 +429,14 @@ void dialog_create(struct tui *t)
 	char *argv[32];
 	o.name = f[C_NAME].value;
 	o.ip = f[C_IP].value[0] ? f[C_IP].value : NULL;
+	o.read_only = read_only_root(&f[C_ROOT]);
 	fill_opts(&o, &f[C_IMAGE], &f[C_MEM], &f[C_CPUS], &f[C_CMD], argv, 32);
 	if (worker_run_create(t->worker, box_root(t->ctx), &o, true) < 0)
 		tui_message(t, true, "busy: wait for the running operation to finish");
 	snprintf(t->sel_name, sizeof t->sel_name, "%s", o.name);
 }
 
-enum { B_BASE, B_IMAGE, B_IP, B_COUNT, B_MEM, B_CMD, B_N };
+enum { B_BASE, B_IMAGE, B_IP, B_COUNT, B_MEM, B_CMD, B_ROOT, B_N };
 
 static const char *check_batch(struct tui *t, struct form_field *f, char *buf,
 			       size_t len)
@@ -448,10 +461,11 @@ void dialog_batch(struct tui *t)
 		[B_COUNT] = {"Count", "10", NULL, 0},
 		[B_MEM] = {"Memory", "", NULL, 0},
 		[B_CMD] = {"Command", "", NULL, 0},
+		[B_ROOT] = ROOT_FIELD,
 	};
 	if (!image_form(t, "Batch create & start", f, B_N, B_IMAGE, check_batch))
 		return;
-	struct box_create_opts o = {0};
+	struct box_create_opts o = {.read_only = read_only_root(&f[B_ROOT])};
 	char *argv[32];
 	fill_opts(&o, &f[B_IMAGE], &f[B_MEM], NULL, &f[B_CMD], argv, 32);
 	size_t count = (size_t)strtol(f[B_COUNT].value, NULL, 10);

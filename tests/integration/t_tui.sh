@@ -94,6 +94,16 @@ wait_screen "create dialog opens" 'Create and start'
 keys -l t-dlg; keys Tab Tab Tab Tab Tab; keys -l 'sleep 1000'; keys Enter
 if wait_for 20 status_is t-dlg running; then pass "create dialog creates and starts"; else fail "create dialog creates and starts" "status '$(status_of t-dlg)' $(screen | tail -n 2 | tr '\n' ' ')"; fi
 wait_screen "created container in the list" '^t-dlg +running'
+eq "create dialog: a writable root by default" "$(bt info t-dlg --json | jq .read_only)" false
+# the Root field: Right turns it to read-only
+keys n
+wait_screen "create dialog opens again" 'Create and start'
+wait_screen "create dialog offers the root's kind" '< writable >'
+keys -l t-ro; keys Tab Tab Tab Tab Tab; keys -l 'sleep 1000'; keys Tab Right
+wait_screen "Root field turns read-only" '< read-only >'
+keys Enter
+if wait_for 20 status_is t-ro running; then pass "create dialog: a read-only container runs"; else fail "create dialog: a read-only container runs" "status '$(status_of t-ro)'"; fi
+eq "create dialog: read-only reached the core" "$(bt info t-ro --json | jq .read_only)" true
 
 # create dialog refuses a bad name inside the dialog, creates nothing
 n0=$(bt ls --json | jq length)
