@@ -51,8 +51,13 @@ void box_err_clear(struct box_err *err);
 
 struct box_ctx;   /* opaque: root dir, cgroup layout, open handles */
 
-/* root == NULL: $BOXTOP_ROOT, else BOX_DEFAULT_ROOT. */
+/* root == NULL: $BOXTOP_ROOT, else BOX_DEFAULT_ROOT.  The root's
+ * directories are made when missing. */
 struct box_ctx *box_open(const char *root, struct box_err *err);
+/* The same for what only looks at or acts on containers that exist (ls,
+ * info, stop, rm...): nothing is made, and a root that is not there is
+ * one without containers (a mistyped --root leaves no tree behind). */
+struct box_ctx *box_open_existing(const char *root, struct box_err *err);
 void box_close(struct box_ctx *ctx);
 const char *box_root(const struct box_ctx *ctx);
 

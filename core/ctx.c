@@ -19,7 +19,8 @@ static uint32_t fnv1a(const char *s)
 	return h;
 }
 
-struct box_ctx *box_open(const char *root, struct box_err *err)
+static struct box_ctx *open_root(const char *root, bool make,
+				 struct box_err *err)
 {
 	if (!root || !*root)
 		root = getenv("BOXTOP_ROOT");
@@ -43,7 +44,7 @@ struct box_ctx *box_open(const char *root, struct box_err *err)
 	char dir[PATH_MAX];
 	static const char *const subdirs[] = {"containers", "images", "layers",
 					      "networks", "profiles"};
-	for (size_t i = 0; i < ARRAY_LEN(subdirs); i++) {
+	for (size_t i = 0; make && i < ARRAY_LEN(subdirs); i++) {
 		if (ctx_path(ctx, dir, sizeof dir, err, "%s", subdirs[i]) < 0)
 			goto fail;
 		/* Every command opens the root: one mkdir each when it exists,
@@ -86,6 +87,16 @@ struct box_ctx *box_open(const char *root, struct box_err *err)
 fail:
 	free(ctx);
 	return NULL;
+}
+
+struct box_ctx *box_open(const char *root, struct box_err *err)
+{
+	return open_root(root, true, err);
+}
+
+struct box_ctx *box_open_existing(const char *root, struct box_err *err)
+{
+	return open_root(root, false, err);
 }
 
 void box_close(struct box_ctx *ctx)

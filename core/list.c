@@ -113,8 +113,9 @@ int box_list_names(struct box_ctx *ctx, char ***out, size_t *n,
 	if (ctx_path(ctx, dir, sizeof dir, err, "containers") < 0)
 		return -1;
 	DIR *d = opendir(dir);
-	if (!d)
-		return box_fail(err, BOX_ESYS, errno, "open %s", dir);
+	if (!d) /* a root not made yet has no containers */
+		return errno == ENOENT ? 0
+				       : box_fail(err, BOX_ESYS, errno, "open %s", dir);
 	size_t cap = 0;
 	char **v = NULL;
 	struct dirent *de;

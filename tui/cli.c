@@ -7,15 +7,25 @@
 #include <stdio.h>
 #include <string.h>
 
-struct box_ctx *cli_ctx(struct cli *c)
+static struct box_ctx *open_ctx(struct cli *c, bool make)
 {
 	if (c->ctx)
 		return c->ctx;
 	struct box_err err = {0};
-	c->ctx = box_open(c->root, &err);
+	c->ctx = make ? box_open(c->root, &err) : box_open_existing(c->root, &err);
 	if (!c->ctx)
 		cli_fail(&err);
 	return c->ctx;
+}
+
+struct box_ctx *cli_ctx(struct cli *c)
+{
+	return open_ctx(c, true);
+}
+
+struct box_ctx *cli_ctx_existing(struct cli *c)
+{
+	return open_ctx(c, false);
 }
 
 int cli_fail(const struct box_err *err)

@@ -22,6 +22,9 @@ struct cli_cmd {
 
 /* The root context, opened once; NULL after printing the error. */
 struct box_ctx *cli_ctx(struct cli *c);
+/* For commands on containers that exist: the root is not made
+ * (box_open_existing). */
+struct box_ctx *cli_ctx_existing(struct cli *c);
 /* Print "boxtop: <msg>" and return the exit status for the error kind
  * (2 for usage errors, 1 otherwise). */
 int cli_fail(const struct box_err *err);

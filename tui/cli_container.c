@@ -237,7 +237,7 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 	if (all == (optind < argc))
 		return cli_usage(cmd, all ? "give NAMEs or --all, not both"
 					  : "missing container NAME (or --all)");
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
@@ -418,7 +418,7 @@ static int cmd_ls(struct cli *c, int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage(argv[0], "unexpected argument '%s'", argv[optind]);
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
@@ -453,7 +453,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage(argv[0], "expected exactly one container NAME");
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
@@ -500,7 +500,7 @@ static int cmd_exec(struct cli *c, int argc, char **argv)
 	const char *name = argv[optind++];
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
@@ -515,7 +515,7 @@ static int cmd_attach(struct cli *c, int argc, char **argv)
 {
 	if (argc != 2)
 		return cli_usage(argv[0], "expected exactly one container NAME");
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
@@ -558,7 +558,7 @@ static int cmd_logs(struct cli *c, int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage(argv[0], "expected exactly one container NAME");
 	const char *name = argv[optind];
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
@@ -590,7 +590,7 @@ static int cmd_logs(struct cli *c, int argc, char **argv)
 static int cmd_debug_where(struct cli *c, int argc, char **argv)
 {
 	(void)argc;
-	struct box_ctx *ctx = cli_ctx(c);
+	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	puts(strcmp(argv[0], "debug-rundir") ? box_cgroup_prefix(ctx)

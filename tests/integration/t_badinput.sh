@@ -4,6 +4,16 @@
 . "$(dirname "$0")/lib.sh"
 prefix=$(bt debug-cgroup-prefix)
 
+# A root that is not there (a mistyped --root) is one without containers
+# for the commands that only look or act on what exists: none makes it.
+absent="$T_ROOT/absent/root"
+eq "ls on an absent root: nothing" "$($BOXTOP --root "$absent" ls --json)" "[]"
+err_is "rm on an absent root" 1 "container 'x': no such container" $BOXTOP --root "$absent" rm -f x
+err_is "info on an absent root" 1 "container 'x': no such container" $BOXTOP --root "$absent" info x
+ok "stop --all on an absent root" $BOXTOP --root "$absent" stop --all
+ok "rm --all on an absent root" $BOXTOP --root "$absent" rm --all --force
+no "... and none of them made it" test -e "$T_ROOT/absent"
+
 err_is "empty name" 1 "invalid name '': must not be empty" bt create ""
 err_is "name with /" 1 "invalid name 'a/b'.*'/'" bt create a/b
 err_is "name .." 1 "invalid name '\.\.'" bt create ..
