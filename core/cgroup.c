@@ -322,29 +322,12 @@ static bool join(char *buf, size_t len, const char *const parts[], int n)
 	return true;
 }
 
-int cg_open_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER])
+int cg_open_join(const struct cg_layout *l, const char *relpath,
+		 bool skip_unified, int fds[CG_MAX_HIER], struct box_err *err)
 {
-	for (int hi = 0; hi < l->n_hier; hi++) {
-		fds[hi] = open(l->hier[hi].mount, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fds[hi] < 0) {
-			int e = errno;
-			while (hi-- > 0)
-				close(fds[hi]);
-			return -e;
-		}
-	}
-	return 0;
-}
-
-void cg_close_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER])
-{
-	for (int hi = 0; hi < l->n_hier; hi++)
-		close(fds[hi]);
-}
-
-int cg_attach_self_at(const struct cg_layout *l, const int *mount_fds,
-		      const char *relpath, bool skip_unified)
-{
+	if (check_rel(relpath, err) < 0)
+		return -1;
+	int n = 0;
 	char p[PATH_MAX];
 	for (int hi = 0; hi < l->n_hier; hi++) {
 		bool v2 = l->hier[hi].v2;
@@ -353,28 +336,52 @@ int cg_attach_self_at(const struct cg_layout *l, const int *mount_fds,
 		/* "tasks" with "0" moves only the calling thread and so skips
 		 * the global lock; cgroup2 has no such file (cgroup.threads
 		 * only works inside threaded subtrees), so it pays */
-		const char *const parts[] = {mount_fds ? "" : l->hier[hi].mount,
-					     mount_fds ? "" : "/", relpath,
-					     v2 ? "/cgroup.procs" : "/tasks"};
-		if (!join(p, sizeof p, parts, 4))
-			return -ENAMETOOLONG;
-		int fd = mount_fds ? openat(mount_fds[hi], p, O_WRONLY | O_CLOEXEC)
-				   : open(p, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		ssize_t w = write(fd, "0", 1);
-		int e = errno;
-		close(fd);
-		if (w < 0)
-			return -e;
+		if (cg_path(l, hi, relpath, v2 ? "cgroup.procs" : "tasks", p,
+			    sizeof p, err) < 0)
+			goto fail;
+		if ((fds[n] = open(p, O_WRONLY | O_CLOEXEC)) < 0) {
+			box_fail(err, BOX_ESYS, errno, "open %s", p);
+			goto fail;
+		}
+		n++;
 	}
+	return n;
+fail:
+	while (n-- > 0)
+		close(fds[n]);
+	return -1;
+}
+
+int cg_join(const int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (write(fds[i], "0", 1) < 0)
+			return -errno;
 	return 0;
 }
 
+/* Paths joined without stdio (async-signal-safe, see cgroup.h). */
 int cg_attach_self(const struct cg_layout *l, const char *relpath,
 		   bool skip_unified)
 {
-	return cg_attach_self_at(l, NULL, relpath, skip_unified);
+	char p[PATH_MAX];
+	for (int hi = 0; hi < l->n_hier; hi++) {
+		bool v2 = l->hier[hi].v2;
+		if (v2 && skip_unified && hi == l->unified)
+			continue;
+		const char *const parts[] = {l->hier[hi].mount, "/", relpath,
+					     v2 ? "/cgroup.procs" : "/tasks"};
+		if (!join(p, sizeof p, parts, 4))
+			return -ENAMETOOLONG;
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		int r = cg_join(&fd, 1);
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 int cg_create_clone_target(const struct cg_layout *l, const char *relpath,

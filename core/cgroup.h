@@ -129,14 +129,15 @@ int cg_clone_fd(const struct cg_layout *l, const char *relpath,
  * 0 or -errno. */
 int cg_attach_self(const struct cg_layout *l, const char *relpath,
 		   bool skip_unified);
-/* The same through descriptors of the hierarchies' mounts from
- * cg_open_mounts (relpath taken relative to them): works after the caller
- * pivoted into a root where /sys/fs/cgroup is not the host's. */
-int cg_attach_self_at(const struct cg_layout *l, const int *mount_fds,
-		      const char *relpath, bool skip_unified);
-/* O_PATH descriptors of every hierarchy's mount; 0 or -errno. */
-int cg_open_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER]);
-void cg_close_mounts(const struct cg_layout *l, int fds[CG_MAX_HIER]);
+/* The same in two steps, for a child that has no path to the hierarchies
+ * (it pivoted into its own root) and whose parent has time to spare:
+ * cg_open_join, run by the parent, opens the file a process writes to join
+ * relpath in each hierarchy (skip_unified as above) and returns how many,
+ * or -1 with err set; the child gets them (SCM_RIGHTS) and cg_join writes
+ * "0" to each: 0 or -errno. */
+int cg_open_join(const struct cg_layout *l, const char *relpath,
+		 bool skip_unified, int fds[CG_MAX_HIER], struct box_err *err);
+int cg_join(const int *fds, int n);
 /* Only the cgroup a clone3(CLONE_INTO_CGROUP) needs (the unified
  * hierarchy's; nothing without one): a start makes the rest with
  * cg_create while the child prepares its root. */

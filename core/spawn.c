@@ -131,24 +131,15 @@ void spawn_reset_signals(void)
 /* The child: never returns.  Writes any error to errfd and exits 127.
  * syncfd brings its network namespace first when late_net, then "go". */
 static void __attribute__((noreturn))
-child_main(const struct cg_layout *cg, const struct spec *s,
-	   const struct spawn_io *io, int syncfd, int errfd, int consock,
-	   bool in_unified, bool late_net)
+child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
+	   int errfd, int consock, bool late_net)
 {
 	int slave = -1;
 	char msg[512] = "";
 	char go;
+	int r;
 	/* Until the parent says go, die with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* The cgroup hierarchies, reachable after pivot_root through these:
-	 * the parent makes our v1 cgroups while we build the root. */
-	int cgfds[CG_MAX_HIER];
-	int r = cg_open_mounts(cg, cgfds);
-	if (r < 0) {
-		snprintf(msg, sizeof msg, "open cgroup hierarchies: %s",
-			 strerror(-r));
-		goto fail;
-	}
 	if (setsid() < 0) {
 		snprintf(msg, sizeof msg, "setsid: %s", strerror(errno));
 		goto fail;
@@ -169,8 +160,13 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 			goto fail;
 		}
 	}
-	/* Go: our cgroups exist, limits set, network configured. */
-	if (read(syncfd, &go, 1) != 1)
+	/* Go: our cgroups exist, limits set, network configured; with it
+	 * come the files that join them (cg_open_join), opened by the parent
+	 * while we built the root: we have no path to them after pivot_root,
+	 * and opening them here would be on the way to exec. */
+	int joinfds[CG_MAX_HIER];
+	int njoin = util_recv_fds(syncfd, &go, joinfds, CG_MAX_HIER);
+	if (njoin < 0)
 		_exit(127);
 	/* From here the container outlives its monitor, like any init. */
 	prctl(PR_SET_PDEATHSIG, 0);
@@ -178,8 +174,9 @@ child_main(const struct cg_layout *cg, const struct spec *s,
 	/* Join the cgroups ourselves: a process moving itself skips the
 	 * kernel's slow global lock that moving another process takes.  No
 	 * code of the container has run yet. */
-	r = cg_attach_self_at(cg, cgfds, s->cgroup, in_unified);
-	cg_close_mounts(cg, cgfds);
+	r = cg_join(joinfds, njoin);
+	for (int i = 0; i < njoin; i++)
+		close(joinfds[i]);
 	if (r < 0) {
 		snprintf(msg, sizeof msg, "join cgroup %s: %s", s->cgroup,
 			 strerror(-r));
@@ -317,8 +314,7 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(errp[0]);
 		if (consp[0] >= 0)
 			close(consp[0]);
-		child_main(cg, s, io, syncp[0], errp[1], consp[1], in_unified,
-			   late_net);
+		child_main(s, io, syncp[0], errp[1], consp[1], late_net);
 	}
 	close(syncp[0]);
 	close(errp[1]);
@@ -341,12 +337,18 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		struct pollfd said = {.fd = errp[0], .events = POLLIN};
 		child_first = poll(&said, 1, 0) > 0;
 	}
+	int joinfds[CG_MAX_HIER], njoin = 0;
+	if (rc == 0 && (njoin = cg_open_join(cg, s->cgroup, in_unified,
+					     joinfds, err)) < 0)
+		rc = -1;
 	if (rc == 0) {
 		/* A child that failed early has closed its end: EPIPE, not a
 		 * SIGPIPE that would kill us; its message follows below. */
-		if (send(syncp[1], "g", 1, MSG_NOSIGNAL) != 1)
+		if (util_send_fds(syncp[1], 'g', joinfds, njoin) < 0)
 			rc = -1;
 	}
+	while (njoin > 0)
+		close(joinfds[--njoin]);
 	close(syncp[1]); /* on failure: EOF, the child exits */
 	/* The console master comes before exec; EOF here means the child
 	 * failed, and says why on the error pipe. */

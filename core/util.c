@@ -501,49 +501,78 @@ oom:
 
 /* fd passing over a unix socket (SCM_RIGHTS), one byte of payload. */
 union fd_cmsg {
-	char buf[CMSG_SPACE(sizeof(int))];
+	char buf[CMSG_SPACE(sizeof(int) * UTIL_MAX_FDS)];
 	struct cmsghdr align;
 };
 
-/* A message of one byte with room for one descriptor. */
-static struct msghdr fd_msg(struct iovec *iov, char *byte, union fd_cmsg *u)
+/* A message of one byte with room for n descriptors. */
+static struct msghdr fd_msg(struct iovec *iov, char *byte, union fd_cmsg *u,
+			    int n)
 {
 	*iov = (struct iovec){.iov_base = byte, .iov_len = 1};
 	return (struct msghdr){.msg_iov = iov, .msg_iovlen = 1,
 			       .msg_control = u->buf,
-			       .msg_controllen = sizeof u->buf};
+			       .msg_controllen = CMSG_SPACE(sizeof(int) * n)};
 }
 
-int util_send_fd(int sock, int fd)
+int util_send_fds(int sock, char byte, const int *fds, int n)
 {
-	char byte = 'M';
+	if (n < 0 || n > UTIL_MAX_FDS) {
+		errno = EINVAL;
+		return -1;
+	}
 	struct iovec iov;
-	union fd_cmsg u;
-	struct msghdr msg = fd_msg(&iov, &byte, &u);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	union fd_cmsg u = {0};
+	struct msghdr msg = fd_msg(&iov, &byte, &u, n);
+	if (n == 0) {
+		msg.msg_control = NULL;
+		msg.msg_controllen = 0;
+	} else {
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+	}
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
-int util_recv_fd(int sock)
+int util_recv_fds(int sock, char *byte, int *fds, int max)
 {
-	char byte;
 	struct iovec iov;
 	union fd_cmsg u;
-	struct msghdr msg = fd_msg(&iov, &byte, &u);
+	struct msghdr msg = fd_msg(&iov, byte, &u, UTIL_MAX_FDS);
 	ssize_t n;
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return -1;
+	int got = 0, all[UTIL_MAX_FDS];
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		got = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		memcpy(all, CMSG_DATA(c), sizeof(int) * got);
+	}
+	/* more than the caller has room for: none kept */
+	if (got > max || (msg.msg_flags & MSG_CTRUNC)) {
+		for (int i = 0; i < got; i++)
+			close(all[i]);
+		errno = EMSGSIZE;
 		return -1;
+	}
+	memcpy(fds, all, sizeof(int) * got);
+	return got;
+}
+
+int util_send_fd(int sock, int fd)
+{
+	return util_send_fds(sock, 'M', &fd, 1);
+}
+
+int util_recv_fd(int sock)
+{
+	char byte;
 	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof fd);
-	return fd;
+	return util_recv_fds(sock, &byte, &fd, 1) == 1 ? fd : -1;
 }

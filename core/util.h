@@ -89,8 +89,14 @@ int util_lock_file(const char *path, bool exclusive, struct box_err *err);
 /* Write all of buf, retrying on EINTR and short writes. */
 int util_write_all(int fd, const void *buf, size_t len);
 /* Pass an fd over a unix socket (SCM_RIGHTS, one byte with it); receive
- * one (O_CLOEXEC), -1 on EOF or error. */
+ * one (O_CLOEXEC), -1 on EOF, error or a message without exactly one. */
 int util_send_fd(int sock, int fd);
 int util_recv_fd(int sock);
+/* The same for up to UTIL_MAX_FDS descriptors (n may be 0) with a payload
+ * byte of the caller's.  util_recv_fds: the count received (O_CLOEXEC) into
+ * fds, or -1 on EOF or error (EMSGSIZE: more than max came; none kept). */
+#define UTIL_MAX_FDS 16
+int util_send_fds(int sock, char byte, const int *fds, int n);
+int util_recv_fds(int sock, char *byte, int *fds, int max);
 
 #endif

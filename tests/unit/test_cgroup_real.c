@@ -4,6 +4,7 @@
  * everything it made is removed at the end, failed checks or not. */
 #include "cgroup.h"
 #include "unit.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <linux/sched.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -354,19 +356,23 @@ static void child_self(void *arg)
 		pause();
 }
 
-/* The same through descriptors of the hierarchies, after the child's root
- * moved away from /sys/fs/cgroup (as a container's does before it joins). */
+/* The same through the join files its parent opened (cg_open_join) and
+ * sent over a socket, after the child's root moved away from
+ * /sys/fs/cgroup (as a container's does before it joins). */
 static char self_chroot[64];
+static int self_sock;
 static void child_self_at(void *arg)
 {
 	(void)arg;
-	int fds[CG_MAX_HIER];
-	int r = cg_open_mounts(&L, fds);
-	if (r == 0 && (chroot(self_chroot) < 0 || chdir("/") < 0))
+	int fds[CG_MAX_HIER], n = -1, r = 0;
+	char byte;
+	if (chroot(self_chroot) < 0 || chdir("/") < 0)
+		r = -errno;
+	if (r == 0 && (n = util_recv_fds(self_sock, &byte, fds, CG_MAX_HIER)) < 0)
 		r = -errno;
 	if (r == 0)
-		r = cg_attach_self_at(&L, fds, self_rel, false);
-	char c = r == 0 ? 'y' : 'n';
+		r = cg_join(fds, n);
+	char c = r == 0 && byte == 'g' ? 'y' : 'n';
 	if (write(self_pipe, &c, 1) != 1)
 		_exit(1);
 	for (;;)
@@ -379,24 +385,35 @@ static void test_attach_self_at(void)
 	struct box_err err = {0};
 	if (!make_cg(r, sizeof r, "selfat", NULL, "attach_self_at", &err))
 		return;
-	int pfd[2];
+	int pfd[2], sv[2];
 	snprintf(self_chroot, sizeof self_chroot, "/tmp/boxtop-chroot.XXXXXX");
-	if (!mkdtemp(self_chroot) || pipe2(pfd, O_CLOEXEC) < 0)
+	if (!mkdtemp(self_chroot) || pipe2(pfd, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return;
 	self_rel = r;
 	self_pipe = pfd[1];
+	self_sock = sv[1];
 	pid_t pid = spawn(child_self_at, NULL);
+	int fds[CG_MAX_HIER];
+	int n = cg_open_join(&L, r, false, fds, &err);
+	CHECK(nm("cg_open_join: a file in every hierarchy"), n == L.n_hier);
+	CHECK(nm("sent to the child"),
+	      n > 0 && util_send_fds(sv[0], 'g', fds, n) == 0);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
 	char c = 0;
-	CHECK(nm("cg_attach_self_at after chroot"),
+	CHECK(nm("cg_join after chroot"),
 	      read(pfd[0], &c, 1) == 1 && c == 'y');
 	CHECK(nm("joined through descriptors: in every hierarchy"),
 	      proc_cgroup_has(pid, r));
+	close(sv[0]);
+	close(sv[1]);
 	kill(pid, SIGKILL);
 	reap(pid, NULL);
 	close(pfd[0]);
 	close(pfd[1]);
 	rmdir(self_chroot);
-	CHECK(nm("destroy after attach_self_at"),
+	CHECK(nm("destroy after cg_join"),
 	      cg_destroy(&L, r, &err) == 0 && gone_everywhere(r));
 }
 

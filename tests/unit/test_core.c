@@ -14,6 +14,9 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void test_names(void)
 {
@@ -422,8 +425,53 @@ static void test_json_load(void)
 	util_rm_rf(dir, &e);
 }
 
+/* Descriptors over a socket: several with a byte, none, too many. */
+static void test_fd_passing(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		CHECK("socketpair", false);
+		return;
+	}
+	int out[3] = {open("/dev/null", O_RDONLY | O_CLOEXEC),
+		      open("/", O_PATH | O_CLOEXEC),
+		      open("/proc/self/status", O_RDONLY | O_CLOEXEC)};
+	int in[UTIL_MAX_FDS], n;
+	char byte = 0;
+	struct stat a, b;
+	CHECK("three sent", util_send_fds(sv[0], 'g', out, 3) == 0);
+	n = util_recv_fds(sv[1], &byte, in, UTIL_MAX_FDS);
+	CHECK("three received with the byte, the same files, close-on-exec",
+	      n == 3 && byte == 'g' && fstat(in[1], &a) == 0 &&
+		      stat("/", &b) == 0 && a.st_ino == b.st_ino &&
+		      (fcntl(in[2], F_GETFD) & FD_CLOEXEC));
+	for (int i = 0; i < n; i++)
+		close(in[i]);
+	CHECK("none: the byte alone", util_send_fds(sv[0], 'x', NULL, 0) == 0 &&
+					      util_recv_fds(sv[1], &byte, in, 4) == 0 &&
+					      byte == 'x');
+	/* more than the receiver has room for: an error, none left open */
+	int before = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	close(before);
+	util_send_fds(sv[0], 'g', out, 3);
+	n = util_recv_fds(sv[1], &byte, in, 2);
+	int after = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	close(after);
+	CHECK("too many: EMSGSIZE, none kept", n < 0 && errno == EMSGSIZE &&
+						       after == before);
+	CHECK("one: util_recv_fd", util_send_fd(sv[0], out[0]) == 0 &&
+					   (n = util_recv_fd(sv[1])) >= 0);
+	close(n);
+	close(sv[0]);
+	CHECK("EOF: -1", util_recv_fds(sv[1], &byte, in, 4) < 0);
+	close(sv[1]);
+	for (int i = 0; i < 3; i++)
+		close(out[i]);
+}
+
 int main(void)
 {
+	test_fd_passing();
 	test_sha256();
 	test_names();
 	test_sizes();
