@@ -4,6 +4,7 @@
 #include "monitor.h"
 #include "net.h"
 #include "spec.h"
+#include "spare.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -87,7 +88,13 @@ static int create_applied(struct box_ctx *ctx,
 	if (store_dir(ctx, o->name, NULL, dir, sizeof dir, err) < 0 ||
 	    ctx_cgroup(ctx, o->name, cg, sizeof cg, err) < 0)
 		goto fail;
-	if (mkdir(dir, 0700) < 0) {
+	/* a removed container's directory, writable layer included, if one
+	 * is kept (spare.h); a read-only root has no writable layer at all
+	 * (spec.c) */
+	int fresh = o->read_only ? 1 : spare_take(ctx, o->name, err);
+	if (fresh < 0)
+		goto fail;
+	if (fresh && mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST)
 			box_fail(err, BOX_EEXIST, 0,
 				 "container '%s': already exists", o->name);
@@ -98,13 +105,13 @@ static int create_applied(struct box_ctx *ctx,
 	made_dir = true;
 	if ((lock = store_lock(ctx, o->name, err)) < 0)
 		goto fail;
-	/* the rootfs mountpoint is runtime state (monitor.c); a read-only
-	 * root has no writable layer at all (spec.c) */
+	/* the rootfs mountpoint is runtime state (monitor.c); upper/ is the
+	 * container's /: 0755 whatever our umask */
 	static const char *const subdirs[] = {"upper", "work"};
-	for (size_t i = 0; !o->read_only && i < ARRAY_LEN(subdirs); i++) {
+	for (size_t i = 0; fresh && !o->read_only && i < ARRAY_LEN(subdirs); i++) {
 		if (store_dir(ctx, o->name, subdirs[i], path, sizeof path, err) < 0)
 			goto fail;
-		if (mkdir(path, 0755) < 0) {
+		if (mkdir(path, 0755) < 0 || chmod(path, 0755) < 0) {
 			box_fail(err, BOX_ESYS, errno, "mkdir %s", path);
 			goto fail;
 		}

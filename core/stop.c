@@ -6,6 +6,7 @@
 #include "container.h"
 #include "monitor.h"
 #include "net.h"
+#include "spare.h"
 #include "util.h"
 
 #include <errno.h>
@@ -193,7 +194,7 @@ static void *cleanup_cgroup_job(void *arg)
 /* Remove a container whose init is gone.  discard: `run --rm` reaped it
  * itself, so what a monitor releases (network links) goes here too.
  * alone: no other removal runs beside this one; its files then go on
- * several threads (util_rm_rf_last).  config: its config if the caller
+ * several threads (spare_retire).  config: its config if the caller
  * has it (borrowed), else NULL. */
 static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		       bool alone, json_t *config, struct box_err *err)
@@ -232,10 +233,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		json_decref(config);
 	}
 	net_release(ctx, name, NULL);
-	char dir[PATH_MAX];
-	int rc = store_dir(ctx, name, NULL, dir, sizeof dir, err);
-	if (rc == 0)
-		rc = util_rm_rf_last(dir, "config.json", alone, err);
+	int rc = spare_retire(ctx, name, alone, err);
 	if (rc == 0)
 		store_run_remove(ctx, name);
 	if (threaded)

@@ -46,18 +46,11 @@ int util_mkdir_p(const char *path, mode_t mode, struct box_err *err)
 	return 0;
 }
 
-static int rm_rf_at(int at, const char *name, dev_t dev, int depth)
+static int rm_rf_at(int at, const char *name, dev_t dev, int depth);
+
+/* Remove every entry of the directory at/name (kept itself). */
+static int empty_at(int at, const char *name, dev_t dev, int depth)
 {
-	struct stat st;
-	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return unlinkat(at, name, 0) < 0 && errno != ENOENT ? -errno
-								       : 0;
-	if (st.st_dev != dev)
-		return -EXDEV; /* a mount point: never descend into it */
-	if (depth > 256)
-		return -ELOOP;
 	int fd = openat(at, name,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -77,6 +70,22 @@ static int rm_rf_at(int at, const char *name, dev_t dev, int depth)
 			rc = r;
 	}
 	closedir(d);
+	return rc;
+}
+
+static int rm_rf_at(int at, const char *name, dev_t dev, int depth)
+{
+	struct stat st;
+	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(at, name, 0) < 0 && errno != ENOENT ? -errno
+								       : 0;
+	if (st.st_dev != dev)
+		return -EXDEV; /* a mount point: never descend into it */
+	if (depth > 256)
+		return -ELOOP;
+	int rc = empty_at(at, name, dev, depth);
 	if (rc)
 		return rc;
 	return unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT
@@ -97,24 +106,47 @@ int util_rm_rf(const char *path, struct box_err *err)
 	return 0;
 }
 
+/* One entry of util_empty_dir: removed, or emptied when it is kept. */
 struct rm_entry {
 	int at;
 	dev_t dev;
+	bool hollow;
 	char name[256];
 	int rc;
 };
 
+static int rm_entry(struct rm_entry *e)
+{
+	if (!e->hollow)
+		return rm_rf_at(e->at, e->name, e->dev, 1);
+	struct stat st;
+	if (fstatat(e->at, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISDIR(st.st_mode))
+		return 0; /* a kept file, or nothing */
+	if (st.st_dev != e->dev)
+		return -EXDEV;
+	return empty_at(e->at, e->name, e->dev, 1);
+}
+
 static void *rm_entry_job(void *arg)
 {
 	struct rm_entry *e = arg;
-	e->rc = rm_rf_at(e->at, e->name, e->dev, 1);
+	e->rc = rm_entry(e);
 	return NULL;
+}
+
+static bool listed(const char *name, const char *const *list)
+{
+	for (; list && *list; list++)
+		if (!strcmp(name, *list))
+			return true;
+	return false;
 }
 
 #define RM_WIDE_MAX 4
 
-int util_rm_rf_last(const char *path, const char *last, bool wide,
-		    struct box_err *err)
+int util_empty_dir(const char *path, const char *const *keep, bool wide,
+		   struct box_err *err)
 {
 	auto_fd fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -137,21 +169,24 @@ int util_rm_rf_last(const char *path, const char *last, bool wide,
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    !strcmp(de->d_name, last))
+		    strlen(de->d_name) >= sizeof bg[0].name)
 			continue;
-		if (wide && n_bg < RM_WIDE_MAX &&
-		    strlen(de->d_name) < sizeof bg[n_bg].name) {
-			struct rm_entry *e = &bg[n_bg];
-			e->at = fd, e->dev = st.st_dev, e->rc = 0;
-			strcpy(e->name, de->d_name);
-			if (pthread_create(&t[n_bg], NULL, rm_entry_job, e) == 0) {
+		struct rm_entry one = {.at = fd, .dev = st.st_dev,
+				       .hollow = listed(de->d_name, keep)};
+		strcpy(one.name, de->d_name);
+		if (one.hollow && de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue; /* a kept file: nothing to do */
+		if (wide && n_bg < RM_WIDE_MAX) {
+			bg[n_bg] = one;
+			if (pthread_create(&t[n_bg], NULL, rm_entry_job,
+					   &bg[n_bg]) == 0) {
 				n_bg++;
 				continue;
 			}
 		}
-		int one = rm_rf_at(fd, de->d_name, st.st_dev, 1);
-		if (one < 0 && !r)
-			r = one;
+		int rc = rm_entry(&one);
+		if (rc < 0 && !r)
+			r = rc;
 	}
 	closedir(d);
 	for (size_t i = 0; i < n_bg; i++) {
@@ -159,10 +194,17 @@ int util_rm_rf_last(const char *path, const char *last, bool wide,
 		if (bg[i].rc < 0 && !r)
 			r = bg[i].rc;
 	}
-	if (!r)
-		r = rm_rf_at(fd, last, st.st_dev, 1);
 	if (r < 0)
 		return box_fail(err, BOX_ESYS, -r, "remove %s", path);
+	return 0;
+}
+
+int util_rm_rf_last(const char *path, const char *last, bool wide,
+		    struct box_err *err)
+{
+	const char *const keep[] = {last, NULL};
+	if (util_empty_dir(path, keep, wide, err) < 0)
+		return -1;
 	return util_rm_rf(path, err);
 }
 

@@ -44,6 +44,12 @@ int util_rm_rf(const char *path, struct box_err *err);
  * then overlap another's. */
 int util_rm_rf_last(const char *path, const char *last, bool wide,
 		    struct box_err *err);
+/* Remove every entry of the directory path except those named in keep
+ * (NULL-terminated): a kept directory is emptied instead, a kept file
+ * left as it is.  Same rules and threads (wide) as above; a missing path
+ * is empty. */
+int util_empty_dir(const char *path, const char *const *keep, bool wide,
+		   struct box_err *err);
 /* A JSON file, as json_load_file would (NULL and je filled on failure,
  * errno ENOENT for a missing one) but read with util_read_file: opened
  * O_CLOEXEC and read in blocks, where jansson's fopen is not close-on-exec

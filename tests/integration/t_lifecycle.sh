@@ -156,3 +156,41 @@ if lsattr -d "$T_ROOT/containers" >/dev/null 2>&1; then
 else
 	skip "containers/ is a top directory (+T)" "no file attributes on this filesystem"
 fi
+
+# A removed container's directory is kept, emptied, for the next create
+# (spare.h): the same inode comes back with nothing of the old container.
+SP=$T_ROOT/containers/.spare
+xattrs() { python3 -c 'import os, sys; print(" ".join(sorted(os.listxattr(sys.argv[1]))))' "$1"; }
+bt create sp1 -- sh -c 'echo 1 >>/etc/hostname; mkdir /d; touch /d/f; chmod 700 /; chown 5:5 /' >/dev/null
+bt start sp1 >/dev/null
+wait_for 10 test "$(status_of sp1)" = stopped
+has "overlayfs marked the container's / (trusted.overlay.*)" "$(xattrs "$T_ROOT/containers/sp1/upper")" trusted.overlay
+ino=$(stat -c %i "$T_ROOT/containers/sp1")
+bt rm sp1 >/dev/null
+eq "rm: the directory kept as a spare" "$(stat -c %i "$SP"/*)" "$ino"
+eq "spare: only the empty layer directories" "$(cd "$SP"/* && find . | sort | tr '\n' ' ')" ". ./upper ./work "
+eq "spare: upper reset (mode, owner, no attributes)" "$(stat -c '%a %u %g' "$SP"/*/upper) [$(xattrs "$SP"/*/upper)]" "755 0 0 []"
+eq "not listed" "$(bt ls --json | jq length)" 0
+eq "run --rm takes the spare: a fresh /" "$(bt run --rm sp2 -- sh -c 'stat -c "%a %u" /; test -e /d && echo old || echo new; cat /etc/hostname')" "$(printf '755 0\nnew\nbusybox')"
+eq "... and gives it back" "$(stat -c %i "$SP"/*)" "$ino"
+bt create sp3 -- true >/dev/null
+bt run --rm sp7 -- true
+eq "none there: a new one made, and kept" "$(ls "$SP" | wc -l)" 1
+err_is "an existing name with a spare there: refused" 1 "container 'sp3': already exists" bt create sp3 -- true
+eq "... the spare stays" "$(ls "$SP" | wc -l)" 1
+bt create --read-only sp4 -- true >/dev/null
+eq "a read-only root takes no spare" "$(ls "$SP" | wc -l) $(ls "$T_ROOT/containers/sp4")" "1 config.json"
+bt rm sp3 sp4 >/dev/null
+eq "a read-only root gives none" "$(ls "$SP" | wc -l)" 2
+# what is not like a fresh one is removed
+bt run --rm sp5 -- sh -c 'for i in $(seq 300); do : >/a-rather-long-file-name-to-fill-blocks-$i; done' >/dev/null
+eq "a / that grew past one block: not kept" "$(ls "$SP" | wc -l)" 1
+bt create sp6 -- true >/dev/null
+chattr +A "$T_ROOT/containers/sp6/upper" 2>/dev/null && {
+	bt rm sp6 >/dev/null
+	eq "a layer directory with an inode flag of its own: not kept" "$(ls "$SP" | wc -l)" 0
+} || { skip "inode flags" "chattr failed"; bt rm sp6 >/dev/null; }
+bt batch spb --count 20 -- true >/dev/null
+bt rm --all --force >/dev/null
+eq "at most 16 spares" "$(ls "$SP" | wc -l)" 16
+eq "... all empty" "$(find "$SP" -mindepth 2 -maxdepth 2 | wc -l) $(find "$SP" -mindepth 3 | wc -l)" "32 0"

@@ -8,6 +8,7 @@
 #include "util.h"
 #include "sha256.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 
@@ -357,6 +358,31 @@ static void test_rm_rf_last(void)
 		CHECK(wide ? "rm_rf_last wide" : "rm_rf_last",
 		      util_rm_rf_last(dir, "config.json", wide, &e) == 0 &&
 			      access(dir, F_OK) < 0 && errno == ENOENT);
+	}
+	/* Emptied but for the kept entries: kept directories emptied, a kept
+	 * file left, the rest gone; on one thread and on several. */
+	for (int wide = 0; wide <= 1; wide++) {
+		snprintf(dir, sizeof dir, "%s/k%d", root, wide);
+		make_tree(dir);
+		const char *const keep[] = {"config.json", "upper", "work", NULL};
+		int r = util_empty_dir(dir, keep, wide, &e);
+		DIR *d = opendir(dir);
+		struct dirent *de;
+		int n = 0;
+		while (d && (de = readdir(d)))
+			n += de->d_name[0] != '.';
+		if (d)
+			closedir(d);
+		snprintf(p, sizeof p, "%s/upper", dir);
+		struct stat st;
+		/* kept as a directory, and empty: rmdir takes it */
+		bool upper_empty = stat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+				   rmdir(p) == 0;
+		snprintf(p, sizeof p, "%s/work/work", dir);
+		bool work_emptied = access(p, F_OK) < 0;
+		snprintf(p, sizeof p, "%s/config.json", dir);
+		CHECK(wide ? "util_empty_dir wide" : "util_empty_dir", r == 0 && n == 3 && upper_empty && work_emptied &&
+				    access(p, F_OK) == 0);
 	}
 	/* A mount point inside is never crossed: the removal fails, names
 	 * it, and the entry kept for last stays. */
