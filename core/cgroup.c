@@ -422,6 +422,11 @@ int cg_destroy(const struct cg_layout *l, const char *relpath,
 		if (rmdir_retry(p) < 0 && !rc)
 			rc = box_fail(err, BOX_ESYS, errno, "remove cgroup %s", p);
 	}
+	for (int i = 0; i < l->n_legacy; i++)
+		if (util_path(p, sizeof p, NULL, "%s/%s", l->legacy[i].mount,
+			      relpath) == 0 &&
+		    rmdir_retry(p) < 0 && !rc)
+			rc = box_fail(err, BOX_ESYS, errno, "remove cgroup %s", p);
 	return rc;
 }
 
@@ -431,8 +436,10 @@ int cg_destroy_prefix(const struct cg_layout *l, const char *prefix,
 	if (check_rel(prefix, err) < 0)
 		return -1;
 	char p[PATH_MAX];
-	for (int hi = 0; hi < l->n_hier; hi++) {
-		if (cg_path(l, hi, prefix, NULL, p, sizeof p, err) < 0)
+	for (int hi = 0; hi < l->n_hier + l->n_legacy; hi++) {
+		const char *m = hi < l->n_hier ? l->hier[hi].mount
+					       : l->legacy[hi - l->n_hier].mount;
+		if (util_path(p, sizeof p, err, "%s/%s", m, prefix) < 0)
 			return -1;
 		if (rmdir(p) < 0 && errno != ENOENT && errno != EBUSY &&
 		    errno != ENOTEMPTY)

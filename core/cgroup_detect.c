@@ -3,6 +3,8 @@
 #include "cgroup_priv.h"
 #include "util.h"
 
+#include <sys/utsname.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,8 +152,49 @@ static void fill_from_v2(struct cg_layout *l)
 	}
 }
 
+/* cgroup2 freezes without a controller since Linux 5.2 (cgroup.freeze);
+ * cpu.stat's usage is older. */
+static bool kernel_freezes_v2(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+	return uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 5 || (major == 5 && minor >= 2));
+}
+
+/* CPU usage and freezing from cgroup2 (cg_detect says why); the v1
+ * hierarchies this leaves without a role move to legacy[]. */
+static void prefer_core_v2(struct cg_layout *l)
+{
+	l->cpuacct = l->freezer = l->unified;
+	int *roles[] = {&l->cpu,  &l->cpuacct, &l->memory, &l->pids,
+			&l->freezer, &l->blkio, &l->unified};
+	int map[CG_MAX_HIER], n = 0;
+	for (int hi = 0; hi < l->n_hier; hi++) {
+		bool used = false;
+		for (size_t i = 0; i < ARRAY_LEN(roles); i++)
+			used |= *roles[i] == hi;
+		map[hi] = used ? n : -1;
+		if (used)
+			l->hier[n++] = l->hier[hi];
+		else if (l->n_legacy < (int)ARRAY_LEN(l->legacy))
+			l->legacy[l->n_legacy++] = l->hier[hi];
+	}
+	l->n_hier = n;
+	for (size_t i = 0; i < ARRAY_LEN(roles); i++)
+		if (*roles[i] >= 0)
+			*roles[i] = map[*roles[i]];
+}
+
 int cg_detect_at(struct cg_layout *out, const char *mountinfo_path,
 		 const char *root, struct box_err *err)
+{
+	return cg_detect_with(out, mountinfo_path, root, kernel_freezes_v2(),
+			      err);
+}
+
+int cg_detect_with(struct cg_layout *out, const char *mountinfo_path,
+		   const char *root, bool core_v2, struct box_err *err)
 {
 	if (!root)
 		root = "";
@@ -192,6 +235,8 @@ int cg_detect_at(struct cg_layout *out, const char *mountinfo_path,
 	out->mode = !v1 ? CG_V2 : out->unified >= 0 ? CG_HYBRID : CG_V1;
 	if (out->unified >= 0)
 		fill_from_v2(out);
+	if (out->mode == CG_HYBRID && core_v2)
+		prefer_core_v2(out);
 	if (out->cpu < 0 && out->memory < 0 && out->pids < 0 &&
 	    out->unified < 0)
 		return box_fail(err, BOX_ENOENT, 0,

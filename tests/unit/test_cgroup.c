@@ -25,13 +25,22 @@ static void find_fixtures(void)
 	snprintf(fix, sizeof fix, "%s/tests/fixtures/cgroup", exe);
 }
 
-static int detect(struct cg_layout *l, const char *name, bool rooted,
-		  struct box_err *err)
+/* core_v2: 1 or 0 forces cg_detect_with's choice, -1 is this kernel's */
+static int detect_v2(struct cg_layout *l, const char *name, bool rooted,
+		     int core_v2, struct box_err *err)
 {
 	char mi[PATH_MAX + 128], root[PATH_MAX + 128];
 	snprintf(mi, sizeof mi, "%s/%s/mountinfo", fix, name);
 	snprintf(root, sizeof root, "%s/%s/root", fix, name);
-	return cg_detect_at(l, mi, rooted ? root : "", err);
+	return core_v2 < 0 ? cg_detect_at(l, mi, rooted ? root : "", err)
+			   : cg_detect_with(l, mi, rooted ? root : "", core_v2,
+					    err);
+}
+
+static int detect(struct cg_layout *l, const char *name, bool rooted,
+		  struct box_err *err)
+{
+	return detect_v2(l, name, rooted, -1, err);
 }
 
 static const char *mount_of(const struct cg_layout *l, int role)
@@ -96,7 +105,8 @@ static void test_hybrid(void)
 {
 	struct cg_layout l;
 	struct box_err err = {0};
-	CHECK("hybrid: detect", detect(&l, "hybrid", true, &err) == 0);
+	/* a kernel before 5.2: every role a v1 hierarchy has stays there */
+	CHECK("hybrid: detect", detect_v2(&l, "hybrid", true, 0, &err) == 0);
 	CHECK("hybrid: mode", l.mode == CG_HYBRID);
 	CHECK("hybrid: cpu and cpuacct separate",
 	      l.cpu >= 0 && l.cpuacct >= 0 && l.cpu != l.cpuacct);
@@ -110,7 +120,24 @@ static void test_hybrid(void)
 	CHECK("hybrid: unified mount",
 	      strstr(l.hier[l.unified].mount, "/sys/fs/cgroup/unified") != NULL);
 	CHECK("hybrid: cpu, cpuacct, memory, pids, freezer, blkio + unified",
-	      l.n_hier == 7);
+	      l.n_hier == 7 && l.n_legacy == 0);
+	/* 5.2 and later: CPU usage and freezing from cgroup2, whose cpu.stat
+	 * and cgroup.freeze need no controller; cpuacct and freezer are then
+	 * only cleared on removal */
+	CHECK("hybrid 5.2+: detect", detect_v2(&l, "hybrid", true, 1, &err) == 0);
+	CHECK("hybrid 5.2+: CPU usage and freezing from the unified mount",
+	      l.unified >= 0 && l.cpuacct == l.unified && l.freezer == l.unified);
+	CHECK("hybrid 5.2+: the rest from v1",
+	      l.cpu >= 0 && !l.hier[l.cpu].v2 && !l.hier[l.memory].v2 &&
+		      !l.hier[l.pids].v2 && !l.hier[l.blkio].v2);
+	const char *cpu_mount = l.hier[l.cpu].mount, *want = "/sys/fs/cgroup/cpu";
+	CHECK("hybrid 5.2+: cpu mount",
+	      strlen(cpu_mount) >= strlen(want) &&
+		      !strcmp(cpu_mount + strlen(cpu_mount) - strlen(want), want));
+	CHECK("hybrid 5.2+: cpu, memory, pids, blkio + unified", l.n_hier == 5);
+	CHECK("hybrid 5.2+: cpuacct and freezer kept for removal",
+	      l.n_legacy == 2 && strstr(l.legacy[0].mount, "cpuacct") &&
+		      strstr(l.legacy[1].mount, "freezer"));
 }
 
 static void test_odd(void)
