@@ -125,16 +125,15 @@ static int keep_as_spare(const struct box_ctx *ctx, const char *dir)
 	return into_pool(dir, pool);
 }
 
-int spare_retire(struct box_ctx *ctx, const char *name, bool wide,
-		 struct box_err *err)
+int spare_retire(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
 	char dir[PATH_MAX];
 	if (store_dir(ctx, name, NULL, dir, sizeof dir, err) < 0)
 		return -1;
 	const char *const keep[] = {"config.json", "upper", "work", NULL};
-	if (util_empty_dir(dir, keep, wide, err) < 0)
+	if (util_empty_dir(dir, keep, err) < 0)
 		return -1;
 	if (keep_as_spare(ctx, dir) == 0)
 		return 0;
-	return util_rm_rf_last(dir, "config.json", false, err);
+	return util_rm_rf_last(dir, "config.json", err);
 }

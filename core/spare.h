@@ -28,8 +28,7 @@ int spare_take(struct box_ctx *ctx, const char *name, struct box_err *err);
 
 /* Remove the directory of a container whose init is gone, keeping it as a
  * spare when it can be.  Its config.json goes last: on failure it is still
- * there and the container still listed.  wide: as util_rm_rf_last. */
-int spare_retire(struct box_ctx *ctx, const char *name, bool wide,
-		 struct box_err *err);
+ * there and the container still listed. */
+int spare_retire(struct box_ctx *ctx, const char *name, struct box_err *err);
 
 #endif

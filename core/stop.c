@@ -193,11 +193,9 @@ static void *cleanup_cgroup_job(void *arg)
 
 /* Remove a container whose init is gone.  discard: `run --rm` reaped it
  * itself, so what a monitor releases (network links) goes here too.
- * alone: no other removal runs beside this one; its files then go on
- * several threads (spare_retire).  config: its config if the caller
- * has it (borrowed), else NULL. */
+ * config: its config if the caller has it (borrowed), else NULL. */
 static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
-		       bool alone, json_t *config, struct box_err *err)
+		       json_t *config, struct box_err *err)
 {
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
@@ -233,7 +231,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		json_decref(config);
 	}
 	net_release(ctx, name, NULL);
-	int rc = spare_retire(ctx, name, alone, err);
+	int rc = spare_retire(ctx, name, err);
 	if (rc == 0)
 		store_run_remove(ctx, name);
 	if (threaded)
@@ -245,7 +243,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 int ct_discard(struct box_ctx *ctx, const char *name, json_t *config,
 	       struct box_err *err)
 {
-	return remove_gone(ctx, name, true, true, config, err);
+	return remove_gone(ctx, name, true, config, err);
 }
 
 /* Removing is mostly waiting: every block a container's files and
@@ -280,8 +278,8 @@ static void *rm_worker(void *arg)
 		 * removed already: these waits overlap the removals. */
 		if (j->killed[i])
 			ct_wait_stopped(j->ctx, j->names[i], &j->killed[i]->st);
-		j->rcv[i] = remove_gone(j->ctx, j->names[i], false, j->n == 1,
-					NULL, &j->errv[i]);
+		j->rcv[i] = remove_gone(j->ctx, j->names[i], false, NULL,
+					&j->errv[i]);
 	}
 }
 
@@ -298,8 +296,7 @@ static void remove_all(struct box_ctx *ctx, char *const names[],
 			struct box_err one = {0};
 			if (killed[i])
 				ct_wait_stopped(ctx, names[i], &killed[i]->st);
-			if (ok[i] && remove_gone(ctx, names[i], false, n == 1,
-						 NULL, &one) < 0)
+			if (ok[i] && remove_gone(ctx, names[i], false, NULL, &one) < 0)
 				note(e, &one);
 		}
 		return;

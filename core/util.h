@@ -38,17 +38,12 @@ void util_set_topdir(const char *dir);
 int util_rm_rf(const char *path, struct box_err *err);
 /* The same, with the entry `last` of the directory removed only after all
  * the others: a removal that fails midway leaves it in place (a container
- * keeps its config.json and stays listed, to be removed again).  wide:
- * the other entries each on a thread of their own -- removal mostly waits
- * (a freed block can be a synchronous discard), and one entry's waits
- * then overlap another's. */
-int util_rm_rf_last(const char *path, const char *last, bool wide,
-		    struct box_err *err);
+ * keeps its config.json and stays listed, to be removed again). */
+int util_rm_rf_last(const char *path, const char *last, struct box_err *err);
 /* Remove every entry of the directory path except those named in keep
  * (NULL-terminated): a kept directory is emptied instead, a kept file
- * left as it is.  Same rules and threads (wide) as above; a missing path
- * is empty. */
-int util_empty_dir(const char *path, const char *const *keep, bool wide,
+ * left as it is.  Same rules as above; a missing path is empty. */
+int util_empty_dir(const char *path, const char *const *keep,
 		   struct box_err *err);
 /* A JSON file, as json_load_file would (NULL and je filled on failure,
  * errno ENOENT for a missing one) but read with util_read_file: opened

@@ -5,7 +5,7 @@
 # timeit -m: no extra exec in its figure):
 #   run      back to back (how hyperfine and the figures measure):
 #            in rounds, each peer one untimed warm-up then $BLOCK runs in a
-#            row, peers taking turns until $RUNS each.  A peer measured all
+#            row, peers taking turns until 3 x $RUNS each.  A peer measured all
 #            in one stretch would carry whatever the machine did then (the
 #            setup's writeback, another guest's load) alone;
 #   runcold  one at a time: peers interleaved, 0.1 s idle before each run.
@@ -42,9 +42,13 @@ once() { # once PEER OUT
 }
 
 declare -A failed
-# back to back, in blocks
+# back to back, in blocks.  Three times RUNS: a run takes ~5-25 ms, and
+# this VM's speed drifts by 10-20 % over seconds (a whole item's median
+# moved 0.48x-0.57x between three runs of 20 here), so the medians need
+# the larger sample to be stable.
+B2B_RUNS=$((RUNS * 3))
 BLOCK=5
-for round in $(seq $(((RUNS + BLOCK - 1) / BLOCK))); do
+for round in $(seq $(((B2B_RUNS + BLOCK - 1) / BLOCK))); do
 	for p in $peers; do
 		[ -n "${failed[$p]:-}" ] && continue
 		for r in $(seq 0 $BLOCK); do

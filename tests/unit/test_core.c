@@ -352,20 +352,17 @@ static void test_rm_rf_last(void)
 	}
 	char dir[PATH_MAX / 2], p[PATH_MAX];
 	struct box_err e = {0};
-	for (int wide = 0; wide <= 1; wide++) {
-		snprintf(dir, sizeof dir, "%s/c%d", root, wide);
-		make_tree(dir);
-		CHECK(wide ? "rm_rf_last wide" : "rm_rf_last",
-		      util_rm_rf_last(dir, "config.json", wide, &e) == 0 &&
-			      access(dir, F_OK) < 0 && errno == ENOENT);
-	}
+	snprintf(dir, sizeof dir, "%s/c", root);
+	make_tree(dir);
+	CHECK("rm_rf_last", util_rm_rf_last(dir, "config.json", &e) == 0 &&
+				    access(dir, F_OK) < 0 && errno == ENOENT);
 	/* Emptied but for the kept entries: kept directories emptied, a kept
-	 * file left, the rest gone; on one thread and on several. */
-	for (int wide = 0; wide <= 1; wide++) {
-		snprintf(dir, sizeof dir, "%s/k%d", root, wide);
+	 * file left, the rest gone. */
+	{
+		snprintf(dir, sizeof dir, "%s/k", root);
 		make_tree(dir);
 		const char *const keep[] = {"config.json", "upper", "work", NULL};
-		int r = util_empty_dir(dir, keep, wide, &e);
+		int r = util_empty_dir(dir, keep, &e);
 		DIR *d = opendir(dir);
 		struct dirent *de;
 		int n = 0;
@@ -381,7 +378,7 @@ static void test_rm_rf_last(void)
 		snprintf(p, sizeof p, "%s/work/work", dir);
 		bool work_emptied = access(p, F_OK) < 0;
 		snprintf(p, sizeof p, "%s/config.json", dir);
-		CHECK(wide ? "util_empty_dir wide" : "util_empty_dir", r == 0 && n == 3 && upper_empty && work_emptied &&
+		CHECK("util_empty_dir", r == 0 && n == 3 && upper_empty && work_emptied &&
 				    access(p, F_OK) == 0);
 	}
 	/* A mount point inside is never crossed: the removal fails, names
@@ -395,12 +392,12 @@ static void test_rm_rf_last(void)
 		mounted = mount("tmpfs", p, "tmpfs", 0, "size=64k") == 0;
 	}
 	if (mounted) {
-		int r = util_rm_rf_last(dir, "config.json", true, &e);
+		int r = util_rm_rf_last(dir, "config.json", &e);
 		snprintf(p, sizeof p, "%s/config.json", dir);
-		CHECK("rm_rf_last wide: failure keeps the last entry",
+		CHECK("rm_rf_last: failure keeps the last entry",
 		      r < 0 && strstr(e.msg, "remove") && access(p, F_OK) == 0);
 		snprintf(p, sizeof p, "%s/work", dir);
-		CHECK("rm_rf_last wide: the other entries are gone",
+		CHECK("rm_rf_last: the other entries are gone",
 		      access(p, F_OK) < 0);
 		snprintf(p, sizeof p, "%s/a/b", dir);
 		umount2(p, MNT_DETACH);
