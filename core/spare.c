@@ -39,11 +39,8 @@ int spare_take(struct box_ctx *ctx, const char *name, struct box_err *err)
 		if (renameat2(dirfd(d), de->d_name, AT_FDCWD, dir,
 			      RENAME_NOREPLACE) == 0)
 			rc = 0;
-		else if (errno == EEXIST)
-			rc = box_fail(err, BOX_EEXIST, 0,
-				      "container '%s': already exists", name);
 		else if (errno != ENOENT) /* ENOENT: another create took it */
-			break;
+			break; /* EEXIST: the caller's mkdir says so */
 	}
 	closedir(d);
 	return rc;

@@ -22,8 +22,8 @@
 #define SPARE_MAX 16
 
 /* Make <root>/containers/<name> from a spare: 0 when one was taken, 1 when
- * there is none (the caller makes the directories), -1 with err set
- * (BOX_EEXIST when the container exists). */
+ * none was (there is none, or the container exists: the caller's mkdir
+ * then makes the directories or says which), -1 with err set. */
 int spare_take(struct box_ctx *ctx, const char *name, struct box_err *err);
 
 /* Remove the directory of a container whose init is gone, keeping it as a
