@@ -5,7 +5,12 @@ CC      ?= cc
 BUILD   ?= build
 
 PKGS     := ncursesw libcap jansson libnl-3.0 libnl-route-3.0
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# The pkg-config answers are read when a recipe first needs them, not when
+# the Makefile is parsed: `make deps all` installs the -dev packages in the
+# same run, after parsing.  Each is asked once (the eval caches it).
+lazy = $(eval $(1) := $$(shell $(2)))$($(1))
+PKG_CFLAGS   = $(call lazy,PKG_CFLAGS,pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS_ALL = $(call lazy,PKG_LIBS_ALL,pkg-config --libs $(PKGS) 2>/dev/null)
 # The libraries are linked statically (glibc stays shared): every boxtop
 # process, the short-lived commands and each container's monitor, then maps
 # and relocates one library instead of seven.  That is 0.45 ms off every
@@ -13,10 +18,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # links them shared (for a system without the .a files).
 STATIC_LIBS ?= 1
 ifeq ($(STATIC_LIBS),1)
-PKG_LIBS   := -Wl,-Bstatic $(shell pkg-config --libs $(PKGS) 2>/dev/null | \
-                sed 's/-lpthread//g; s/-ldl//g') -Wl,-Bdynamic
+PKG_LIBS    = -Wl,-Bstatic $(filter-out -lpthread -ldl,$(PKG_LIBS_ALL)) -Wl,-Bdynamic
 else
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(PKG_LIBS_ALL)
 endif
 # boxtop itself, glibc included, is one static PIE: no dynamic loader to run,
 # no libc.so to map and bind at each start.  That is 0.2 ms off every
@@ -28,7 +32,7 @@ endif
 STATIC ?= 1
 ifeq ($(STATIC),1)
 BIN_LDFLAGS := -static-pie
-BIN_LIBS    := $(shell pkg-config --libs --static $(PKGS) 2>/dev/null)
+BIN_LIBS     = $(call lazy,BIN_LIBS,pkg-config --libs --static $(PKGS) 2>/dev/null)
 CFLAGS      += -DBOXTOP_STATIC
 else
 BIN_LDFLAGS :=
@@ -39,7 +43,7 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -g $(OPT) -D_GNU_SOURCE -fno-plt \
            -Icore $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -Wl,--as-needed -lpthread
 ifneq ($(STATIC),1)
-BIN_LIBS := $(LDLIBS)
+BIN_LIBS = $(LDLIBS)
 endif
 # Full RELRO and no lazy binding (with -fno-plt calls go through the GOT,
 # so an idle monitor runs no PLT page): symbols are bound at start (~30 us), so
@@ -75,6 +79,12 @@ $(BUILD)/%.o: %.c
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(CORE_OBJ:.o=.d) $(TUI_OBJ:.o=.d)
+
+# `make deps all` (the README's first command): everything waits for deps,
+# even under -j.
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+$(CORE_OBJ) $(TUI_OBJ) $(UNIT_BIN): | deps
+endif
 
 # The README's test command: build, then every unit and integration test
 # against the real kernel.  Ends with "N passed, N failed[, N skipped]".
