@@ -132,10 +132,15 @@ int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
 /* Start a created or stopped container detached: returns once its init
  * runs, under a small monitor process that outlives the caller. */
 int box_start(struct box_ctx *ctx, const char *name, struct box_err *err);
-/* Create (unless it exists), start with the caller's stdio, wait, and return
- * the exit code in *exit_code; remove afterwards when rm. */
+/* Create (refused if the name exists: BOX_EEXIST), start with the caller's
+ * stdio, wait, and return the exit code in *exit_code; remove afterwards
+ * when rm. */
 int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
 	    int *exit_code, struct box_err *err);
+/* Start an existing, stopped container with the caller's stdio as its
+ * console (`start -a`), wait, record and return its exit code. */
+int box_start_attached(struct box_ctx *ctx, const char *name, int *exit_code,
+		       struct box_err *err);
 /* SIGTERM to init, SIGKILL to the whole cgroup after grace_secs. */
 int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
 	     struct box_err *err);

@@ -195,15 +195,25 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		{"all", no_argument, 0, OPT_ALL}, {"time", required_argument, 0, OPT_TIME},
 		{"signal", required_argument, 0, OPT_SIGNAL},
 		{"force", no_argument, 0, OPT_FORCE}, {"json", no_argument, 0, OPT_JSON},
-		{0, 0, 0, 0}};
-	bool all = false, force = false;
+		{"attach", no_argument, 0, OPT_ATTACH}, {0, 0, 0, 0}};
+	bool all = false, force = false, attach = false;
 	long long grace = 10;
 	int sig = SIGKILL, opt;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "at:s:f", longs, NULL)) != -1) {
 		switch (opt) {
-		case 'a':
+		case 'a': /* start -a attaches, as docker's; elsewhere: --all */
+			if (act == ACT_START)
+				attach = true;
+			else
+				all = true;
+			break;
+		case OPT_ATTACH:
+			if (act != ACT_START)
+				return cli_usage(cmd, "--attach is for start");
+			attach = true;
+			break;
 		case OPT_ALL: all = true; break;
 		case 't':
 		case OPT_TIME:
@@ -237,11 +247,18 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 	if (all == (optind < argc))
 		return cli_usage(cmd, all ? "give NAMEs or --all, not both"
 					  : "missing container NAME (or --all)");
+	if (attach && (all || argc - optind != 1))
+		return cli_usage(cmd, "start --attach takes one container NAME");
 	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
 	int rc = 0;
+	if (attach) {
+		int code = 0;
+		return box_start_attached(ctx, argv[optind], &code, &err) < 0
+			       ? cli_fail(&err) : code;
+	}
 	/* The names to act on: those given, or every container it applies to. */
 	struct box_info *v = NULL;
 	size_t n = 0, k = 0;
@@ -601,7 +618,7 @@ static int cmd_debug_where(struct cli *c, int argc, char **argv)
 const struct cli_cmd cli_container_cmds[] = {
 	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [--read-only] [-- CMD ARGS...]"},
 	{"run", cmd_run, "run NAME [create options] [--rm] [-- CMD ARGS...]"},
-	{"start", cmd_start, "start NAME... | --all"},
+	{"start", cmd_start, "start NAME... | --all | -a NAME"},
 	{"stop", cmd_stop, "stop NAME... | --all [--time SECS]"},
 	{"kill", cmd_kill, "kill NAME... | --all [--signal SIG]"},
 	{"freeze", cmd_freeze, "freeze NAME... | --all"},

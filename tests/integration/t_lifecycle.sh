@@ -194,3 +194,25 @@ bt batch spb --count 20 -- true >/dev/null
 bt rm --all --force >/dev/null
 eq "at most 16 spares" "$(ls "$SP" | wc -l)" 16
 eq "... all empty" "$(find "$SP" -mindepth 2 -maxdepth 2 | wc -l) $(find "$SP" -mindepth 3 | wc -l)" "32 0"
+
+# `run` makes a new container: an existing name is refused, its command is
+# never run again in place of the one given, and --rm never removes a
+# container this command did not make (it used to run keep's old command,
+# then remove keep and its writable layer).
+bt run keep -- sh -c 'echo precious > /root/data.txt' >/dev/null
+err_is "run on an existing name is refused" 1 "run keep: the name is in use by a container \(run it again: boxtop start -a keep\)" \
+	bt run keep --rm -- echo throwaway
+out=$(bt run keep -- echo new 2>/dev/null)
+eq "... its old command is not run instead" "$out" ""
+ok "... the container is still there" bt info keep
+layer="$T_ROOT/containers/keep/upper/root/data.txt"
+eq "... with its data" "$(cat "$layer" 2>/dev/null)" precious
+# start -a runs the existing container again in the foreground
+out=$(bt start -a keep; echo "rc=$?")
+eq "start -a runs it in the foreground (exit code)" "$out" "rc=0"
+eq "... with its own command" "$(bt ls --json | jq -r '.[] | select(.name=="keep") | .status')" stopped
+bt create keep2 -- sh -c 'echo hi-from-keep2; exit 7' >/dev/null
+out=$(bt start --attach keep2 2>&1); rc=$?
+eq "start --attach: its output, its exit code" "$out rc=$rc" "hi-from-keep2 rc=7"
+err_is "start -a takes one name" 2 "start --attach takes one container NAME" bt start -a keep keep2
+bt rm keep keep2 >/dev/null

@@ -250,13 +250,13 @@ else
 	skip "tui network actions" "tmux not installed"
 fi
 
-# `run` of a container that exists creates nothing, no default network
+# `start -a` of a container that exists creates nothing, no default network
 # either (it used to make boxtop0 before looking)
 b create keep0 --net none -- true >/dev/null
 b rm --force $(b ls --json | jq -r '.[] | select(.net=="boxtop0") | .name') >/dev/null 2>&1
 b net rm boxtop0 >/dev/null 2>&1
 eq "no default network before" "$(b net ls --json | jq -r '[.[].name] | index("boxtop0")')" null
-out=$(b run keep0 2>&1)
+out=$(b start -a keep0 2>&1)
 eq "run of an existing container: no default network made" "$(b net ls --json | jq -r '[.[].name] | index("boxtop0")')" null
 eq "... and nothing said about one" "$out" ""
 ok "rm keep0" b rm keep0
