@@ -41,6 +41,8 @@ static struct box_ctx *open_root(const char *root, bool make,
 	size_t len = strlen(ctx->root);
 	while (len > 1 && ctx->root[len - 1] == '/')
 		ctx->root[--len] = '\0';
+	if (ctx_check_root_path(ctx->root, err) < 0)
+		goto fail;
 	char dir[PATH_MAX];
 	static const char *const subdirs[] = {"containers", "images", "layers",
 					      "networks", "profiles"};
@@ -49,10 +51,10 @@ static struct box_ctx *open_root(const char *root, bool make,
 			goto fail;
 		/* Every command opens the root: one mkdir each when it exists,
 		 * the whole path only the first time. */
-		if (mkdir(dir, 0711) < 0) {
+		if (mkdir(dir, 0700) < 0) {
 			if (errno == EEXIST)
 				continue;
-			if (util_mkdir_p(dir, 0711, err) < 0) {
+			if (util_mkdir_p(dir, 0700, err) < 0) {
 				box_err_wrap(err, "root %s", ctx->root);
 				goto fail;
 			}
@@ -67,6 +69,8 @@ static struct box_ctx *open_root(const char *root, bool make,
 		if (!strcmp(subdirs[i], "containers"))
 			util_set_topdir(dir);
 	}
+	if (ctx_check_root(ctx, subdirs, ARRAY_LEN(subdirs), err) < 0)
+		goto fail;
 	if (!strcmp(ctx->root, BOX_DEFAULT_ROOT))
 		snprintf(ctx->cg_prefix, sizeof ctx->cg_prefix, "boxtop");
 	else
@@ -150,19 +154,11 @@ int ctx_run_make(const struct box_ctx *ctx, struct box_err *err)
 
 int ctx_run_check(const struct box_ctx *ctx, struct box_err *err)
 {
-	struct stat st;
-	if (lstat(ctx->run, &st) < 0)
-		return box_fail(err, BOX_ESYS, errno, "runtime directory %s",
+	int r = ctx_check_private_dir(ctx->run, "runtime directory", err);
+	if (r > 0)
+		return box_fail(err, BOX_ESYS, ENOENT, "runtime directory %s",
 				ctx->run);
-	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-	    (st.st_mode & 022))
-		return box_fail(err, BOX_ESYS, EPERM,
-				"runtime directory %s: not a directory of uid "
-				"%u that only it may write (uid %u, mode %03o); "
-				"remove it",
-				ctx->run, (unsigned)geteuid(),
-				(unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-	return 0;
+	return r;
 }
 
 int ctx_cgroup(const struct box_ctx *ctx, const char *name, char *buf,

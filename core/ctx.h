@@ -37,6 +37,17 @@ int ctx_run_path(const struct box_ctx *ctx, char *buf, size_t len,
 int ctx_run_make(const struct box_ctx *ctx, struct box_err *err);
 /* The same check without making it. */
 int ctx_run_check(const struct box_ctx *ctx, struct box_err *err);
+/* dir must be ours and writable by nobody else (refused otherwise, with
+ * the reason); one readable or traversable by others is made 0700.
+ * what names it in errors.  1 when it does not exist. */
+int ctx_check_private_dir(const char *path, const char *what,
+			  struct box_err *err);
+/* The directories above the root: owned by root or us, not writable by
+ * others unless sticky (ctx_trust.c). */
+int ctx_check_root_path(const char *root, struct box_err *err);
+/* The root and its subdirs, each ctx_check_private_dir (ctx_trust.c). */
+int ctx_check_root(const struct box_ctx *ctx, const char *const subdirs[],
+		   size_t n, struct box_err *err);
 /* The container's relative cgroup path "<cg_prefix>/<name>". */
 int ctx_cgroup(const struct box_ctx *ctx, const char *name, char *buf,
 	       size_t len, struct box_err *err);

@@ -94,7 +94,7 @@ mkdir -p "$T_ROOT/share-ro"; echo ro-shared >"$T_ROOT/share-ro/f"
 bt create ro2 --read-only --mount "$T_ROOT/share-ro:/not/in/image" -- cat /not/in/image/f >/dev/null
 eq "--read-only: no writable layer on disk" "$(ls "$T_ROOT/containers/ro2")" config.json
 eq "--read-only: info says so" "$(bt info ro2 --json | jq .read_only)" true
-eq "--read-only: a mount target the image lacks" "$(bt run ro2)" ro-shared
+eq "--read-only: a mount target the image lacks" "$(bt start -a ro2)" ro-shared
 err_is "--read-only: nothing to commit" 1 "^boxtop: commit ro2: it has a read-only root" bt commit ro2 rocommit
 ok "rm ro2" bt rm ro2
 err_is "--read-only: '..' in a mount target" 1 "^boxtop: start ro3: read-only root: mount target '/a/../../x': no '..'" \
