@@ -18,6 +18,11 @@
 #define BOX_ERR_MAX 512
 #define BOX_DEFAULT_ROOT "/var/lib/boxtop"
 #define BOX_DEFAULT_IMAGE "busybox"
+/* A container's pids limit unless told otherwise, as podman's: a fork
+ * bomb stops there, far above what a service needs. */
+#define BOX_DEFAULT_PIDS 2048
+/* The least memory limit a container can start under (as docker's). */
+#define BOX_MIN_MEMORY (6LL << 20)
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -85,7 +90,7 @@ struct box_create_opts {
 	int64_t memory;         /* bytes */
 	double cpus;            /* CPU quota in CPUs, e.g. 0.5 */
 	uint64_t cpu_shares;    /* relative weight (v1 shares, 2..262144) */
-	int64_t pids;           /* max tasks */
+	int64_t pids;           /* max tasks; 0: BOX_DEFAULT_PIDS, -1: no limit */
 	char **env;             /* "K=V" */
 	size_t n_env;
 	struct box_mount_opt *mounts;

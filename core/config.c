@@ -174,9 +174,10 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 					    json_integer((json_int_t)o->cpu_shares));
 		json_object_set_new(res, "cpu", cpu);
 	}
-	if (o->pids)
+	if (o->pids >= 0)
 		json_object_set_new(res, "pids",
-				    json_pack("{s:I}", "limit", (json_int_t)o->pids));
+				    json_pack("{s:I}", "limit",
+					      (json_int_t)(o->pids ? o->pids : BOX_DEFAULT_PIDS)));
 
 	char created[32];
 	util_iso8601(time(NULL), created, sizeof created);

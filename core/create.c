@@ -43,12 +43,28 @@ static int create_applied(struct box_ctx *ctx,
 		return -1;
 	if (o->hostname && (!*o->hostname || strlen(o->hostname) > 64))
 		return box_fail(err, BOX_EINVAL, 0,
-				"invalid hostname '%s': 1 to 64 characters",
+				"invalid hostname '%.64s': 1 to 64 characters",
 				o->hostname);
+	/* RFC 1123 letters, digits, '-' and '.' ('_' as docker lets pass):
+	 * a newline would forge lines in /etc/hosts */
+	char shown[80];
+	if (o->hostname && o->hostname[strspn(o->hostname,
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")])
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid hostname '%s': only letters, digits, '-', '.' and '_'",
+				util_printable(o->hostname, shown, sizeof shown));
 	if (o->cpus < 0 || (o->cpus > 0 && o->cpus < 0.01))
 		return box_fail(err, BOX_EINVAL, 0,
 				"invalid cpus '%g': at least 0.01", o->cpus);
-	if (o->pids < 0)
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu > 0 && o->cpus > (double)ncpu)
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid cpus '%g': this host has %ld CPUs", o->cpus, ncpu);
+	if (o->memory && o->memory < BOX_MIN_MEMORY)
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid memory limit %lld bytes: at least 6M (a container cannot start under less)",
+				(long long)o->memory);
+	if (o->pids < -1)
 		return box_fail(err, BOX_EINVAL, 0,
 				"invalid pids limit '%lld': must be positive",
 				(long long)o->pids);

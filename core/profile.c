@@ -26,7 +26,7 @@ int box_profile_save(struct box_ctx *ctx, const char *name,
 	if (!replace && access(path, F_OK) == 0)
 		return box_fail(err, BOX_EEXIST, 0,
 				"profile '%s' already exists", name);
-	if (o->memory < 0 || o->pids < 0 || o->cpus < 0)
+	if (o->memory < 0 || o->pids < -1 || o->cpus < 0)
 		return box_fail(err, BOX_EINVAL, 0,
 				"profile %s: limits must be positive", name);
 	json_t *p = json_object();

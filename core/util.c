@@ -45,6 +45,16 @@ int util_mkdir_p(const char *path, mode_t mode, struct box_err *err)
 	return 0;
 }
 
+const char *util_printable(const char *s, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; len && s[i] && i < len - 1; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	if (len)
+		buf[i] = '\0';
+	return buf;
+}
+
 static int rm_rf_at(int at, const char *name, dev_t dev, int depth);
 
 /* Remove every entry of the directory at/name (kept itself). */

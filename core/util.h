@@ -29,6 +29,9 @@ int util_path(char *buf, size_t len, struct box_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* mkdir -p with mode for every new component. */
 int util_mkdir_p(const char *path, mode_t mode, struct box_err *err);
+/* s cut to fit buf, every control character shown as '?': a value quoted
+ * in a one-line error stays on one line. */
+const char *util_printable(const char *s, char *buf, size_t len);
 /* Mark dir as the top of independent hierarchies (chattr +T) where the
  * filesystem knows the flag (ext2/3/4): its subdirectories are then
  * spread over the block groups (ext4's Orlov allocator) instead of packed

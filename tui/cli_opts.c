@@ -73,6 +73,10 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 		o->cpu_shares = (uint64_t)n;
 		return 1;
 	case OPT_PIDS:
+		if (!strcmp(arg, "max")) { /* no limit, as cgroup's pids.max */
+			o->pids = -1;
+			return 1;
+		}
 		if (parse_count(cmd, "--pids", arg, 1, 1LL << 30, &n) < 0)
 			return -1;
 		o->pids = n;

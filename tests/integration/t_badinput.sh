@@ -26,6 +26,12 @@ err_is "malformed size" 2 "invalid size '12Q': unknown unit 'Q'" bt create x2 --
 err_is "zero size" 2 "invalid size '0'" bt create x3 --memory 0
 err_is "negative pids" 2 "invalid --pids '-5'" bt create x4 --pids -5
 err_is "zero cpus" 2 "invalid --cpus '0'" bt create x5 --cpus 0
+ncpu=$(nproc)
+err_is "more cpus than the host has" 1 "invalid cpus '100': this host has $ncpu CPUs" bt create x6 --cpus 100
+err_is "memory too small to start" 1 "invalid memory limit 1024 bytes: at least 6M" bt create x7 --memory 1K
+err_is "hostname with a newline (would forge /etc/hosts lines)" 1 \
+	"invalid hostname 'a\?1\.2\.3\.4 evil': only letters, digits" bt create x8 --hostname "$(printf 'a\n1.2.3.4 evil')"
+no "... nothing made" test -e "$T_ROOT/containers/x8"
 err_is "batch count zero" 2 "invalid --count '0'" bt batch b --count 0
 err_is "batch count negative" 2 "invalid --count '-3'" bt batch b --count -3
 err_is "batch without count" 2 "missing --count" bt batch b

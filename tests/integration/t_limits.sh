@@ -33,6 +33,14 @@ eq "info limits.pids" "$(echo "$lim_json" | jq .limits.pids)" 50
 eq "info limits.cpus" "$(echo "$lim_json" | jq .limits.cpus)" 0.5
 eq "config.json holds OCI resources" "$(echo "$lim_json" | jq .config.linux.resources.memory.limit)" 67108864
 bt rm -f lim >/dev/null
+# A pids limit by default (podman's 2048): a fork bomb in a container
+# started with no options stops there; --pids max lifts it on purpose.
+bt create dflt -- sleep 1000 >/dev/null && bt start dflt
+eq "default pids.max" "$(cat /sys/fs/cgroup/pids/$prefix/dflt/pids.max)" 2048
+eq "... shown by info" "$(bt info dflt --json | jq .limits.pids)" 2048
+bt create nolim --pids max -- sleep 1000 >/dev/null && bt start nolim
+eq "--pids max: no limit" "$(cat /sys/fs/cgroup/pids/$prefix/nolim/pids.max)" max
+bt rm -f dflt nolim >/dev/null
 ok "cgroup removed with the container" test ! -d "/sys/fs/cgroup/memory/$prefix/lim"
 
 # pids: a fork bomb is contained by pids.max and the host is unharmed.
