@@ -107,6 +107,64 @@ static void fd_path(int fd, char *buf, size_t len)
 	snprintf(buf, len, "/proc/self/fd/%d", fd);
 }
 
+/* The MS_* flags a bind's attributes: MOUNT_ATTR_* to set and clear. */
+static void bind_attrs(unsigned long ms, struct mount_attr *a)
+{
+	static const struct { unsigned long ms; uint64_t attr; } map[] = {
+		{MS_RDONLY, MOUNT_ATTR_RDONLY}, {MS_NOSUID, MOUNT_ATTR_NOSUID},
+		{MS_NODEV, MOUNT_ATTR_NODEV}, {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+		{MS_NODIRATIME, MOUNT_ATTR_NODIRATIME},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (ms & map[i].ms)
+			a->attr_set |= map[i].attr;
+	/* atime is one field of three values */
+	if (ms & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+		a->attr_clr |= MOUNT_ATTR__ATIME;
+		a->attr_set |= ms & MS_NOATIME ? MOUNT_ATTR_NOATIME
+			     : ms & MS_STRICTATIME ? MOUNT_ATTR_STRICTATIME
+						   : MOUNT_ATTR_RELATIME;
+	}
+}
+
+/* Bind m->src on the target fd.  The tree is cloned detached
+ * (open_tree), given its attributes there (mount_setattr: with an rbind
+ * every submount too, so `ro` is read-only all the way down), and only
+ * then attached on the fd (move_mount).  Nothing is looked up by path
+ * after the target was opened in the root: a container that swaps a
+ * path for a symlink meanwhile (CVE-2021-30465) gains nothing, and no
+ * window exists where the mount is writable. */
+static int bind_at(const struct spec_mount *m, int target, char *msg,
+		   size_t len)
+{
+	unsigned rec = m->flags & MS_REC ? AT_RECURSIVE : 0;
+	auto_fd tree = open_tree(AT_FDCWD, m->src,
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	if (tree < 0)
+		FAIL("bind %s on %s", m->src, m->dst);
+	struct mount_attr a = {0};
+	bind_attrs(m->flags, &a);
+	if ((a.attr_set || a.attr_clr) &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH | rec, &a, sizeof a) < 0)
+		FAIL("bind %s on %s: set its options", m->src, m->dst);
+	if (move_mount(tree, "", target, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		FAIL("bind %s on %s", m->src, m->dst);
+	/* what mount_setattr cannot say (MS_SYNCHRONOUS, ...): a remount
+	 * of the mount itself, through its own fd */
+	unsigned long rest = m->flags & ~(MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID |
+					  MS_NODEV | MS_NOEXEC | MS_NODIRATIME |
+					  MS_NOATIME | MS_STRICTATIME | MS_RELATIME);
+	if (rest) {
+		char self[64];
+		fd_path(tree, self, sizeof self);
+		if (mount(NULL, self, NULL, MS_REMOUNT | MS_BIND | rest |
+			  (m->flags & ~(MS_BIND | MS_REC)), NULL) < 0)
+			FAIL("remount %s", m->dst);
+	}
+	return 0;
+}
+
 static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
 		    size_t len)
 {
@@ -124,20 +182,8 @@ static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
 	fd_path(fd, target, sizeof target);
 	unsigned long flags = m->flags;
 	if (m->bind) {
-		if (mount(m->src, target, NULL, flags & (MS_BIND | MS_REC), NULL) < 0)
-			FAIL("bind %s on %s", m->src, m->dst);
-		/* Flags other than bind only apply on a remount. */
-		unsigned long extra = flags & ~(MS_BIND | MS_REC);
-		if (extra) {
-			/* fd now names the covered dir: reopen the new mount */
-			auto_fd fd2 = open_in_root(rootfd, m->dst, file);
-			if (fd2 < 0)
-				FAIL("reopen %s", m->dst);
-			fd_path(fd2, target, sizeof target);
-			if (mount(NULL, target, NULL,
-				  MS_REMOUNT | MS_BIND | extra, NULL) < 0)
-				FAIL("remount %s", m->dst);
-		}
+		if (bind_at(m, fd, msg, len) < 0)
+			return -1;
 	} else if (mount(m->src, target, m->type, flags,
 			 *m->data ? m->data : NULL) < 0) {
 		FAIL("mount %s on %s", m->type, m->dst);

@@ -45,13 +45,13 @@ hostnet=$(readlink /proc/self/ns/net)
 bt create nosys -- sh -c 'readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1' >/dev/null
 jq 'del(.mounts[] | select(.type == "sysfs"))' "$T_ROOT/containers/nosys/config.json" >"$T_ROOT/c.json" &&
 	mv "$T_ROOT/c.json" "$T_ROOT/containers/nosys/config.json"
-out=$(bt run nosys --rm)
+out=$(bt start -a nosys); bt rm nosys >/dev/null
 no "no sysfs: a netns of its own" test "$(echo "$out" | head -1)" = "$hostnet"
 eq "no sysfs: only lo in it" "$(echo "$out" | tail -n +2 | tr -d ' ')" lo
 bt create nomnt -- sh -c 'readlink /proc/self/ns/net; cat /sys/class/net/lo/operstate' >/dev/null
 jq 'del(.linux.namespaces[] | select(.type == "mount"))' "$T_ROOT/containers/nomnt/config.json" >"$T_ROOT/c.json" &&
 	mv "$T_ROOT/c.json" "$T_ROOT/containers/nomnt/config.json"
-out=$(bt run nomnt --rm)
+out=$(bt start -a nomnt); bt rm nomnt >/dev/null
 no "no mount namespace: a netns of its own" test "$(echo "$out" | head -1)" = "$hostnet"
 case "$(echo "$out" | head -1)" in net:*) pass "no mount namespace: runs" ;; *) fail "no mount namespace: runs" "$out" ;; esac
 out=$(bt run iso10 --rm -- sh -c '(touch /sys/x) 2>&1')
@@ -111,12 +111,22 @@ eq "--mount reads host dir" "$(bt run m1 --rm --mount "$T_ROOT/share:/mnt" -- ca
 out=$(bt run m2 --rm --mount "$T_ROOT/share:/mnt:ro" -- sh -c '(echo x > /mnt/g) 2>&1')
 has "--mount :ro is read-only" "$out" "Read-only"
 bt run m3 --rm --mount "$T_ROOT/share:/mnt" -- sh -c 'echo w > /mnt/g'
+# :ro all the way down: a mount below the source (a tmpfs the test made)
+# is read-only in the container too (it used to stay writable: rbind then
+# a read-only remount of the top only).
+mkdir -p "$T_ROOT/share/sub" && mount -t tmpfs -o size=1m tsub "$T_ROOT/share/sub"
+at_cleanup umount -l "$T_ROOT/share/sub"
+out=$(bt run m4 --rm --mount "$T_ROOT/share:/mnt:ro" -- sh -c '(echo x > /mnt/sub/canary) 2>&1; grep " /mnt/sub " /proc/self/mountinfo')
+has "--mount :ro: a submount is read-only too" "$out" "Read-only"
+no "... nothing written in the submount" test -e "$T_ROOT/share/sub/canary"
+has "... the kernel says ro" "$(echo "$out" | grep /mnt/sub)" " ro,"
+umount "$T_ROOT/share/sub"
 eq "--mount rw writes through" "$(cat "$T_ROOT/share/g")" w
 # A mount target reached through a symlink that points out of the rootfs
 # (/evil -> /etc) resolves inside the container, never on the host.
 bt create sl --mount "$T_ROOT/share:/evil/boxtop-evil" -- ls /etc/boxtop-evil/f >/dev/null
 ln -s /etc "$T_ROOT/containers/sl/upper/evil"
-out=$(bt run sl 2>&1)
+out=$(bt start -a sl 2>&1)
 eq "symlinked target lands inside the rootfs" "$out" "/etc/boxtop-evil/f"
 ok "host /etc untouched by symlinked targets" test ! -e /etc/boxtop-evil
 bt rm sl >/dev/null
