@@ -18,12 +18,16 @@ static const char *const default_caps[] = {
 	"CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
 };
 
-/* As Docker and crun mask them: kernel state a container must not read. */
+/* Docker's current list (which added /proc/interrupts: per-CPU device
+ * interrupt counts leak the host's activity), plus podman's /sys/dev/block
+ * (the host's block devices by number) and /sys/fs/selinux: kernel state
+ * a container must not read. */
 static const char *const default_masked[] = {
-	"/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys",
-	"/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-	"/proc/sched_debug", "/proc/scsi", "/sys/firmware",
-	"/sys/devices/virtual/powercap",
+	"/proc/asound", "/proc/acpi", "/proc/interrupts", "/proc/kcore",
+	"/proc/keys", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+	"/sys/firmware", "/sys/devices/virtual/powercap", "/sys/dev/block",
+	"/sys/fs/selinux",
 };
 static const char *const default_readonly[] = {
 	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",

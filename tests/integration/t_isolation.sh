@@ -57,6 +57,11 @@ case "$(echo "$out" | head -1)" in net:*) pass "no mount namespace: runs" ;; *) 
 out=$(bt run iso10 --rm -- sh -c '(touch /sys/x) 2>&1')
 has "/sys read-only" "$out" "Read-only"
 eq "/proc/kcore masked or absent" "$(bt run iso11 --rm -- sh -c 'cat /proc/kcore 2>/dev/null | wc -c')" 0
+# Docker's newer masks and podman's: the host's interrupt counts, its block
+# devices by number
+eq "the host has /proc/interrupts and /sys/dev/block" "$(head -c1 /proc/interrupts | wc -c) $(ls /sys/dev/block | wc -l | grep -qv "^0$" && echo some)" "1 some"
+eq "/proc/interrupts masked" "$(bt run iso12 --rm -- sh -c 'cat /proc/interrupts 2>/dev/null | wc -c')" 0
+eq "/sys/dev/block masked" "$(bt run iso13 --rm -- sh -c 'ls /sys/dev/block | wc -l')" 0
 out=$(bt run iso12 --rm -- sh -c 'ls -l /dev/null /dev/zero /dev/urandom /dev/tty /dev/full /dev/random; ls -d /dev/pts /dev/shm /dev/mqueue')
 has "/dev/null is a char device" "$out" "crw-rw-rw-"
 has "/dev/shm exists" "$out" "/dev/shm"
