@@ -43,6 +43,15 @@ static const struct cli_cmd *find(const char *name)
 	return NULL;
 }
 
+/* COMMAND ... --help (or -h) before any "--": the command's own usage. */
+static bool wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	/* One malloc arena for every thread: a few threads that allocate
@@ -83,6 +92,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "boxtop: unknown command '%s' (see 'boxtop help')\n",
 				argv[i]);
 			return 2;
+		}
+		if (wants_help(argc - i, argv + i)) {
+			printf("usage: boxtop %s\nSee boxtop(1).\n",
+			       cmd->usage ? cmd->usage : cmd->name);
+			return 0;
 		}
 		rc = cmd->fn(&c, argc - i, argv + i);
 	} else {

@@ -90,3 +90,13 @@ err_is "rm of five, two undeletable" 1 "2 failed, the first: rm m2: remove .*m2.
 eq "the others are gone, the two stay" "$(bt ls --json | jq -r '[.[].name | select(startswith("m"))] | join(",")')" "m2,m4"
 for i in 2 4; do chattr -i "$T_ROOT/containers/m$i/upper/stuck"; done
 ok "then they go" bt rm m2 m4
+
+# Every command takes --help (or -h) for its own usage, exit 0, nothing done
+out=$(bt run --help); rc=$?
+eq "run --help: exit 0" "$rc" 0
+has "run --help: its usage" "$out" "usage: boxtop run NAME"
+has "rm NAME --help: its usage, not a removal" "$(bt rm nosuch -h)" "usage: boxtop rm"
+for cmd in create start stop kill freeze thaw rm batch ls info exec attach logs net image profile commit; do
+	bt "$cmd" --help >/dev/null 2>&1 || fail "$cmd --help" "exit $?"
+done
+pass "every command answers --help"
