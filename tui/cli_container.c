@@ -504,17 +504,47 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* exec's flags, before or after NAME (`exec -it NAME`, `exec NAME -t --
+ * CMD`), up to the command: 0, or the usage exit status. */
+static int exec_flags(const char *cmd, int argc, char **argv, bool *tty)
+{
+	static const struct option longs[] = {
+		{"tty", no_argument, 0, OPT_TTY},
+		{"interactive", no_argument, 0, OPT_INTERACTIVE}, {0, 0, 0, 0}};
+	int opt;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+it", longs, NULL)) != -1) {
+		if (opt == 't' || opt == OPT_TTY)
+			*tty = true;
+		else if (opt != 'i' && opt != OPT_INTERACTIVE)
+			return cli_usage(cmd, "unknown option '%s'",
+					 argv[optind - 1]);
+		/* -i: stdin always reaches the command, as docker's -i */
+	}
+	return 0;
+}
+
 static int cmd_exec(struct cli *c, int argc, char **argv)
 {
-	static const struct option longs[] = {{"tty", no_argument, 0, OPT_TTY},
-					      {0, 0, 0, 0}};
 	bool tty = false;
-	int rc = parse_one_flag(argc, argv, "+t", longs, 't', OPT_TTY, &tty);
+	optind = 1;
+	int rc = exec_flags(argv[0], argc, argv, &tty);
 	if (rc)
 		return rc;
 	if (optind >= argc)
 		return cli_usage(argv[0], "missing container NAME");
-	const char *name = argv[optind++];
+	const char *name = argv[optind];
+	if (optind + 1 < argc && argv[optind + 1][0] == '-' &&
+	    strcmp(argv[optind + 1], "--")) {
+		/* flags after NAME: parse on as if NAME were argv[0] */
+		int at = optind;
+		optind = 1;
+		if ((rc = exec_flags(argv[0], argc - at, argv + at, &tty)))
+			return rc;
+		optind += at;
+	} else {
+		optind++;
+	}
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	struct box_ctx *ctx = cli_ctx_existing(c);
@@ -627,7 +657,7 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"batch", cmd_batch, "batch BASE --count N [--ip BASE_IP] [create options] [-- CMD ARGS...]"},
 	{"ls", cmd_ls, "ls [--json]"},
 	{"info", cmd_info, "info NAME [--json]"},
-	{"exec", cmd_exec, "exec NAME [-t] [-- CMD ARGS...]"},
+	{"exec", cmd_exec, "exec [-i] [-t] NAME [-i] [-t] [-- CMD ARGS...]"},
 	{"attach", cmd_attach, "attach NAME"},
 	{"logs", cmd_logs, "logs NAME [-f]"},
 	{"debug-cgroup-prefix", cmd_debug_where, NULL},
