@@ -56,6 +56,7 @@ int cli_net(struct cli *c, int argc, char **argv);      /* cli_net.c */
 int cli_image(struct cli *c, int argc, char **argv);    /* cli_image.c */
 int cli_profile(struct cli *c, int argc, char **argv);  /* cli_image.c */
 int cli_commit(struct cli *c, int argc, char **argv);   /* cli_image.c */
+int cli_list(struct cli *c, int argc, char **argv);     /* cli_ps.c: ls, ps */
 
 /* The full-screen TUI (tui/tui.c): argv holds the TUI's own options. */
 int tui_main(struct cli *c, int argc, char **argv);

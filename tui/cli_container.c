@@ -385,23 +385,6 @@ out:
 	return rc;
 }
 
-static void fmt_age(time_t t, char *buf, size_t len)
-{
-	if (!t) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	long d = (long)(time(NULL) - t);
-	if (d < 60)
-		snprintf(buf, len, "%lds", d);
-	else if (d < 3600)
-		snprintf(buf, len, "%ldm", d / 60);
-	else if (d < 86400)
-		snprintf(buf, len, "%ldh", d / 3600);
-	else
-		snprintf(buf, len, "%ldd", d / 86400);
-}
-
 /* getopt for a command whose only option is one flag: the long option
  * id, or the letter (0: none) in shorts; sets *on when given.  0, or the
  * usage exit status. */
@@ -426,41 +409,6 @@ static int parse_json_only(struct cli *c, int argc, char **argv)
 	static const struct option longs[] = {{"json", no_argument, 0, OPT_JSON},
 					      {0, 0, 0, 0}};
 	return parse_one_flag(argc, argv, "", longs, 0, OPT_JSON, &c->json);
-}
-
-static int cmd_ls(struct cli *c, int argc, char **argv)
-{
-	int rc = parse_json_only(c, argc, argv);
-	if (rc)
-		return rc;
-	if (optind < argc)
-		return cli_usage(argv[0], "unexpected argument '%s'", argv[optind]);
-	struct box_ctx *ctx = cli_ctx_existing(c);
-	if (!ctx)
-		return 1;
-	struct box_err err = {0};
-	if (c->json)
-		return cli_print_text(box_list_json(ctx, &err), &err);
-	struct box_info *v;
-	size_t n;
-	if (box_list(ctx, &v, &n, &err) < 0)
-		return cli_fail(&err);
-	printf("%-20s %-8s %7s %-12s %-15s %6s %s\n", "NAME", "STATUS", "PID",
-	       "IMAGE", "IP", "UP", "COMMAND");
-	for (size_t i = 0; i < n; i++) {
-		char age[32], st[32];
-		bool live = v[i].status == BOX_RUNNING || v[i].status == BOX_PAUSED;
-		fmt_age(live ? v[i].started : 0, age, sizeof age);
-		if (v[i].status == BOX_STOPPED && v[i].has_exit_code)
-			snprintf(st, sizeof st, "exit %d", v[i].exit_code);
-		else
-			snprintf(st, sizeof st, "%s", box_status_name(v[i].status));
-		printf("%-20s %-8s %7d %-12s %-15s %6s %.40s\n", v[i].name, st,
-		       (int)v[i].pid, v[i].image, *v[i].ip ? v[i].ip : "-", age,
-		       v[i].command);
-	}
-	free(v);
-	return 0;
 }
 
 static int cmd_info(struct cli *c, int argc, char **argv)
@@ -655,7 +603,8 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"thaw", cmd_thaw, "thaw NAME... | --all"},
 	{"rm", cmd_rm, "rm NAME... | --all [--force]"},
 	{"batch", cmd_batch, "batch BASE --count N [--ip BASE_IP] [create options] [-- CMD ARGS...]"},
-	{"ls", cmd_ls, "ls [--json]"},
+	{"ls", cli_list, "ls [-a] [-q] [--filter KEY=VALUE]... [--json | --format json]"},
+	{"ps", cli_list, "ps [-a] [-q] [--filter KEY=VALUE]... [--json | --format json]"},
 	{"info", cmd_info, "info NAME [--json]"},
 	{"exec", cmd_exec, "exec [-i] [-t] NAME [-i] [-t] [-- CMD ARGS...]"},
 	{"attach", cmd_attach, "attach NAME"},

@@ -12,4 +12,22 @@ err_is "exec: an unknown flag after NAME names the command" 2 "^boxtop: exec: un
 eq "exec: flags after the command are the command's" "$(bt exec cx -- sh -c 'echo -t')" -t
 
 bt rm -f cx >/dev/null
+# ps (docker's: running ones, -a all), ls (all), -q, --filter, --format json
+bt create p-run -- sleep 1000 >/dev/null && bt start p-run
+bt create p-new -- true >/dev/null
+bt run p-done -- sh -c 'exit 3' >/dev/null
+eq "ps: the running ones" "$(bt ps -q | sort | tr '\n' ' ')" "p-run "
+eq "ps -a: all" "$(bt ps -aq | sort | tr '\n' ' ')" "p-done p-new p-run "
+eq "ls: all" "$(bt ls -q | sort | tr '\n' ' ')" "p-done p-new p-run "
+eq "--filter status=created" "$(bt ps -a --filter status=created -q)" p-new
+eq "--filter name= (a part of it), twice: either" "$(bt ps -a --filter name=done --filter name=new -q | sort | tr '\n' ' ')" "p-done p-new "
+eq "--filter name= and status=: both" "$(bt ps -a -f name=p- -f status=stopped -q)" p-done
+eq "--filter image=" "$(bt ps -a --filter image=busybox -q | wc -l)" 3
+eq "--format json" "$(bt ps --format json | jq -r '.[].name')" p-run
+eq "ps shows the whole exit code" "$(bt ps -a -f name=done | awk 'NR==2 {print $2, $3}')" "exit 3"
+err_is "--filter with an unknown key" 2 "invalid --filter 'colour=red': expected status=, name= or image=" bt ps --filter colour=red
+err_is "--filter status= of no state" 2 "invalid --filter 'status=up': status is created, running, paused or stopped" bt ps --filter status=up
+err_is "--format other than json" 2 "invalid --format 'table'" bt ps --format table
+bt rm -f p-run p-new p-done >/dev/null
+
 exit $((T_FAILS > 0))
