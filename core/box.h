@@ -107,6 +107,9 @@ struct box_create_opts {
 	/* root.readonly: the image itself is the root, read-only; no
 	 * writable layer is made on disk */
 	bool read_only;
+	/* removed when its init exits, by the detached monitor (run -d --rm):
+	 * annotation org.boxtop.autoremove */
+	bool auto_remove;
 };
 
 struct box_info {

@@ -197,6 +197,9 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 		str_array(default_readonly, ARRAY_LEN(default_readonly)),
 		"annotations", "org.boxtop.image", image, "org.boxtop.created",
 		created);
+	if (config && o->auto_remove)
+		json_object_set_new(json_object_get(config, "annotations"),
+				    "org.boxtop.autoremove", json_string("true"));
 	if (!config)
 		box_fail(err, BOX_ESYS, ENOMEM, "build config.json");
 	return config;

@@ -15,6 +15,17 @@
 #include <string.h>
 #include <sys/wait.h>
 
+/* run -d --rm: the container goes when its init exits. */
+static bool wants_auto_remove(struct box_ctx *ctx, const char *name)
+{
+	json_t *config = store_load_config(ctx, name, NULL);
+	const char *v = json_string_value(json_object_get(
+		json_object_get(config, "annotations"), "org.boxtop.autoremove"));
+	bool yes = v && !strcmp(v, "true");
+	json_decref(config);
+	return yes;
+}
+
 /* The monitor process: never returns. */
 static void __attribute__((noreturn))
 run_monitor(struct box_ctx *ctx, const char *name, int report)
@@ -42,6 +53,8 @@ run_monitor(struct box_ctx *ctx, const char *name, int report)
 	close(report);
 	int ws = monitor_serve(ctx, name, &run);
 	monitor_finish(ctx, name, ws, true);
+	if (wants_auto_remove(ctx, name))
+		box_remove(ctx, name, true, NULL);
 	_exit(0);
 }
 

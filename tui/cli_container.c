@@ -16,19 +16,23 @@
 
 static const struct option create_run_longs[] = {
 	CREATE_LONG_OPTS, {"rm", no_argument, 0, OPT_RM},
+	{"detach", no_argument, 0, OPT_DETACH},
 	{"json", no_argument, 0, OPT_JSON}, {0, 0, 0, 0}};
 
 /* One pass of getopt over create/run options; 0, or the exit status. */
 static int parse_create_run(struct cli *c, int argc, char **argv, bool run,
-			    struct create_args *a, bool *rm)
+			    struct create_args *a, bool *rm, bool *detach)
 {
 	const char *cmd = run ? "run" : "create";
 	int opt;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+t", create_run_longs, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, run ? "+td" : "+t", create_run_longs,
+				  NULL)) != -1) {
 		if (opt == 't')
 			opt = OPT_TTY;
+		if (opt == 'd')
+			opt = OPT_DETACH;
 		int r = create_opt(a, opt, optarg, cmd);
 		if (r < 0)
 			return 2;
@@ -36,6 +40,8 @@ static int parse_create_run(struct cli *c, int argc, char **argv, bool run,
 			continue;
 		if (opt == OPT_RM && run)
 			*rm = true;
+		else if (opt == OPT_DETACH && run)
+			*detach = true;
 		else if (opt == OPT_JSON)
 			c->json = true;
 		else
@@ -67,14 +73,34 @@ static struct box_ctx *ctx_for_create(struct cli *c, const char *net)
 	return ctx;
 }
 
+/* run -d: create and start under its monitor, print the name (docker
+ * prints an id); with --rm the monitor removes it when it exits. */
+static int run_detached(struct cli *c, struct box_ctx *ctx,
+			struct box_create_opts *o, bool rm)
+{
+	struct box_err err = {0};
+	o->auto_remove = rm;
+	if (box_create(ctx, o, &err) < 0)
+		return cli_fail(&err);
+	if (box_start(ctx, o->name, &err) < 0) {
+		int rc = cli_fail(&err);
+		if (rm)
+			box_remove(ctx, o->name, true, NULL);
+		return rc;
+	}
+	if (!c->json)
+		printf("%s\n", o->name);
+	return 0;
+}
+
 /* create NAME [options] [-- CMD ARGS...] and run (same plus --rm).
  * Options may stand before or after NAME. */
 static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 {
 	const char *cmd = argv[0];
 	struct create_args a = {0};
-	bool rm = false;
-	int rc = parse_create_run(c, argc, argv, run, &a, &rm);
+	bool rm = false, detach = false;
+	int rc = parse_create_run(c, argc, argv, run, &a, &rm, &detach);
 	if (rc)
 		goto out;
 	rc = 2;
@@ -87,7 +113,7 @@ static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 		/* getopt stops at NAME: go on from there as if it were argv[0] */
 		argv += optind - 1;
 		argc -= optind - 1;
-		if ((rc = parse_create_run(c, argc, argv, run, &a, &rm)))
+		if ((rc = parse_create_run(c, argc, argv, run, &a, &rm, &detach)))
 			goto out;
 		rc = 2;
 	}
@@ -108,6 +134,10 @@ static int create_or_run(struct cli *c, int argc, char **argv, bool run)
 		rc = box_create(ctx, &a.o, &err) < 0 ? cli_fail(&err) : 0;
 		if (rc == 0 && !c->json)
 			printf("%s\n", a.o.name);
+		goto out;
+	}
+	if (detach) {
+		rc = run_detached(c, ctx, &a.o, rm);
 		goto out;
 	}
 	/* run: a terminal on stdin means an interactive console, as -t. */
@@ -595,7 +625,7 @@ static int cmd_debug_where(struct cli *c, int argc, char **argv)
 
 const struct cli_cmd cli_container_cmds[] = {
 	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [--read-only] [-- CMD ARGS...]"},
-	{"run", cmd_run, "run NAME [create options] [--rm] [-- CMD ARGS...]"},
+	{"run", cmd_run, "run NAME [create options] [--rm] [-d] [-- CMD ARGS...]"},
 	{"start", cmd_start, "start NAME... | --all | -a NAME"},
 	{"stop", cmd_stop, "stop NAME... | --all [--time SECS]"},
 	{"kill", cmd_kill, "kill NAME... | --all [--signal SIG]"},

@@ -30,4 +30,13 @@ err_is "--filter status= of no state" 2 "invalid --filter 'status=up': status is
 err_is "--format other than json" 2 "invalid --format 'table'" bt ps --format table
 bt rm -f p-run p-new p-done >/dev/null
 
+# run -d: created and started under its monitor, the name printed; with
+# --rm the monitor removes it when its init exits.
+eq "run -d prints the name" "$(bt run -d dt -- sleep 1000)" dt
+eq "... and it runs on" "$(status_of dt)" running
+eq "run NAME -d --rm (flags after NAME)" "$(bt run dr -d --rm -- sh -c 'sleep 0.3')" dr
+ok "... removed by its monitor when it exits" wait_for 10 sh -c "! $BOXTOP info dr"
+eq "... nothing of it left on disk" "$(ls "$T_ROOT/containers")" dt
+bt rm -f dt >/dev/null
+
 exit $((T_FAILS > 0))
