@@ -270,7 +270,9 @@ struct box_host_stats {
 
 /* A process inside a container, for the detail pane. */
 struct box_proc {
-	pid_t pid;
+	pid_t pid;              /* as the host sees it */
+	pid_t ns_pid;           /* inside the container (NSpid), 0 unknown */
+	pid_t ppid;             /* parent, host view */
 	char user[32];
 	double cpu_pct;
 	uint64_t rss;           /* bytes */

@@ -42,19 +42,34 @@ static bool passwd_name(const char *passwd, unsigned uid, char *buf, size_t len)
 	return false;
 }
 
-static void proc_user(pid_t pid, const char *passwd, char *buf, size_t len)
+/* From /proc/<pid>/status: the user (named by the container's passwd),
+ * the parent, and the pid inside the container (NSpid's last field). */
+static void proc_status(struct box_proc *bp, const char *passwd)
 {
 	char p[64], text[2048];
-	snprintf(p, sizeof p, "/proc/%d/status", (int)pid);
+	snprintf(p, sizeof p, "/proc/%d/status", (int)bp->pid);
 	unsigned uid = 0;
 	const char *u;
 	if (util_read_at(AT_FDCWD, p, text, sizeof text) <= 0 ||
 	    !(u = strstr(text, "\nUid:")) || sscanf(u + 5, "%u", &uid) != 1) {
-		snprintf(buf, len, "?");
+		snprintf(bp->user, sizeof bp->user, "?");
 		return;
 	}
-	if (!passwd_name(passwd, uid, buf, len))
-		snprintf(buf, len, "%u", uid);
+	if (!passwd_name(passwd, uid, bp->user, sizeof bp->user))
+		snprintf(bp->user, sizeof bp->user, "%u", uid);
+	const char *pp = strstr(text, "\nPPid:");
+	if (pp)
+		bp->ppid = (pid_t)atoi(pp + 6);
+	const char *ns = strstr(text, "\nNSpid:");
+	if (ns) {
+		const char *end = strchr(ns + 1, '\n');
+		const char *last = end ? end : ns + strlen(ns);
+		while (last > ns && (last[-1] == ' ' || last[-1] == '\t'))
+			last--;
+		while (last > ns && last[-1] >= '0' && last[-1] <= '9')
+			last--;
+		bp->ns_pid = (pid_t)atoi(last);
+	}
 }
 
 static void proc_cmdline(pid_t pid, char *buf, size_t len, const char *stat)
@@ -135,7 +150,7 @@ int box_stats_procs(struct box_stats *st, const char *name,
 				bp->cpu_pct = 100.0 *
 					      (double)(ticks - st->pprev[j].ticks) /
 					      (double)hz / secs;
-		proc_user(pids[i], passwd, bp->user, sizeof bp->user);
+		proc_status(bp, passwd);
 		proc_cmdline(pids[i], bp->command, sizeof bp->command, text);
 		prev[k] = (struct proc_prev){pids[i], start, ticks};
 		k++;

@@ -57,6 +57,8 @@ int cli_image(struct cli *c, int argc, char **argv);    /* cli_image.c */
 int cli_profile(struct cli *c, int argc, char **argv);  /* cli_image.c */
 int cli_commit(struct cli *c, int argc, char **argv);   /* cli_image.c */
 int cli_list(struct cli *c, int argc, char **argv);     /* cli_ps.c: ls, ps */
+int cli_stats(struct cli *c, int argc, char **argv);    /* cli_stats.c */
+int cli_top(struct cli *c, int argc, char **argv);      /* cli_stats.c */
 
 /* The full-screen TUI (tui/tui.c): argv holds the TUI's own options. */
 int tui_main(struct cli *c, int argc, char **argv);

@@ -635,6 +635,8 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"batch", cmd_batch, "batch BASE --count N [--ip BASE_IP] [create options] [-- CMD ARGS...]"},
 	{"ls", cli_list, "ls [-a] [-q] [--filter KEY=VALUE]... [--json | --format json]"},
 	{"ps", cli_list, "ps [-a] [-q] [--filter KEY=VALUE]... [--json | --format json]"},
+	{"stats", cli_stats, "stats [NAME...] [--no-stream] [--json]"},
+	{"top", cli_top, "top NAME [--json]"},
 	{"info", cmd_info, "info NAME [--json]"},
 	{"exec", cmd_exec, "exec [-i] [-t] NAME [-i] [-t] [-- CMD ARGS...]"},
 	{"attach", cmd_attach, "attach NAME"},

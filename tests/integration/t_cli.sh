@@ -39,4 +39,33 @@ ok "... removed by its monitor when it exits" wait_for 10 sh -c "! $BOXTOP info 
 eq "... nothing of it left on disk" "$(ls "$T_ROOT/containers")" dt
 bt rm -f dt >/dev/null
 
+# stats: live figures from the kernel's counters
+prefix=$(bt debug-cgroup-prefix)
+bt run -d busy --memory 64M -- sh -c 'while :; do :; done' >/dev/null
+bt run -d idle -- sleep 1000 >/dev/null
+js=$(bt stats --no-stream --json)
+eq "stats --json: a row for each running one" "$(echo "$js" | jq -r '.[].name' | sort | tr '\n' ' ')" "busy idle "
+eq "stats: memory limit as the kernel has it" "$(echo "$js" | jq '.[] | select(.name=="busy") | .mem_limit')" "$(cat /sys/fs/cgroup/memory/$prefix/busy/memory.limit_in_bytes)"
+eq "stats: pids as the kernel counts them" "$(echo "$js" | jq '.[] | select(.name=="idle") | .pids')" "$(cat /sys/fs/cgroup/pids/$prefix/idle/pids.current)"
+busy=$(echo "$js" | jq '.[] | select(.name=="busy") | .cpu_pct | floor')
+idle=$(echo "$js" | jq '.[] | select(.name=="idle") | .cpu_pct | floor')
+[ "$busy" -gt 10 ] && [ "$idle" -lt 5 ] && pass "stats: a spinning container uses CPU, a sleeping one none ($busy, $idle)" || fail "stats: CPU %" "busy $busy idle $idle"
+out=$(bt stats --no-stream idle)
+has "stats NAME: its row" "$out" "idle"
+no "stats NAME: only its row" grep -q "^busy" <<<"$out"
+err_is "stats of no such container" 1 "container 'nosuch': no such container" bt stats --no-stream nosuch
+bt rm -f busy idle >/dev/null
+
+# top: the processes with both PIDs, as the kernel numbers them
+bt run -d tp -- sh -c 'sleep 1000 & sleep 2000' >/dev/null
+js=$(bt top tp --json)
+init=$(pid_of tp)
+eq "top: the init is PID 1 inside, its host PID outside" "$(echo "$js" | jq -r ".[] | select(.pid==$init) | .ns_pid")" 1
+child=$(echo "$js" | jq -r ".[] | select(.ppid==$init) | .pid")
+eq "top: its child's PID inside is the kernel's NSpid" "$(echo "$js" | jq -r ".[] | select(.pid==$child) | .ns_pid")" "$(awk '/^NSpid:/ {print $NF}' /proc/$child/status)"
+has "top: the table" "$(bt top tp)" "sleep 1000"
+bt create tq -- true >/dev/null
+err_is "top of a container that is not running" 1 "top tq: not running \(created\)" bt top tq
+bt rm -f tp tq >/dev/null
+
 exit $((T_FAILS > 0))
