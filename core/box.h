@@ -110,6 +110,10 @@ struct box_create_opts {
 	/* removed when its init exits, by the detached monitor (run -d --rm):
 	 * annotation org.boxtop.autoremove */
 	bool auto_remove;
+	/* as docker's: NULL keeps the image's; "" for --entrypoint: none */
+	const char *entrypoint; /* replaces the image's (and its CMD) */
+	const char *workdir;    /* absolute path inside */
+	const char *user;       /* "UID[:GID]" (numbers) */
 };
 
 struct box_info {

@@ -7,7 +7,7 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-int caps_apply(uint64_t keep, char *msg, size_t len)
+int caps_drop_bounding(uint64_t keep, char *msg, size_t len)
 {
 	cap_value_t last = (cap_value_t)cap_max_bits() - 1;
 	for (cap_value_t c = 0; c <= last; c++) {
@@ -19,6 +19,19 @@ int caps_apply(uint64_t keep, char *msg, size_t len)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int caps_apply(uint64_t keep, char *msg, size_t len)
+{
+	if (caps_drop_bounding(keep, msg, len) < 0)
+		return -1;
+	return caps_set(keep, msg, len);
+}
+
+int caps_set(uint64_t keep, char *msg, size_t len)
+{
+	cap_value_t last = (cap_value_t)cap_max_bits() - 1;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL) {
 		snprintf(msg, len, "clear ambient capabilities: %s", strerror(errno));

@@ -1,9 +1,12 @@
 /* config.c - build the OCI runtime-spec config.json of a new container.
  * boxtop's own settings live under "annotations"; spec.c reads it back. */
 #include "spec.h"
+#include "image.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,18 +79,60 @@ static size_t argv_len(char *const v[])
 	return n;
 }
 
-json_t *config_build(const struct box_create_opts *o, const char *image,
-		     char *const img_cmd[], char *const img_env[],
-		     const char *img_cwd, const char *cgroup,
-		     struct box_err *err)
+/* "UID[:GID]" (numbers); the gid defaults to the uid's, as docker's
+ * numeric --user does (it reads no passwd for numbers). */
+static int parse_user(const char *s, unsigned *uid, unsigned *gid,
+		      struct box_err *err)
 {
-	json_t *args = json_array(), *env = json_array();
+	char *end;
+	errno = 0;
+	unsigned long u = strtoul(s, &end, 10), g = u;
+	if (end != s && *end == ':' && end[1])
+		g = strtoul(end + 1, &end, 10);
+	if (end == s || *end || errno || u > 0xfffffffeUL || g > 0xfffffffeUL ||
+	    !isdigit((unsigned char)*s))
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid user '%s': expected UID[:GID], numbers (names are not looked up)",
+				s);
+	*uid = (unsigned)u;
+	*gid = (unsigned)g;
+	return 0;
+}
+
+/* As docker's: the command given replaces the image's CMD and follows its
+ * ENTRYPOINT; --entrypoint replaces the ENTRYPOINT and drops the CMD. */
+static json_t *build_args(const struct box_create_opts *o,
+			  const struct img_ref *img)
+{
+	json_t *args = json_array();
+	if (!o->entrypoint)
+		for (size_t i = 0; i < argv_len(img->entrypoint); i++)
+			json_array_append_new(args, json_string(img->entrypoint[i]));
+	else if (*o->entrypoint)
+		json_array_append_new(args, json_string(o->entrypoint));
 	if (o->argc)
 		for (size_t i = 0; i < o->argc; i++)
 			json_array_append_new(args, json_string(o->argv[i]));
-	else
-		for (size_t i = 0; i < argv_len(img_cmd); i++)
-			json_array_append_new(args, json_string(img_cmd[i]));
+	else if (!o->entrypoint)
+		for (size_t i = 0; i < argv_len(img->cmd); i++)
+			json_array_append_new(args, json_string(img->cmd[i]));
+	return args;
+}
+
+json_t *config_build(const struct box_create_opts *o, const char *image,
+		     const struct img_ref *img, const char *cgroup,
+		     struct box_err *err)
+{
+	char *const *img_env = img->env;
+	const char *img_cwd = o->workdir ? o->workdir : img->cwd;
+	unsigned uid = 0, gid = 0;
+	if (o->user && parse_user(o->user, &uid, &gid, err) < 0)
+		return NULL;
+	if (o->workdir && o->workdir[0] != '/')
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid workdir '%s': must be an absolute path",
+				o->workdir), NULL;
+	json_t *args = build_args(o, img), *env = json_array();
 	if (json_array_size(args) == 0) {
 		json_decref(args);
 		json_decref(env);
@@ -130,9 +175,9 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 	}
 	json_t *caps = str_array(default_caps, ARRAY_LEN(default_caps));
 	json_t *process = json_pack(
-		"{s:b, s:{s:i, s:i}, s:o, s:o, s:s, s:{s:O, s:O, s:O, s:[], s:[]},"
+		"{s:b, s:{s:I, s:I}, s:o, s:o, s:s, s:{s:O, s:O, s:O, s:[], s:[]},"
 		" s:[{s:s, s:i, s:i}], s:b}",
-		"terminal", o->tty, "user", "uid", 0, "gid", 0, "args", args,
+		"terminal", o->tty, "user", "uid", (json_int_t)uid, "gid", (json_int_t)gid, "args", args,
 		"env", env, "cwd", img_cwd && *img_cwd ? img_cwd : "/",
 		"capabilities", "bounding", caps, "effective", caps,
 		"permitted", caps, "inheritable", "ambient", "rlimits", "type",

@@ -136,7 +136,7 @@ static int create_applied(struct box_ctx *ctx,
 	if (verify_record(ctx, o->name, img.lowerdir, o->verify, o->n_verify,
 			  err) < 0)
 		goto fail;
-	config = config_build(o, image, img.cmd, img.env, img.cwd, cg, err);
+	config = config_build(o, image, &img, cg, err);
 	if (!config)
 		goto fail;
 	if (net_prepare(ctx, o->name, o, config, err) < 0)

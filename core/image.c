@@ -40,6 +40,8 @@ int image_ensure_builtin(struct box_ctx *ctx, struct box_err *err)
 	return rc < 0 ? box_err_wrap(err, "image busybox") : 0;
 }
 
+/* entrypoint then cmd, copied (either may be NULL; the result never is,
+ * unless out of memory) */
 static char **join_cmd(char **entrypoint, char **cmd)
 {
 	size_t ne = strv_len(entrypoint), nc = strv_len(cmd);
@@ -88,11 +90,12 @@ int image_resolve(struct box_ctx *ctx, const char *name, struct img_ref *out,
 		snprintf(out->name, sizeof out->name, "%s", name);
 		out->lowerdir = lower;
 		lower = NULL;
-		out->cmd = join_cmd(m.entrypoint, m.cmd);
-		out->env = m.env ? strv_dup(m.env) : calloc(1, sizeof(char *));
+		out->entrypoint = join_cmd(m.entrypoint, NULL);
+		out->cmd = join_cmd(NULL, m.cmd);
+		out->env = join_cmd(m.env, NULL);
 		snprintf(out->cwd, sizeof out->cwd, "%s",
 			 m.workdir[0] ? m.workdir : "/");
-		if (!out->cmd || !out->env) {
+		if (!out->entrypoint || !out->cmd || !out->env) {
 			image_ref_free(out);
 			rc = box_fail(err, BOX_ESYS, ENOMEM, "image %s", name);
 		}
@@ -105,6 +108,7 @@ int image_resolve(struct box_ctx *ctx, const char *name, struct img_ref *out,
 void image_ref_free(struct img_ref *ref)
 {
 	free(ref->lowerdir);
+	strv_free(ref->entrypoint);
 	strv_free(ref->cmd);
 	strv_free(ref->env);
 	memset(ref, 0, sizeof *ref);

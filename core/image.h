@@ -10,7 +10,8 @@
 struct img_ref {
 	char name[128];
 	char *lowerdir;   /* malloc'd "layerN:...:layer1", topmost first */
-	char **cmd;       /* default command (entrypoint + cmd), NULL-terminated */
+	char **entrypoint; /* the image's ENTRYPOINT, NULL-terminated (maybe empty) */
+	char **cmd;       /* its CMD: arguments after the entrypoint */
 	char **env;       /* default env "K=V", NULL-terminated, malloc'd */
 	char cwd[256];    /* default working dir, "/" if unset */
 };

@@ -228,6 +228,8 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 	 * thread it knows of and waits for each, and a parent with threads
 	 * (a TUI) leaves them in its list here, not in this process, which
 	 * has one thread: it would wait forever. */
+	if (caps_drop_bounding(s->caps, msg, sizeof msg) < 0)
+		goto fail;
 	if (syscall(SYS_setgroups, 0, NULL) < 0 ||
 	    syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) {
 		snprintf(msg, sizeof msg, "set gid %u: %s", s->gid, strerror(errno));
@@ -240,7 +242,7 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 			goto fail;
 		}
 	}
-	if (caps_apply(s->caps, msg, sizeof msg) < 0)
+	if (caps_set(s->caps, msg, sizeof msg) < 0)
 		goto fail;
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		snprintf(msg, sizeof msg, "no_new_privs: %s", strerror(errno));

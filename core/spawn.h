@@ -47,5 +47,11 @@ void spawn_reset_signals(void);
 /* Capabilities: keep only the mask in bounding, permitted, effective;
  * inheritable and ambient empty.  Child side; msg on error. */
 int caps_apply(uint64_t keep, char *msg, size_t len);
+/* Its two halves, for a process that changes its user in between (as
+ * runc does): the bounding set needs CAP_SETPCAP, which a new uid no
+ * longer has in effect; the sets after the change only narrow what
+ * PR_SET_KEEPCAPS kept. */
+int caps_drop_bounding(uint64_t keep, char *msg, size_t len);
+int caps_set(uint64_t keep, char *msg, size_t len);
 
 #endif

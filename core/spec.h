@@ -50,9 +50,9 @@ struct spec {
 };
 
 /* Build the OCI config.json for a new container. */
+struct img_ref;
 json_t *config_build(const struct box_create_opts *opts, const char *image,
-		     char *const img_cmd[], char *const img_env[],
-		     const char *img_cwd, const char *cgroup,
+		     const struct img_ref *img, const char *cgroup,
 		     struct box_err *err);
 /* Parse config.json; bundle is the container directory (for relative root
  * path); lowerdir the image layers ("" or NULL for no overlay). */

@@ -27,12 +27,14 @@ static int parse_create_run(struct cli *c, int argc, char **argv, bool run,
 	int opt;
 	optind = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, run ? "+td" : "+t", create_run_longs,
-				  NULL)) != -1) {
-		if (opt == 't')
-			opt = OPT_TTY;
-		if (opt == 'd')
-			opt = OPT_DETACH;
+	/* docker's short forms: -t, -e, -u, -w (and run's -d) */
+	static const int shorts[][2] = {{'t', OPT_TTY}, {'d', OPT_DETACH},
+		{'e', OPT_ENV}, {'u', OPT_USER}, {'w', OPT_WORKDIR}};
+	while ((opt = getopt_long(argc, argv, run ? "+tde:u:w:" : "+te:u:w:",
+				  create_run_longs, NULL)) != -1) {
+		for (size_t i = 0; i < sizeof shorts / sizeof *shorts; i++)
+			if (opt == shorts[i][0])
+				opt = shorts[i][1];
 		int r = create_opt(a, opt, optarg, cmd);
 		if (r < 0)
 			return 2;

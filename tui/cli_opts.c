@@ -34,6 +34,52 @@ static char **push(char **v, size_t *n, char *s)
 	return nv;
 }
 
+/* --env-file FILE, as docker's: a KEY=VALUE a line, blank lines and
+ * lines starting with # skipped, a bare KEY takes the caller's value (or
+ * is left out when unset). */
+static int env_file(struct create_args *a, const char *path, const char *cmd)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		fprintf(stderr, "boxtop: %s: --env-file '%s': %s\n", cmd, path,
+			strerror(errno));
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = 1, no = 0;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		no++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		const char *s = line + strspn(line, " \t");
+		if (!*s || *s == '#')
+			continue;
+		char *kv;
+		if (strchr(s, '=')) {
+			kv = strdup(s);
+		} else if (getenv(s)) {
+			if (asprintf(&kv, "%s=%s", s, getenv(s)) < 0)
+				kv = NULL;
+		} else {
+			continue;
+		}
+		if (!kv || *kv == '=' || strpbrk(s, " \t=") == s) {
+			fprintf(stderr, "boxtop: %s: --env-file '%s': line %d: expected KEY=VALUE\n",
+				cmd, path, no);
+			free(kv);
+			rc = -1;
+			break;
+		}
+		a->owned = push(a->owned, &a->n_owned, kv);
+		a->o.env = push(a->o.env, &a->o.n_env, kv);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
 int create_opt(struct create_args *a, int opt, const char *arg,
 	       const char *cmd)
 {
@@ -89,6 +135,10 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 		}
 		o->env = push(o->env, &o->n_env, (char *)arg);
 		return 1;
+	case OPT_ENTRYPOINT: o->entrypoint = arg; return 1;
+	case OPT_WORKDIR: o->workdir = arg; return 1;
+	case OPT_USER: o->user = arg; return 1;
+	case OPT_ENV_FILE: return env_file(a, arg, cmd);
 	case OPT_VERIFY:
 		o->verify = push(o->verify, &o->n_verify, (char *)arg);
 		return 1;
@@ -139,6 +189,9 @@ void create_args_cmd(struct create_args *a, int argc, char **argv, int first)
 
 void create_args_free(struct create_args *a)
 {
+	for (size_t i = 0; i < a->n_owned; i++)
+		free(a->owned[i]);
+	free(a->owned);
 	free(a->o.env);
 	free(a->o.verify);
 	for (size_t i = 0; i < a->o.n_mounts; i++)

@@ -13,6 +13,7 @@ enum {
 	OPT_VERIFY, OPT_TTY, OPT_RM, OPT_COUNT, OPT_JSON, OPT_ALL, OPT_TIME,
 	OPT_SIGNAL, OPT_FORCE, OPT_FOLLOW, OPT_READ_ONLY,
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
+	OPT_ENTRYPOINT, OPT_WORKDIR, OPT_USER, OPT_ENV_FILE,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -30,11 +31,17 @@ enum {
 	{"profile", required_argument, 0, OPT_PROFILE},                       \
 	{"verify", required_argument, 0, OPT_VERIFY},                         \
 	{"tty", no_argument, 0, OPT_TTY},                                     \
-	{"read-only", no_argument, 0, OPT_READ_ONLY}
+	{"read-only", no_argument, 0, OPT_READ_ONLY},                       \
+	{"entrypoint", required_argument, 0, OPT_ENTRYPOINT},                 \
+	{"workdir", required_argument, 0, OPT_WORKDIR},                       \
+	{"user", required_argument, 0, OPT_USER},                             \
+	{"env-file", required_argument, 0, OPT_ENV_FILE}
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {
 	struct box_create_opts o;
+	char **owned;   /* strings read from --env-file, freed with it */
+	size_t n_owned;
 };
 
 /* Handle one getopt result for the create options: 1 handled, 0 not a

@@ -68,4 +68,20 @@ bt create tq -- true >/dev/null
 err_is "top of a container that is not running" 1 "top tq: not running \(created\)" bt top tq
 bt rm -f tp tq >/dev/null
 
+# docker's create options: --entrypoint, --workdir/-w, --user/-u, --env-file, -e
+printf '# comment\n\nA=1\nB=two words\nFROM_HOST\n' >"$T_ROOT/envf"
+eq "--env-file: KEY=VALUE lines, comments skipped, a bare KEY from the caller" \
+	"$(FROM_HOST=h bt run ef --rm --env-file "$T_ROOT/envf" -e C=3 -- sh -c 'echo "$A|$B|$FROM_HOST|$C"')" "1|two words|h|3"
+err_is "--env-file that is not there" 2 "env-file '$T_ROOT/nope': No such file" bt run ef2 --rm --env-file "$T_ROOT/nope" -- true
+printf 'GOOD=1\n=bad\n' >"$T_ROOT/envbad"
+err_is "--env-file with a bad line names it" 2 "env-file '$T_ROOT/envbad': line 2: expected KEY=VALUE" bt run ef3 --rm --env-file "$T_ROOT/envbad" -- true
+eq "--workdir" "$(bt run wd --rm --workdir /tmp -- pwd)" /tmp
+eq "-w" "$(bt run wd2 --rm -w /etc -- pwd)" /etc
+err_is "--workdir relative refused" 1 "invalid workdir 'tmp': must be an absolute path" bt run wd3 --rm --workdir tmp -- pwd
+eq "--user UID:GID: the process runs as it" "$(bt run us --rm --user 1000:1001 -- sh -c 'id -u; id -g' | tr '\n' ' ')" "1000 1001 "
+eq "-u UID: gid the same" "$(bt run us2 --rm -u 1234 -- id -g)" 1234
+err_is "--user by name refused with the reason" 1 "invalid user 'nobody': expected UID\[:GID\], numbers" bt run us3 --rm --user nobody -- true
+eq "--entrypoint replaces the command's start" "$(bt run ep --rm --entrypoint /bin/echo -- hello)" hello
+no "... nothing left" test -e "$T_ROOT/containers/ef2"
+
 exit $((T_FAILS > 0))

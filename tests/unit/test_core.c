@@ -4,6 +4,7 @@
 
 #include "box.h"
 #include "spec.h"
+#include "image.h"
 #include "store.h"
 #include "util.h"
 #include "sha256.h"
@@ -81,9 +82,10 @@ static void test_config_roundtrip(void)
 		.pids = 50, .env = env, .n_env = 2, .mounts = mounts, .n_mounts = 1,
 		.argv = argv, .argc = 2, .tty = true,
 	};
-	char *img_cmd[] = {"/bin/sh", NULL};
+	char *img_cmd[] = {"/bin/sh", NULL}, *no_entry[] = {NULL};
 	char *img_env[] = {"PATH=/bin", "HOME=/root", NULL};
-	json_t *c = config_build(&o, "busybox", img_cmd, img_env, "/", "boxtop/web", &e);
+	struct img_ref img = {.entrypoint = no_entry, .cmd = img_cmd, .env = img_env, .cwd = "/"};
+	json_t *c = config_build(&o, "busybox", &img, "boxtop/web", &e);
 	CHECK("config builds", c != NULL);
 	if (!c)
 		return;
@@ -143,14 +145,56 @@ static void test_config_roundtrip(void)
 	o.n_env = 1;
 	char *bad_env[] = {"NOEQUALS"};
 	o.env = bad_env;
-	c = config_build(&o, "busybox", img_cmd, img_env, "/", "x", &e);
+	c = config_build(&o, "busybox", &img, "x", &e);
 	CHECK("bad env refused", !c && strstr(e.msg, "NOEQUALS"));
 	o.env = NULL;
 	o.n_env = 0;
 	o.argc = 0;
 	char *no_cmd[] = {NULL};
-	c = config_build(&o, "img", no_cmd, img_env, "/", "x", &e);
+	img.cmd = no_cmd;
+	c = config_build(&o, "img", &img, "x", &e);
 	CHECK("no command refused", !c && strstr(e.msg, "no command"));
+	/* docker's rules: the command follows the ENTRYPOINT and replaces the
+	 * CMD; --entrypoint replaces the ENTRYPOINT and drops the CMD */
+	char *entry[] = {"/init", "-v", NULL}, *cmd[] = {"serve", NULL};
+	char *given[] = {"debug"};
+	img.entrypoint = entry;
+	img.cmd = cmd;
+	c = config_build(&o, "img", &img, "x", &e);
+	json_t *args = c ? json_object_get(json_object_get(c, "process"), "args") : NULL;
+	CHECK("entrypoint + cmd", args && json_array_size(args) == 3 &&
+	      !strcmp(json_string_value(json_array_get(args, 2)), "serve"));
+	json_decref(c);
+	o.argv = given;
+	o.argc = 1;
+	c = config_build(&o, "img", &img, "x", &e);
+	args = c ? json_object_get(json_object_get(c, "process"), "args") : NULL;
+	CHECK("entrypoint + the command given", args && json_array_size(args) == 3 &&
+	      !strcmp(json_string_value(json_array_get(args, 2)), "debug"));
+	json_decref(c);
+	o.entrypoint = "/bin/sh";
+	o.argc = 0;
+	c = config_build(&o, "img", &img, "x", &e);
+	args = c ? json_object_get(json_object_get(c, "process"), "args") : NULL;
+	CHECK("--entrypoint drops the image's CMD", args && json_array_size(args) == 1 &&
+	      !strcmp(json_string_value(json_array_get(args, 0)), "/bin/sh"));
+	json_decref(c);
+	o.entrypoint = NULL;
+	o.user = "1000:x";
+	c = config_build(&o, "img", &img, "x", &e);
+	CHECK("a user name refused", !c && strstr(e.msg, "invalid user '1000:x'"));
+	o.user = "1000";
+	c = config_build(&o, "img", &img, "x", &e);
+	json_t *user = c ? json_object_get(json_object_get(c, "process"), "user") : NULL;
+	CHECK("--user UID: gid the same", user &&
+	      json_integer_value(json_object_get(user, "uid")) == 1000 &&
+	      json_integer_value(json_object_get(user, "gid")) == 1000);
+	json_decref(c);
+	o.user = NULL;
+	o.workdir = "rel";
+	c = config_build(&o, "img", &img, "x", &e);
+	CHECK("a relative workdir refused", !c && strstr(e.msg, "invalid workdir 'rel'"));
+	o.workdir = NULL;
 }
 
 static void test_state_store(void)
