@@ -189,7 +189,7 @@ static int parse_signal(const char *s)
 }
 
 /* Commands that act on NAME... or --all. */
-enum act { ACT_START, ACT_STOP, ACT_KILL, ACT_FREEZE, ACT_THAW, ACT_RM };
+enum act { ACT_START, ACT_STOP, ACT_KILL, ACT_FREEZE, ACT_THAW, ACT_RM, ACT_RESTART };
 
 static int act_one(struct box_ctx *ctx, enum act act, const char *name,
 		   int grace, int sig, bool force, struct box_err *err)
@@ -201,6 +201,7 @@ static int act_one(struct box_ctx *ctx, enum act act, const char *name,
 	case ACT_FREEZE: return box_freeze(ctx, name, err);
 	case ACT_THAW: return box_thaw(ctx, name, err);
 	case ACT_RM: return box_remove(ctx, name, force, err);
+	case ACT_RESTART: return box_start(ctx, name, err); /* once stopped */
 	}
 	return -1;
 }
@@ -215,7 +216,8 @@ static bool all_applies(enum act act, enum box_status s)
 	case ACT_KILL: return live;
 	case ACT_FREEZE: return s == BOX_RUNNING;
 	case ACT_THAW: return s == BOX_PAUSED;
-	case ACT_RM: return true;
+	case ACT_RM:
+	case ACT_RESTART: return true;
 	}
 	return false;
 }
@@ -249,8 +251,8 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		case OPT_ALL: all = true; break;
 		case 't':
 		case OPT_TIME:
-			if (act != ACT_STOP)
-				return cli_usage(cmd, "--time is for stop");
+			if (act != ACT_STOP && act != ACT_RESTART)
+				return cli_usage(cmd, "--time is for stop and restart");
 			if (parse_count(cmd, "--time", optarg, 0, 3600, &grace) < 0)
 				return 2;
 			break;
@@ -330,7 +332,12 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		if (r < 0)
 			rc = cli_fail(&err);
 	} else {
-		for (size_t i = 0; i < k; i++) {
+		/* restart: all stopped at once (as stop), then each started */
+		bool stopped = act != ACT_RESTART ||
+			       box_stop_many(ctx, names, k, (int)grace, &err) == 0;
+		if (!stopped)
+			rc = cli_fail(&err);
+		for (size_t i = 0; stopped && i < k; i++) {
 			box_err_clear(&err);
 			if (act_one(ctx, act, names[i], (int)grace, sig, force, &err) < 0)
 				rc = cli_fail(&err);
@@ -349,6 +356,7 @@ static int cmd_stop(struct cli *c, int argc, char **argv) { return cmd_act(c, ar
 static int cmd_kill(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_KILL); }
 static int cmd_freeze(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_FREEZE); }
 static int cmd_thaw(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_THAW); }
+static int cmd_restart(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_RESTART); }
 static int cmd_rm(struct cli *c, int argc, char **argv) { return cmd_act(c, argc, argv, ACT_RM); }
 
 static void batch_progress(void *arg, size_t done, size_t total, const char *name)
@@ -634,6 +642,7 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"freeze", cmd_freeze, "freeze NAME... | --all"},
 	{"thaw", cmd_thaw, "thaw NAME... | --all"},
 	{"rm", cmd_rm, "rm NAME... | --all [--force]"},
+	{"restart", cmd_restart, "restart NAME... | --all [--time SECS]"},
 	{"batch", cmd_batch, "batch BASE --count N [--ip BASE_IP] [create options] [-- CMD ARGS...]"},
 	{"ls", cli_list, "ls [-a] [-q] [--filter KEY=VALUE]... [--json | --format json]"},
 	{"ps", cli_list, "ps [-a] [-q] [--filter KEY=VALUE]... [--json | --format json]"},

@@ -84,4 +84,17 @@ err_is "--user by name refused with the reason" 1 "invalid user 'nobody': expect
 eq "--entrypoint replaces the command's start" "$(bt run ep --rm --entrypoint /bin/echo -- hello)" hello
 no "... nothing left" test -e "$T_ROOT/containers/ef2"
 
+# restart: stopped (all at once, as stop) and started again: a new init
+bt run -d rs1 -- sleep 1000 >/dev/null
+bt run -d rs2 -- sh -c 'trap "" TERM; while :; do sleep 1; done' >/dev/null
+p1=$(pid_of rs1); p2=$(pid_of rs2)
+ok "restart two (one ignores SIGTERM)" bt restart --time 1 rs1 rs2
+eq "... both running again" "$(status_of rs1) $(status_of rs2)" "running running"
+no "... with new inits" test "$(pid_of rs1)" = "$p1" -o "$(pid_of rs2)" = "$p2"
+bt create rs3 -- sleep 1000 >/dev/null
+ok "restart of a created one starts it" bt restart rs3
+eq "... running" "$(status_of rs3)" running
+err_is "restart of no such container" 1 "no such container" bt restart nosuch
+bt rm -f rs1 rs2 rs3 >/dev/null
+
 exit $((T_FAILS > 0))
