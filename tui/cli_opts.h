@@ -13,6 +13,7 @@ enum {
 	OPT_VERIFY, OPT_TTY, OPT_RM, OPT_COUNT, OPT_JSON, OPT_ALL, OPT_TIME,
 	OPT_SIGNAL, OPT_FORCE, OPT_FOLLOW, OPT_READ_ONLY,
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
+	OPT_DEVICE, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -30,7 +31,11 @@ enum {
 	{"profile", required_argument, 0, OPT_PROFILE},                       \
 	{"verify", required_argument, 0, OPT_VERIFY},                         \
 	{"tty", no_argument, 0, OPT_TTY},                                     \
-	{"read-only", no_argument, 0, OPT_READ_ONLY}
+	{"read-only", no_argument, 0, OPT_READ_ONLY},                         \
+	{"device", required_argument, 0, OPT_DEVICE},                         \
+	{"cap-add", required_argument, 0, OPT_CAP_ADD},                       \
+	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
+	{"privileged", no_argument, 0, OPT_PRIVILEGED}
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {
