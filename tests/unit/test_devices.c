@@ -261,7 +261,7 @@ static void probe_child(const char *dir, int out)
 	char res[ARRAY_LEN(probes) + 1];
 	memset(res, '?', sizeof res);
 	if (unshare(CLONE_NEWNS) == 0 &&
-	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+	    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == 0 &&
 	    mount("tmpfs", dir, "tmpfs", 0, "size=64k") == 0) {
 		for (size_t i = 0; i < ARRAY_LEN(probes); i++) {
 			const struct probe *p = &probes[i];
