@@ -292,6 +292,7 @@ static const char *run_probes(const struct cg_layout *l, const char *rel,
 	got[0] = '\0';
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return got;
+	fflush(stdout); /* valgrind's exit would flush the child's copy */
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(p[0]);
