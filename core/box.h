@@ -82,6 +82,15 @@ struct box_mount_opt {
 	bool ro;
 };
 
+/* --device HOST[:CONTAINER][:ACCESS]: a host device node given to the
+ * container, made at CONTAINER (default: the host path) at each start and
+ * allowed with ACCESS (letters of "rwm"; NULL: "rwm"). */
+struct box_device_opt {
+	const char *host;
+	const char *path;
+	const char *access;
+};
+
 /* Options for create/run/batch.  Zero means "not set" for every number. */
 struct box_create_opts {
 	const char *name;
@@ -114,6 +123,16 @@ struct box_create_opts {
 	const char *entrypoint; /* replaces the image's (and its CMD) */
 	const char *workdir;    /* absolute path inside */
 	const char *user;       /* "UID[:GID]" (numbers) */
+	/* confinement (README "Security model: devices and capabilities"):
+	 * capability names for process.capabilities ("NET_ADMIN",
+	 * "cap_net_admin" or "ALL"), drops applied to Docker's default set
+	 * first, then adds; a name the kernel does not know is refused */
+	char **cap_add, **cap_drop;
+	size_t n_cap_add, n_cap_drop;
+	struct box_device_opt *devices;
+	size_t n_devices;
+	/* every capability and every device allowed ("a *:* rwm") */
+	bool privileged;
 };
 
 struct box_info {
@@ -222,6 +241,17 @@ int box_attach(struct box_ctx *ctx, const char *name, struct box_err *err);
 /* The console log path (the file may not exist yet). */
 int box_log_path(struct box_ctx *ctx, const char *name, char *buf, size_t len,
 		 struct box_err *err);
+
+/* What a container may do, from its config.json (`info`). */
+struct box_confine {
+	bool privileged;
+	char *caps;     /* the bounding set: "CHOWN KILL ..." ("" for none) */
+	char **devices; /* the device rules in order, "allow c 1:3 rwm",
+			 * "deny a *:* rwm"; NULL-terminated */
+};
+int box_confine_get(struct box_ctx *ctx, const char *name,
+		    struct box_confine *out, struct box_err *err);
+void box_confine_free(struct box_confine *c);
 
 /* ---- validation helpers the front ends share ----------------------------- */
 

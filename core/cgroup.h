@@ -3,7 +3,7 @@
  * The layout is detected at runtime from /proc/self/mountinfo:
  *   v2      /sys/fs/cgroup is cgroup2 (controllers in cgroup.controllers)
  *   v1      per-controller hierarchies (cpu, cpuacct, memory, pids, freezer,
- *           blkio, ...), possibly co-mounted ("cpu,cpuacct")
+ *           blkio, devices, ...), possibly co-mounted ("cpu,cpuacct")
  *   hybrid  v1 controllers plus a cgroup2 mount (e.g. /sys/fs/cgroup/unified)
  *           that holds no controllers but gives cgroup.freeze/cgroup.kill and
  *           the process-tracking hierarchy.
@@ -29,8 +29,10 @@ struct cg_layout {
 	enum cg_mode mode;
 	struct cg_hier hier[CG_MAX_HIER];
 	int n_hier;
-	/* index into hier[] per role, -1 when absent */
-	int cpu, cpuacct, memory, pids, freezer, blkio, unified;
+	/* index into hier[] per role, -1 when absent.  devices: the v1
+	 * devices hierarchy where one is mounted (its rules are files), else
+	 * the cgroup2 one (a device program needs no controller) */
+	int cpu, cpuacct, memory, pids, freezer, blkio, devices, unified;
 	/* v1 hierarchies left without a role when cgroup2 took theirs (see
 	 * cg_detect): no cgroup is made or joined there, but removal still
 	 * clears what an older boxtop made */

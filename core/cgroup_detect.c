@@ -27,13 +27,13 @@ static void unescape(char *s)
 }
 
 /* The v1 controllers this module uses, with the role each one fills. */
-static const char *const v1_ctrl[] = {"cpu",     "cpuacct", "memory",
-				      "pids",    "freezer", "blkio"};
+static const char *const v1_ctrl[] = {"cpu",  "cpuacct", "memory", "pids",
+				      "freezer", "blkio", "devices"};
 
 static int *role_slot(struct cg_layout *l, size_t i)
 {
-	int *slots[] = {&l->cpu,  &l->cpuacct, &l->memory,
-			&l->pids, &l->freezer, &l->blkio};
+	int *slots[] = {&l->cpu,     &l->cpuacct, &l->memory, &l->pids,
+			&l->freezer, &l->blkio,   &l->devices};
 	return slots[i];
 }
 
@@ -129,14 +129,15 @@ static void fill_from_v2(struct cg_layout *l)
 	char ctl[512];
 	if (cg_read(l, u, "", "cgroup.controllers", ctl, sizeof ctl) < 0)
 		ctl[0] = '\0';
-	static const char *const v2name[] = {"cpu",  NULL,   "memory",
-					     "pids", NULL,   "io"};
+	static const char *const v2name[] = {"cpu",  NULL, "memory", "pids",
+					     NULL,   "io", NULL};
 	for (size_t i = 0; i < ARRAY_LEN(v1_ctrl); i++) {
 		int *slot = role_slot(l, i);
 		if (*slot >= 0)
 			continue;
 		/* CPU usage (cpu.stat usage_usec) and freezing (cgroup.freeze)
-		 * are core cgroup2 files that need no controller. */
+		 * are core cgroup2 files that need no controller; nor does a
+		 * device program. */
 		if (!v2name[i] || cg_has_token(ctl, v2name[i], " \n"))
 			*slot = u;
 	}
@@ -167,8 +168,8 @@ static bool kernel_freezes_v2(void)
 static void prefer_core_v2(struct cg_layout *l)
 {
 	l->cpuacct = l->freezer = l->unified;
-	int *roles[] = {&l->cpu,  &l->cpuacct, &l->memory, &l->pids,
-			&l->freezer, &l->blkio, &l->unified};
+	int *roles[] = {&l->cpu,     &l->cpuacct, &l->memory,  &l->pids,
+			&l->freezer, &l->blkio,   &l->devices, &l->unified};
 	int map[CG_MAX_HIER], n = 0;
 	for (int hi = 0; hi < l->n_hier; hi++) {
 		bool used = false;
@@ -200,7 +201,7 @@ int cg_detect_with(struct cg_layout *out, const char *mountinfo_path,
 		root = "";
 	memset(out, 0, sizeof *out);
 	out->cpu = out->cpuacct = out->memory = out->pids = out->freezer =
-		out->blkio = out->unified = -1;
+		out->blkio = out->devices = out->unified = -1;
 	auto_free char *text = util_read_file(mountinfo_path, NULL, err);
 	if (!text)
 		return box_err_wrap(err, "cgroups");

@@ -1,5 +1,6 @@
 /* config.c - build the OCI runtime-spec config.json of a new container.
  * boxtop's own settings live under "annotations"; spec.c reads it back. */
+#include "confine.h"
 #include "spec.h"
 #include "image.h"
 #include "util.h"
@@ -10,16 +11,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/mount.h>
-
-/* Docker's default capability set. */
-static const char *const default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-	"CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID",
-	"CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-	"CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
-};
 
 /* Docker's current list (which added /proc/interrupts: per-CPU device
  * interrupt counts leak the host's activity), plus podman's /sys/dev/block
@@ -173,7 +165,14 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 		if (!has_term)
 			json_array_append_new(env, json_string("TERM=xterm"));
 	}
-	json_t *caps = str_array(default_caps, ARRAY_LEN(default_caps));
+	json_t *caps = confine_caps_json(o, err), *dev_rules = NULL,
+	       *dev_nodes = NULL;
+	if (!caps || confine_devices_json(o, &dev_rules, &dev_nodes, err) < 0) {
+		json_decref(caps);
+		json_decref(args);
+		json_decref(env);
+		return NULL;
+	}
 	json_t *process = json_pack(
 		"{s:b, s:{s:I, s:I}, s:o, s:o, s:s, s:{s:O, s:O, s:O, s:[], s:[]},"
 		" s:[{s:s, s:i, s:i}], s:b}",
@@ -227,16 +226,18 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 		json_object_set_new(res, "pids",
 				    json_pack("{s:I}", "limit",
 					      (json_int_t)(o->pids ? o->pids : BOX_DEFAULT_PIDS)));
+	json_object_set_new(res, "devices", dev_rules);
 
 	char created[32];
 	util_iso8601(time(NULL), created, sizeof created);
 	json_t *config = json_pack(
 		"{s:s, s:o, s:{s:s, s:b}, s:s, s:o,"
-		" s:{s:o, s:o, s:s, s:o, s:o}, s:{s:s, s:s}}",
+		" s:{s:o, s:o, s:o, s:s, s:o, s:o}, s:{s:s, s:s}}",
 		"ociVersion", "1.0.2", "process", process, "root", "path",
 		"rootfs", "readonly", (int)o->read_only, "hostname",
 		o->hostname ? o->hostname : o->name, "mounts", mounts, "linux",
-		"namespaces", nss, "resources", res, "cgroupsPath", cgroup,
+		"namespaces", nss, "resources", res, "devices", dev_nodes,
+		"cgroupsPath", cgroup,
 		"maskedPaths", str_array(default_masked, ARRAY_LEN(default_masked)),
 		"readonlyPaths",
 		str_array(default_readonly, ARRAY_LEN(default_readonly)),
@@ -247,5 +248,8 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 				    "org.boxtop.autoremove", json_string("true"));
 	if (!config)
 		box_fail(err, BOX_ESYS, ENOMEM, "build config.json");
+	else if (o->privileged)
+		json_object_set_new(json_object_get(config, "annotations"),
+				    CONFINE_PRIVILEGED_KEY, json_string("true"));
 	return config;
 }

@@ -1,4 +1,5 @@
 /* create.c - a new container: its directory, OCI config, network lease. */
+#include "confine.h"
 #include "container.h"
 #include "image.h"
 #include "monitor.h"
@@ -85,6 +86,9 @@ static int create_applied(struct box_ctx *ctx,
 					"invalid mount '%s': source does not exist",
 					o->mounts[i].src);
 	}
+	/* capability names and --device nodes, before anything is made */
+	if (confine_check(o, err) < 0)
+		return box_err_wrap(err, "create %s", o->name);
 	const char *image = o->image ? o->image : BOX_DEFAULT_IMAGE;
 	struct img_ref img;
 	if (image_resolve(ctx, image, &img, err) < 0)

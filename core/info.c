@@ -1,4 +1,5 @@
 /* info.c - the full description of one container as JSON (`info --json`). */
+#include "confine.h"
 #include "spec.h"
 #include "store.h"
 #include "util.h"
@@ -86,6 +87,24 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 		json_array_append_new(nss, o);
 	}
 	json_object_set_new(j, "namespaces", nss);
+	/* what it may do, as `info` shows it (the config has the OCI form) */
+	struct box_confine conf;
+	if (confine_describe(config, &conf, err) < 0) {
+		json_decref(j);
+		json_decref(config);
+		return NULL;
+	}
+	json_t *caps = json_array(), *devs = json_array();
+	char *save = NULL;
+	for (char *c = strtok_r(conf.caps, " ", &save); c;
+	     c = strtok_r(NULL, " ", &save))
+		json_array_append_new(caps, json_string(c));
+	for (char **d = conf.devices; *d; d++)
+		json_array_append_new(devs, json_string(*d));
+	json_object_set_new(j, "privileged", json_boolean(conf.privileged));
+	json_object_set_new(j, "capabilities", caps);
+	json_object_set_new(j, "devices", devs);
+	box_confine_free(&conf);
 	json_object_set_new(j, "config", config);
 	char *text = json_dumps(j, JSON_INDENT(2));
 	json_decref(j);

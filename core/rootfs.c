@@ -249,6 +249,37 @@ static int make_devices(int rootfd, char *msg, size_t len)
 	return 0;
 }
 
+/* The config's extra nodes (linux.devices, `--device`), each made where the
+ * container names it, resolved inside the root, after the mounts (a /dev
+ * tmpfs would hide it).  One an earlier start left in the writable layer
+ * is made again: the config says what it is. */
+static int make_nodes(int rootfd, const struct spec *s, char *msg, size_t len)
+{
+	for (size_t i = 0; i < s->n_dev_nodes; i++) {
+		const struct dev_node *d = &s->dev_nodes[i];
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", d->path);
+		char *slash = strrchr(dir, '/'); /* the path is absolute */
+		const char *leaf = slash + 1;
+		*slash = '\0';
+		errno = 0;
+		if (!*leaf || !strcmp(leaf, ".") || !strcmp(leaf, ".."))
+			FAIL("device %s: no file name", d->path);
+		auto_fd parent = open_in_root(rootfd, *dir ? dir : "/", false);
+		if (parent < 0)
+			FAIL("device %s: its directory", d->path);
+		if (mknodat(parent, leaf, d->mode, d->dev) < 0 &&
+		    (errno != EEXIST || unlinkat(parent, leaf, 0) < 0 ||
+		     mknodat(parent, leaf, d->mode, d->dev) < 0))
+			FAIL("mknod %s", d->path);
+		/* the mode exactly (no umask), and the owner */
+		if (fchmodat(parent, leaf, d->mode & 07777, 0) < 0 ||
+		    fchownat(parent, leaf, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			FAIL("device %s: mode and owner", d->path);
+	}
+	return 0;
+}
+
 /* The console: a pty of the container's own devpts instance, so that its
  * slave can be bind-mounted on /dev/console and is /dev/pts/0 inside. */
 static int make_console(int rootfd, int sock, int *slave, char *msg, size_t len)
@@ -342,6 +373,8 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 	if (net_sock >= 0 && join_netns(&net_sock, msg, len) < 0)
 		return -1;
 	if (!dev_done && make_devices(rootfd, msg, len) < 0)
+		return -1;
+	if (make_nodes(rootfd, s, msg, len) < 0)
 		return -1;
 	if (console_sock >= 0 &&
 	    make_console(rootfd, console_sock, console_slave, msg, len) < 0)

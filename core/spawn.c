@@ -283,6 +283,15 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 {
 	int syncp[2], errp[2], consp[2] = {-1, -1};
 	*console_master = -1;
+	const struct cg_layout *cg = ctx_cg(ctx, err);
+	if (!cg)
+		return -1;
+	/* On cgroup2 the child is in its cgroup from the clone on
+	 * (CLONE_INTO_CGROUP): the device rules are there before it. */
+	bool devs_early = cg_devices_at_clone(cg);
+	if (devs_early && cg_devices_apply(cg, s->cgroup, s->dev_rules,
+					   s->n_dev_rules, err) < 0)
+		return -1;
 	if (io->console &&
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, consp) < 0)
 		return box_fail(err, BOX_ESYS, errno, "socketpair");
@@ -293,11 +302,6 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(syncp[0]);
 		close(syncp[1]);
 		return box_fail(err, BOX_ESYS, errno, "pipe");
-	}
-	const struct cg_layout *cg = ctx_cg(ctx, err);
-	if (!cg) {
-		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
-		return -1;
 	}
 	/* The network namespace is the costly one to make (~0.3 ms here):
 	 * we make it on this CPU while the child builds its root on the
@@ -323,12 +327,15 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	if (consp[1] >= 0)
 		close(consp[1]);
 	/* While the child builds its root (the other CPU): the rest of its
-	 * cgroups with their limits, then its network. */
+	 * cgroups with their limits and (v1) device rules, which bind it
+	 * once it joins them after "go", then its network. */
 	int rc = 0;
 	bool child_first = false;
 	auto_fd netns = late_net ? give_netns(syncp[1], err) : -1;
 	if ((late_net && netns < 0) ||
 	    cg_create(cg, s->cgroup, &s->limits, err) < 0 ||
+	    (!devs_early && cg_devices_apply(cg, s->cgroup, s->dev_rules,
+					     s->n_dev_rules, err) < 0) ||
 	    net_setup(ctx, name, config, netns, err) < 0) {
 		rc = -1;
 		/* A child that failed on its own has written why before it

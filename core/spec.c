@@ -287,6 +287,15 @@ int spec_from_config(json_t *config, const char *bundle, const char *lowerdir,
 		r->lim.rlim_max = (rlim_t)json_integer_value(json_object_get(v, "hard"));
 	}
 
+	/* devices: a config without rules (made before boxtop enforced them)
+	 * gets the default list, never "everything" */
+	if (dev_rules_parse(json_object_get(json_object_get(linux_, "resources"),
+					    "devices"),
+			    &s->dev_rules, &s->n_dev_rules, err) < 0 ||
+	    dev_nodes_parse(json_object_get(linux_, "devices"), &s->dev_nodes,
+			    &s->n_dev_nodes, err) < 0)
+		goto fail;
+
 	config_limits(config, &s->limits);
 	const char *cg = json_string_value(json_object_get(linux_, "cgroupsPath"));
 	snprintf(s->cgroup, sizeof s->cgroup, "%s", cg ? cg : "");
@@ -358,5 +367,7 @@ void spec_free(struct spec *s)
 	free_str_array(s->masked);
 	free_str_array(s->readonly);
 	free(s->rlimits);
+	free(s->dev_rules);
+	dev_nodes_free(s->dev_nodes, s->n_dev_nodes);
 	memset(s, 0, sizeof *s);
 }

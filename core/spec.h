@@ -5,6 +5,7 @@
 
 #include "cgroup.h"
 #include "ctx.h"
+#include "devices.h"
 
 #include <jansson.h>
 #include <sys/resource.h>
@@ -47,6 +48,13 @@ struct spec {
 	size_t n_rlimits;
 	struct cg_limits limits;
 	char cgroup[256];     /* relative cgroup path */
+	/* the device allow-list (linux.resources.devices), enforced by the
+	 * parent on the cgroup before the child execs, and the extra nodes
+	 * (linux.devices) the child makes in its root */
+	struct dev_rule *dev_rules;
+	size_t n_dev_rules;
+	struct dev_node *dev_nodes;
+	size_t n_dev_nodes;
 };
 
 /* Build the OCI config.json for a new container. */

@@ -485,6 +485,16 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 		printf("CPUs:      %.2f\n", i.cpus);
 	if (i.pids_limit)
 		printf("Pids:      %lld\n", (long long)i.pids_limit);
+	struct box_confine conf;
+	if (box_confine_get(ctx, argv[optind], &conf, &err) < 0)
+		return cli_fail(&err);
+	if (conf.privileged)
+		printf("Mode:      privileged\n");
+	printf("Caps:      %s\n", *conf.caps ? conf.caps : "(none)");
+	for (char **d = conf.devices; *d; d++)
+		printf("%s%s%s", d == conf.devices ? "Devices:   " : ", ", *d,
+		       d[1] ? "" : "\n");
+	box_confine_free(&conf);
 	if (i.has_exit_code)
 		printf("Exit code: %d%s\n", i.exit_code, i.oom_killed ? " (OOM killed)" : "");
 	if (*i.error)
@@ -634,7 +644,7 @@ static int cmd_debug_where(struct cli *c, int argc, char **argv)
 }
 
 const struct cli_cmd cli_container_cmds[] = {
-	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [--read-only] [-- CMD ARGS...]"},
+	{"create", cmd_create, "create NAME [--image IMG] [--hostname H] [--memory SIZE] [--cpus N.N] [--cpu-shares N] [--pids N] [--env K=V]... [--mount SRC:DST[:ro]]... [--net NET] [--ip IP] [-t] [--read-only] [--device HOST[:CONTAINER][:rwm]]... [--cap-add CAP]... [--cap-drop CAP|ALL]... [--privileged] [-- CMD ARGS...]"},
 	{"run", cmd_run, "run NAME [create options] [--rm] [-d] [-- CMD ARGS...]"},
 	{"start", cmd_start, "start NAME... | --all | -a NAME"},
 	{"stop", cmd_stop, "stop NAME... | --all [--time SECS]"},

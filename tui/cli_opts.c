@@ -80,6 +80,43 @@ static int env_file(struct create_args *a, const char *path, const char *cmd)
 	return rc;
 }
 
+/* --device HOST[:CONTAINER][:ACCESS]: split here; the core checks the
+ * node, the paths and the access letters. */
+static int device_opt(struct box_create_opts *o, const char *arg,
+		      const char *cmd)
+{
+	char *copy = strdup(arg);
+	if (!copy) {
+		perror("boxtop");
+		exit(1);
+	}
+	char *part[4] = {copy, NULL, NULL, NULL};
+	int n = 1;
+	for (char *p = copy; (p = strchr(p, ':')) && n < 4;)
+		*p++ = '\0', part[n++] = p;
+	/* HOST:ACCESS when the second part is no path */
+	if (n == 2 && part[1][0] != '/')
+		part[2] = part[1], part[1] = NULL;
+	bool empty = !*part[0] || (part[1] && !*part[1]) ||
+		     (part[2] && !*part[2]);
+	if (n > 3 || empty) {
+		fprintf(stderr, "boxtop: %s: invalid --device '%s': expected HOST_PATH[:CONTAINER_PATH][:rwm]\n",
+			cmd, arg);
+		free(copy);
+		return -1;
+	}
+	struct box_device_opt *nd =
+		realloc(o->devices, (o->n_devices + 1) * sizeof *nd);
+	if (!nd) {
+		free(copy);
+		return -1;
+	}
+	o->devices = nd;
+	o->devices[o->n_devices++] =
+		(struct box_device_opt){part[0], part[1], part[2]};
+	return 1;
+}
+
 int create_opt(struct create_args *a, int opt, const char *arg,
 	       const char *cmd)
 {
@@ -142,6 +179,14 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 	case OPT_VERIFY:
 		o->verify = push(o->verify, &o->n_verify, (char *)arg);
 		return 1;
+	case OPT_CAP_ADD:
+		o->cap_add = push(o->cap_add, &o->n_cap_add, (char *)arg);
+		return 1;
+	case OPT_CAP_DROP:
+		o->cap_drop = push(o->cap_drop, &o->n_cap_drop, (char *)arg);
+		return 1;
+	case OPT_PRIVILEGED: o->privileged = true; return 1;
+	case OPT_DEVICE: return device_opt(o, arg, cmd);
 	case OPT_MOUNT: {
 		/* SRC:DST[:ro] */
 		char *copy = strdup(arg);
@@ -197,4 +242,9 @@ void create_args_free(struct create_args *a)
 	for (size_t i = 0; i < a->o.n_mounts; i++)
 		free(a->o.mounts[i].src);
 	free(a->o.mounts);
+	free(a->o.cap_add);
+	free(a->o.cap_drop);
+	for (size_t i = 0; i < a->o.n_devices; i++)
+		free((char *)a->o.devices[i].host);
+	free(a->o.devices);
 }

@@ -14,6 +14,7 @@ enum {
 	OPT_SIGNAL, OPT_FORCE, OPT_FOLLOW, OPT_READ_ONLY,
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
 	OPT_ENTRYPOINT, OPT_WORKDIR, OPT_USER, OPT_ENV_FILE,
+	OPT_DEVICE, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -35,7 +36,11 @@ enum {
 	{"entrypoint", required_argument, 0, OPT_ENTRYPOINT},                 \
 	{"workdir", required_argument, 0, OPT_WORKDIR},                       \
 	{"user", required_argument, 0, OPT_USER},                             \
-	{"env-file", required_argument, 0, OPT_ENV_FILE}
+	{"env-file", required_argument, 0, OPT_ENV_FILE},                       \
+	{"device", required_argument, 0, OPT_DEVICE},                         \
+	{"cap-add", required_argument, 0, OPT_CAP_ADD},                       \
+	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
+	{"privileged", no_argument, 0, OPT_PRIVILEGED}
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {

@@ -62,6 +62,8 @@ static void test_v2(void)
 	CHECK("v2: no controllers without cgroup.controllers",
 	      l.memory < 0 && l.pids < 0 && l.cpu < 0 && l.blkio < 0 &&
 		      l.cpuacct == 0 && l.freezer == 0);
+	CHECK("v2: devices on cgroup2 (a device program needs no controller)",
+	      l.devices == 0);
 
 	CHECK("v2 rooted: detect", detect(&l, "v2", true, &err) == 0);
 	CHECK("v2 rooted: every role on the one hierarchy",
@@ -97,8 +99,10 @@ static void test_v1(void)
 		  "/sys/fs/cgroup/freezer");
 	CHECK_STR("v1: blkio mount", mount_of(&l, l.blkio),
 		  "/sys/fs/cgroup/blkio");
-	CHECK("v1: only used hierarchies (no systemd, cpuset, devices...)",
-	      l.n_hier == 5);
+	CHECK_STR("v1: devices mount", mount_of(&l, l.devices),
+		  "/sys/fs/cgroup/devices");
+	CHECK("v1: only used hierarchies (no systemd, cpuset...)",
+	      l.n_hier == 6);
 }
 
 static void test_hybrid(void)
@@ -119,8 +123,12 @@ static void test_hybrid(void)
 		  l.hier[l.unified].controllers, "");
 	CHECK("hybrid: unified mount",
 	      strstr(l.hier[l.unified].mount, "/sys/fs/cgroup/unified") != NULL);
-	CHECK("hybrid: cpu, cpuacct, memory, pids, freezer, blkio + unified",
-	      l.n_hier == 7 && l.n_legacy == 0);
+	CHECK("hybrid: cpu, cpuacct, memory, pids, freezer, blkio, devices + "
+	      "unified",
+	      l.n_hier == 8 && l.n_legacy == 0);
+	CHECK("hybrid: devices from v1 (rules as files, no program)",
+	      l.devices >= 0 && !l.hier[l.devices].v2 &&
+		      strstr(l.hier[l.devices].mount, "/devices") != NULL);
 	/* 5.2 and later: CPU usage and freezing from cgroup2, whose cpu.stat
 	 * and cgroup.freeze need no controller; cpuacct and freezer are then
 	 * only cleared on removal */
@@ -134,7 +142,8 @@ static void test_hybrid(void)
 	CHECK("hybrid 5.2+: cpu mount",
 	      strlen(cpu_mount) >= strlen(want) &&
 		      !strcmp(cpu_mount + strlen(cpu_mount) - strlen(want), want));
-	CHECK("hybrid 5.2+: cpu, memory, pids, blkio + unified", l.n_hier == 5);
+	CHECK("hybrid 5.2+: cpu, memory, pids, blkio, devices + unified",
+	      l.n_hier == 6 && l.devices >= 0 && !l.hier[l.devices].v2);
 	CHECK("hybrid 5.2+: cpuacct and freezer kept for removal",
 	      l.n_legacy == 2 && strstr(l.legacy[0].mount, "cpuacct") &&
 		      strstr(l.legacy[1].mount, "freezer"));

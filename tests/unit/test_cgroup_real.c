@@ -699,8 +699,8 @@ static bool v1_view(void)
 	for (int i = u; i + 1 < v.n_hier; i++)
 		v.hier[i] = v.hier[i + 1];
 	v.n_hier--;
-	int *roles[] = {&v.cpu,  &v.cpuacct, &v.memory,
-			&v.pids, &v.freezer, &v.blkio};
+	int *roles[] = {&v.cpu,  &v.cpuacct, &v.memory, &v.pids,
+			&v.freezer, &v.blkio, &v.devices};
 	for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
 		if (*roles[i] == u)
 			*roles[i] = -1;
