@@ -592,16 +592,65 @@ static int copy_file(const char *path, off_t *pos)
 	return 0;
 }
 
+/* The last n lines of the log (the rotated generation, then the current
+ * one, both bounded), as docker's --tail. */
+static void print_tail(const char *old, const char *path, long long n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	if (!m)
+		return;
+	const char *files[] = {old, path};
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "re");
+		char buf[16384];
+		size_t k;
+		while (f && (k = fread(buf, 1, sizeof buf, f)) > 0)
+			fwrite(buf, 1, k, m);
+		if (f)
+			fclose(f);
+	}
+	fclose(m);
+	/* back from the end: the k-th newline met (not the last byte's)
+	 * starts the k last lines, an unfinished last one included */
+	size_t start = len;
+	long long seen = 0;
+	while (n > 0 && start > 0) {
+		if (text[start - 1] == '\n' && start != len && ++seen >= n)
+			break;
+		start--;
+	}
+	fwrite(text + start, 1, len - start, stdout);
+	fflush(stdout);
+	free(text);
+}
+
 static int cmd_logs(struct cli *c, int argc, char **argv)
 {
+	const char *cmd = argv[0];
+	static const struct option longs[] = {
+		{"follow", no_argument, 0, OPT_FOLLOW},
+		{"tail", required_argument, 0, OPT_TAIL}, {0, 0, 0, 0}};
 	bool follow = false;
-	static const struct option longs[] = {{"follow", no_argument, 0, OPT_FOLLOW},
-					      {0, 0, 0, 0}};
-	int rc = parse_one_flag(argc, argv, "f", longs, 'f', OPT_FOLLOW, &follow);
-	if (rc)
-		return rc;
+	long long tail = -1;
+	int opt;
+	(void)c;
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "fn:", longs, NULL)) != -1) {
+		if (opt == 'f' || opt == OPT_FOLLOW)
+			follow = true;
+		else if ((opt == 'n' || opt == OPT_TAIL) && !strcmp(optarg, "all"))
+			tail = -1;
+		else if (opt == 'n' || opt == OPT_TAIL) {
+			if (parse_count(cmd, "--tail", optarg, 0, 1LL << 40, &tail) < 0)
+				return 2;
+		} else
+			return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+	}
 	if (optind != argc - 1)
-		return cli_usage(argv[0], "expected exactly one container NAME");
+		return cli_usage(cmd, "expected exactly one container NAME");
 	const char *name = argv[optind];
 	struct box_ctx *ctx = cli_ctx_existing(c);
 	if (!ctx)
@@ -611,9 +660,15 @@ static int cmd_logs(struct cli *c, int argc, char **argv)
 	if (box_log_path(ctx, name, path, sizeof path, &err) < 0)
 		return cli_fail(&err);
 	snprintf(old, sizeof old, "%s.1", path);
-	copy_file(old, NULL);
 	off_t pos = 0;
-	copy_file(path, &pos);
+	if (tail >= 0) {
+		print_tail(old, path, tail);
+		struct stat st;
+		pos = stat(path, &st) == 0 ? st.st_size : 0;
+	} else {
+		copy_file(old, NULL);
+		copy_file(path, &pos);
+	}
 	/* -f: follow growth (and rotation) while the container lives. */
 	while (follow) {
 		struct box_info i;
@@ -661,7 +716,7 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"info", cmd_info, "info NAME [--json]"},
 	{"exec", cmd_exec, "exec [-i] [-t] NAME [-i] [-t] [-- CMD ARGS...]"},
 	{"attach", cmd_attach, "attach NAME"},
-	{"logs", cmd_logs, "logs NAME [-f]"},
+	{"logs", cmd_logs, "logs NAME [-f] [-n|--tail N|all]"},
 	{"debug-cgroup-prefix", cmd_debug_where, NULL},
 	{"debug-rundir", cmd_debug_where, NULL},
 	{NULL, NULL, NULL},

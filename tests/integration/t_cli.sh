@@ -97,4 +97,15 @@ eq "... running" "$(status_of rs3)" running
 err_is "restart of no such container" 1 "no such container" bt restart nosuch
 bt rm -f rs1 rs2 rs3 >/dev/null
 
+# logs --tail N (-n): the last N lines, the unfinished last one counted
+bt run -d lg -- sh -c 'for i in 1 2 3 4 5; do echo line$i; done; printf partial; sleep 1000' >/dev/null
+wait_for 10 sh -c "$BOXTOP logs lg | grep -q partial"
+eq "logs --tail 2" "$(bt logs lg --tail 2 | tr -d '\r' | tr '\n' ' ')" "line5 partial"
+eq "logs -n 1" "$(bt logs lg -n 1)" partial
+eq "logs --tail 0" "$(bt logs lg --tail 0)" ""
+eq "logs --tail all" "$(bt logs lg --tail all | wc -l)" 5
+eq "logs --tail past the start: all" "$(bt logs lg --tail 100 | head -n 1 | tr -d '\r')" line1
+err_is "logs --tail of no number" 2 "invalid --tail 'x'" bt logs lg --tail x
+bt rm -f lg >/dev/null
+
 exit $((T_FAILS > 0))
