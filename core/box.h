@@ -172,6 +172,10 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
  * console (`start -a`), wait, record and return its exit code. */
 int box_start_attached(struct box_ctx *ctx, const char *name, int *exit_code,
 		       struct box_err *err);
+/* Copy src to dst between the host and the container's root (to_container:
+ * dst is inside it, else src), as docker's cp (core/copy.c). */
+int box_cp(struct box_ctx *ctx, const char *name, const char *src,
+	   const char *dst, bool to_container, struct box_err *err);
 /* SIGTERM to init, SIGKILL to the whole cgroup after grace_secs. */
 int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
 	     struct box_err *err);

@@ -685,6 +685,40 @@ static int cmd_logs(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* NAME:PATH names a container's path (docker's rule: a colon before any
+ * slash); a host path with a colon is written ./a:b.  *path on return. */
+static bool container_side(char *arg, char **path)
+{
+	char *colon = strchr(arg, ':');
+	if (!colon || colon == arg || memchr(arg, '/', (size_t)(colon - arg)))
+		return false;
+	*colon = '\0';
+	*path = colon + 1;
+	return true;
+}
+
+/* cp NAME:PATH HOSTPATH | HOSTPATH NAME:PATH */
+static int cmd_cp(struct cli *c, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	if (argc != 3)
+		return cli_usage(cmd, "expected SRC and DST, one of them NAME:PATH");
+	char *path_in[2] = {NULL, NULL};
+	bool in[2] = {container_side(argv[1], &path_in[0]),
+		      container_side(argv[2], &path_in[1])};
+	if (in[0] == in[1])
+		return cli_usage(cmd, in[0] ? "copying between two containers is not supported: copy through the host"
+					    : "one of SRC and DST must be NAME:PATH, inside a container");
+	const char *name = in[0] ? argv[1] : argv[2];
+	const char *src = in[0] ? path_in[0] : argv[1];
+	const char *dst = in[1] ? path_in[1] : argv[2];
+	struct box_ctx *ctx = cli_ctx_existing(c);
+	if (!ctx)
+		return 1;
+	struct box_err err = {0};
+	return box_cp(ctx, name, src, dst, in[1], &err) < 0 ? cli_fail(&err) : 0;
+}
+
 /* debug-cgroup-prefix, debug-rundir: where this root's cgroups and
  * runtime state live (for tests and for looking around by hand) */
 static int cmd_debug_where(struct cli *c, int argc, char **argv)
@@ -716,6 +750,7 @@ const struct cli_cmd cli_container_cmds[] = {
 	{"info", cmd_info, "info NAME [--json]"},
 	{"exec", cmd_exec, "exec [-i] [-t] NAME [-i] [-t] [-- CMD ARGS...]"},
 	{"attach", cmd_attach, "attach NAME"},
+	{"cp", cmd_cp, "cp NAME:PATH HOSTPATH | HOSTPATH NAME:PATH"},
 	{"logs", cmd_logs, "logs NAME [-f] [-n|--tail N|all]"},
 	{"debug-cgroup-prefix", cmd_debug_where, NULL},
 	{"debug-rundir", cmd_debug_where, NULL},
