@@ -18,6 +18,7 @@ struct cli_cmd {
 	const char *name;
 	cli_fn fn;
 	const char *usage;      /* one line, shown on usage errors */
+	const char *help;       /* more lines for --help, or NULL */
 };
 
 /* The root context, opened once; NULL after printing the error. */

@@ -43,6 +43,33 @@ enum {
 	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
 	{"privileged", no_argument, 0, OPT_PRIVILEGED}
 
+/* --help of create, run, batch and profile create: every create option. */
+#define CREATE_OPTIONS_HELP \
+"create options:\n" \
+"  --image IMG            the image (default busybox)\n" \
+"  --hostname H           letters, digits, '-', '.', '_' (default: the name)\n" \
+"  --memory SIZE          memory limit (B, K, M, G, T; at least 6M)\n" \
+"  --cpus N.N             CPU quota (at most the host's CPUs)\n" \
+"  --cpu-shares N         relative weight, 2..262144\n" \
+"  --pids N|max           tasks limit (default 2048)\n" \
+"  -e, --env K=V          environment (repeatable)\n" \
+"  --env-file FILE        KEY=VALUE lines (repeatable)\n" \
+"  --mount SRC:DST[:ro]   bind mount with its submounts (repeatable)\n" \
+"  --net NET              none, host, or a network (default boxtop0)\n" \
+"  --ip IP                a fixed address on that network\n" \
+"  --dns IP               resolv.conf nameserver\n" \
+"  --profile NAME         a profile's defaults first\n" \
+"  --verify PATH          check the image layers' copy of PATH at each start\n" \
+"                         (the image layers only, not the container's own)\n" \
+"  -t, --tty              a pty as the console\n" \
+"  --read-only            the image is the root, read-only\n" \
+"  --entrypoint CMD       replace the image's ENTRYPOINT (and its CMD)\n" \
+"  -w, --workdir DIR      working directory (absolute)\n" \
+"  -u, --user UID[:GID]   run as (numbers)\n" \
+"  --device HOST[:CT][:rwm]  pass a host device (repeatable)\n" \
+"  --cap-add CAP, --cap-drop CAP|ALL  change the capability set\n" \
+"  --privileged           every capability and device (loudly unsafe)\n"
+
 /* Options being collected; free with create_opts_free. */
 struct create_args {
 	struct box_create_opts o;

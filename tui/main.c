@@ -1,5 +1,6 @@
 /* main.c - boxtop's entry: global options, then a command, or the screen. */
 #include "cli.h"
+#include "cli_opts.h"
 
 #include <malloc.h>
 #include <stdio.h>
@@ -10,11 +11,21 @@
 extern const struct cli_cmd cli_container_cmds[];
 
 static const struct cli_cmd other_cmds[] = {
-	{"net", cli_net, "net create|ls|rm|info|connect|disconnect ..."},
-	{"image", cli_image, "image import|ls|info|rm|export ..."},
-	{"profile", cli_profile, "profile create|ls|show|rm ..."},
-	{"commit", cli_commit, "commit CONTAINER IMAGE"},
-	{NULL, NULL, NULL},
+	{"net", cli_net, "net create|ls|rm|info|connect|disconnect|ifaces ...",
+	 "  net create NAME [--type bridge|macvlan] [--subnet CIDR] [--gateway IP]\n"
+	 "                  [--parent IFACE] [--range A-B]\n"
+	 "  net ls [--json] | net info NAME [--json] | net rm NAME...\n"
+	 "  net connect CONTAINER NETWORK [--ip IP] | net disconnect CONTAINER NETWORK\n"
+	 "  net ifaces CONTAINER [--json]   its interfaces with rx/tx counters\n"},
+	{"image", cli_image, "image import|ls|info|rm|export ...",
+	 "  image import NAME SOURCE [--description TEXT]   a directory, tarball or OCI layout\n"
+	 "  image ls [--json] | image info NAME [--json] | image rm NAME...\n"
+	 "  image export NAME FILE\n"},
+	{"profile", cli_profile, "profile create|ls|show|rm ...",
+	 "  profile create NAME [create options] [--replace]\n"
+	 "  profile ls [--json] | profile show NAME | profile rm NAME...\n"},
+	{"commit", cli_commit, "commit CONTAINER IMAGE [--description TEXT]", NULL},
+	{NULL, NULL, NULL, NULL},
 };
 
 static void usage(FILE *f)
@@ -26,8 +37,10 @@ static void usage(FILE *f)
 		if (t->usage)
 			fprintf(f, "  %s\n", t->usage);
 	for (const struct cli_cmd *t = other_cmds; t->name; t++)
-		fprintf(f, "  %s\n", t->usage);
-	fprintf(f, "\nTUI options: -d/--delay TENTHS, -n N, --readonly, --theme NAME\n"
+		fprintf(f, "  %s\n%s", t->usage, t->help ? t->help : "");
+	fprintf(f, "\n%s", CREATE_OPTIONS_HELP);
+	fprintf(f, "\nTUI options: -d/--delay TENTHS, -n/--iterations N, --readonly, --theme NAME,\n"
+		   "             --ascii, --block (graph glyphs), --no-color\n"
 		   "Root: --root DIR or $BOXTOP_ROOT (default /var/lib/boxtop).\n"
 		   "See boxtop(1).\n");
 }
@@ -94,8 +107,9 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		if (wants_help(argc - i, argv + i)) {
-			printf("usage: boxtop %s\nSee boxtop(1).\n",
-			       cmd->usage ? cmd->usage : cmd->name);
+			printf("usage: boxtop %s\n%sSee boxtop(1).\n",
+			       cmd->usage ? cmd->usage : cmd->name,
+			       cmd->help ? cmd->help : "");
 			return 0;
 		}
 		rc = cmd->fn(&c, argc - i, argv + i);

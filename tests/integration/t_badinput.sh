@@ -100,3 +100,17 @@ for cmd in create start stop kill freeze thaw rm batch ls info exec attach logs 
 	bt "$cmd" --help >/dev/null 2>&1 || fail "$cmd --help" "exit $?"
 done
 pass "every command answers --help"
+
+# --help names every create option the parser takes (read from its table)
+src=$(cd "$(dirname "$0")/../.." && pwd)
+help=$(bt create --help)
+missing=""
+for o in $(sed -n '/^#define CREATE_LONG_OPTS/,/^$/p' "$src/tui/cli_opts.h" | grep -o '{"[a-z-]*"' | tr -d '{"'); do
+	grep -q -- "--$o\b" <<<"$help" || missing+=" --$o"
+done
+eq "create --help lists every create option" "$missing" ""
+for o in --ascii --block --no-color --readonly --theme --iterations; do
+	grep -q -- "$o" <<<"$(bt help)" || missing+=" $o"
+done
+eq "help lists every TUI option" "$missing" ""
+has "net --help lists ifaces" "$(bt net --help)" "net ifaces CONTAINER"
