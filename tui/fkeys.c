@@ -150,7 +150,7 @@ void tui_hline(struct tui *t, WINDOW *w, int y, int x, int n)
 static const char *const help_lines[] = {
 	"boxtop - keys",
 	"",
-	"Up/Down PgUp/PgDn Home/End  move      Mouse  select, click F-keys/titles",
+	"Up/Down j PgUp/PgDn Home/End  move    Mouse  select, click F-keys/titles",
 	"Space    tag/untag, move down         U      untag all",
 	"n  F7    create dialog                b      batch create & start",
 	"s        start / stop (toggle)        p      freeze / thaw (toggle)",
