@@ -123,6 +123,8 @@ struct box_create_opts {
 	const char *entrypoint; /* replaces the image's (and its CMD) */
 	const char *workdir;    /* absolute path inside */
 	const char *user;       /* "UID[:GID]" (numbers) */
+	/* no, on-failure[:N], always, unless-stopped: kept by the monitor */
+	const char *restart;
 	/* confinement (README "Security model: devices and capabilities"):
 	 * capability names for process.capabilities ("NET_ADMIN",
 	 * "cap_net_admin" or "ALL"), drops applied to Docker's default set
@@ -156,6 +158,9 @@ struct box_info {
 	bool oom_killed;        /* the last run ended in the OOM killer */
 	char error[256];        /* why the last start failed, "" if it did not */
 	bool read_only;         /* root.readonly: the root cannot be written */
+	char restart_policy[24]; /* "no", "always", "on-failure:3", ... */
+	unsigned restart_count; /* starts by the monitor's policy */
+	bool restarting;        /* stopped, its monitor waits to start it */
 };
 
 int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
@@ -172,6 +177,13 @@ int box_run(struct box_ctx *ctx, const struct box_create_opts *opts, bool rm,
  * console (`start -a`), wait, record and return its exit code. */
 int box_start_attached(struct box_ctx *ctx, const char *name, int *exit_code,
 		       struct box_err *err);
+/* `start --boot`: start every container whose restart policy is always,
+ * or unless-stopped and it was not stopped by hand (core/restart.c);
+ * report is called with each one started (err NULL) or not. */
+typedef void (*box_boot_fn)(void *arg, const char *name,
+			    const struct box_err *err);
+int box_start_boot(struct box_ctx *ctx, box_boot_fn report, void *arg,
+		   struct box_err *err);
 /* Copy src to dst between the host and the container's root (to_container:
  * dst is inside it, else src), as docker's cp (core/copy.c). */
 int box_cp(struct box_ctx *ctx, const char *name, const char *src,

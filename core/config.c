@@ -3,6 +3,7 @@
 #include "confine.h"
 #include "spec.h"
 #include "image.h"
+#include "restart.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -243,6 +244,10 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 		str_array(default_readonly, ARRAY_LEN(default_readonly)),
 		"annotations", "org.boxtop.image", image, "org.boxtop.created",
 		created);
+	if (config && o->restart && restart_annotate(config, o->restart, err) < 0) {
+		json_decref(config);
+		return NULL;
+	}
 	if (config && o->auto_remove)
 		json_object_set_new(json_object_get(config, "annotations"),
 				    "org.boxtop.autoremove", json_string("true"));

@@ -107,6 +107,25 @@ int ct_load_live_opt(struct box_ctx *ctx, const char *name,
 	return 0;
 }
 
+void ct_stopped_by_hand(const struct box_state *st)
+{
+	int fd = st->monitor ? proc_pidfd(st->monitor, st->monitor_start) : -1;
+	if (fd >= 0) {
+		syscall(SYS_pidfd_send_signal, fd, SIGUSR1, NULL, 0);
+		close(fd);
+	}
+}
+
+bool ct_cancel_restart(struct box_ctx *ctx, const char *name,
+		       struct box_state *st)
+{
+	if (!st->restarting || !state_monitor_alive(st))
+		return false;
+	ct_stopped_by_hand(st);
+	ct_wait_stopped(ctx, name, st);
+	return true;
+}
+
 /* Wait for the monitor to record the exit (it removes the cgroup); if it is
  * gone, do its part. */
 void ct_wait_stopped(struct box_ctx *ctx, const char *name,
@@ -129,9 +148,14 @@ int box_kill(struct box_ctx *ctx, const char *name, int sig,
 	enum box_status status;
 	if (ct_load_live(ctx, name, &st, &status, err) < 0)
 		return -1;
+	/* a crash loop killed from the screen stays dead */
+	if (ct_cancel_restart(ctx, name, &st))
+		return 0;
 	if (status != BOX_RUNNING && status != BOX_PAUSED)
 		return box_fail(err, BOX_ESTATE, 0, "kill %s: not running (%s)",
 				name, box_status_name(status));
+	if (sig == SIGKILL || sig == SIGTERM || sig == SIGINT || sig == SIGQUIT)
+		ct_stopped_by_hand(&st);
 	char cg[256];
 	const struct cg_layout *l = ctx_cg(ctx, err);
 	if (!l || ctx_cgroup(ctx, name, cg, sizeof cg, err) < 0)

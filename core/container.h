@@ -31,6 +31,13 @@ int ct_load_live(struct box_ctx *ctx, const char *name, struct box_state *st,
 int ct_load_live_opt(struct box_ctx *ctx, const char *name,
 		     struct box_state *st, enum box_status *status, bool wait,
 		     struct box_err *err);
+/* The container is being ended by hand (stop, kill, rm): its monitor
+ * must not restart it, whatever its restart policy (SIGUSR1, restart.h). */
+void ct_stopped_by_hand(const struct box_state *st);
+/* A monitor waiting to restart it (st->restarting): told to give up, and
+ * waited for.  Returns true if there was one. */
+bool ct_cancel_restart(struct box_ctx *ctx, const char *name,
+		       struct box_state *st);
 /* Wait for the monitor to record the exit; do its part if it is gone. */
 void ct_wait_stopped(struct box_ctx *ctx, const char *name,
 		     struct box_state *st);

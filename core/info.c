@@ -22,14 +22,17 @@ const char *box_rundir(const struct box_ctx *ctx)
 json_t *info_summary_json(const struct box_info *i)
 {
 	return json_pack(
-		"{s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b}",
+		"{s:s, s:s, s:I, s:s, s:o, s:o, s:o, s:o, s:s, s:s, s:s, s:b,"
+		" s:s, s:I, s:b}",
 		"name", i->name, "status", box_status_name(i->status), "pid",
 		(json_int_t)i->pid, "image", i->image, "created",
 		store_json_time(i->created), "started", store_json_time(i->started),
 		"finished", store_json_time(i->finished), "exit_code",
 		i->has_exit_code ? json_integer(i->exit_code) : json_null(),
 		"ip", i->ip, "net", i->net, "command", i->command, "oom_killed",
-		i->oom_killed);
+		i->oom_killed, "restart_policy", i->restart_policy,
+		"restart_count", (json_int_t)i->restart_count, "restarting",
+		i->restarting);
 }
 
 char *box_info_json(struct box_ctx *ctx, const char *name,

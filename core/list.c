@@ -1,4 +1,5 @@
 /* list.c - reading containers: info, list, config, log path. */
+#include "restart.h"
 #include "container.h"
 #include "image.h"
 #include "monitor.h"
@@ -76,6 +77,12 @@ static int info_get(struct box_ctx *ctx, const char *name,
 	out->exit_code = st.exit_code;
 	out->oom_killed = st.oom_killed;
 	snprintf(out->error, sizeof out->error, "%s", st.error);
+	struct restart_policy policy;
+	restart_policy_of(config, &policy);
+	restart_name(&policy, out->restart_policy, sizeof out->restart_policy);
+	out->restart_count = st.restart_count;
+	out->restarting = st.restarting && status == BOX_STOPPED &&
+			  state_monitor_alive(&st);
 	json_decref(config);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* monitor.c - launch a container's init and supervise it until it exits. */
 #include "monitor.h"
+#include "restart.h"
 #include "console.h"
 #include "idle_syscall.h"
 #include "image.h"
@@ -137,6 +138,10 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 		goto out;
 	if (s.overlay_data)
 		clear_volatile_mark(bundle);
+	struct restart_policy policy;
+	restart_policy_of(config, &policy);
+	if (policy.kind == RESTART_UNLESS_STOPPED) /* started again: forget */
+		restart_mark_stopped(ctx, name, false);
 	if (!*s.cgroup && ctx_cgroup(ctx, name, s.cgroup, sizeof s.cgroup, err) < 0)
 		goto out;
 	if (cg_exists(cgl, s.cgroup))

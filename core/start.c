@@ -6,6 +6,7 @@
  * at once: start_begin forks, start_finish waits for the report. */
 #include "container.h"
 #include "monitor.h"
+#include "restart.h"
 #include "util.h"
 
 #include <errno.h>
@@ -14,16 +15,89 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 /* run -d --rm: the container goes when its init exits. */
-static bool wants_auto_remove(struct box_ctx *ctx, const char *name)
+static bool wants_auto_remove(json_t *config)
 {
-	json_t *config = store_load_config(ctx, name, NULL);
 	const char *v = json_string_value(json_object_get(
 		json_object_get(config, "annotations"), "org.boxtop.autoremove"));
-	bool yes = v && !strcmp(v, "true");
-	json_decref(config);
-	return yes;
+	return v && !strcmp(v, "true");
+}
+
+/* Set by SIGUSR1: stop, kill or the screen ended the container by hand,
+ * which no restart policy undoes (restart.h). */
+static volatile sig_atomic_t by_hand;
+
+static void on_by_hand(int sig)
+{
+	(void)sig;
+	by_hand = 1;
+}
+
+
+/* The back-off: the state says restarting (a start is refused, a stop
+ * ends it: it signals us), then the wait, cut short by SIGUSR1. */
+static void back_off(struct box_ctx *ctx, const char *name, unsigned ms)
+{
+	int lock = store_lock(ctx, name, NULL);
+	struct box_state st;
+	if (lock >= 0 && store_load_state(ctx, name, &st, NULL) == 0) {
+		st.restarting = true;
+		st.monitor = getpid();
+		st.monitor_start = util_pid_starttime(st.monitor);
+		store_save_state(ctx, name, &st, NULL);
+	}
+	if (lock >= 0)
+		store_unlock(lock);
+	struct timespec left = {ms / 1000, (long)(ms % 1000) * 1000000L};
+	while (!by_hand && nanosleep(&left, &left) < 0 && errno == EINTR)
+		;
+}
+
+/* After the init ended with ws: start it again if its policy says so.
+ * Returns true with run filled when it runs again. */
+static bool restart_after(struct box_ctx *ctx, const char *name,
+			  json_t *config, int ws, bool ran_long,
+			  unsigned *in_a_row, struct mon_run *run)
+{
+	struct restart_policy p;
+	restart_policy_of(config, &p);
+	if (p.kind == RESTART_NO)
+		return false;
+	struct box_state st;
+	if (store_load_state(ctx, name, &st, NULL) < 0)
+		return false;
+	if (by_hand && p.kind == RESTART_UNLESS_STOPPED)
+		restart_mark_stopped(ctx, name, true);
+	if (!restart_wanted(&p, ws, st.restart_count, by_hand))
+		return false;
+	*in_a_row = ran_long ? 0 : *in_a_row + 1;
+	back_off(ctx, name, restart_delay_ms(*in_a_row));
+	int lock = store_lock(ctx, name, NULL);
+	if (lock < 0)
+		return false; /* removed meanwhile */
+	bool go = !by_hand && store_load_state(ctx, name, &st, NULL) == 0 &&
+		  st.status == BOX_STOPPED && st.restarting;
+	if (store_load_state(ctx, name, &st, NULL) == 0 && st.restarting) {
+		st.restarting = false;
+		st.monitor = 0;
+		st.monitor_start = 0;
+		st.restart_count += go;
+		store_save_state(ctx, name, &st, NULL);
+	}
+	struct box_err err = {0};
+	if (go && monitor_launch(ctx, name, MON_DETACHED, NULL, run, &err) < 0) {
+		/* recorded for `info` and the screen, as a failed start is */
+		if (store_load_state(ctx, name, &st, NULL) == 0) {
+			snprintf(st.error, sizeof st.error, "restart: %.240s", err.msg);
+			store_save_state(ctx, name, &st, NULL);
+		}
+		go = false;
+	}
+	store_unlock(lock);
+	return go;
 }
 
 /* The monitor process: never returns. */
@@ -33,6 +107,9 @@ run_monitor(struct box_ctx *ctx, const char *name, int report)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
+	/* before anyone can know our pid: a stop by hand must never kill us */
+	struct sigaction sa = {.sa_handler = on_by_hand};
+	sigaction(SIGUSR1, &sa, NULL);
 	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 	for (int i = 0; i < 3 && nul >= 0; i++)
 		dup2(nul, i);
@@ -51,10 +128,21 @@ run_monitor(struct box_ctx *ctx, const char *name, int report)
 		_exit(1);
 	}
 	close(report);
-	int ws = monitor_serve(ctx, name, &run);
-	monitor_finish(ctx, name, ws, true);
-	if (wants_auto_remove(ctx, name))
+	json_t *config = NULL; /* read once the init has ended */
+	unsigned in_a_row = 0;
+	for (;;) {
+		time_t began = time(NULL);
+		int ws = monitor_serve(ctx, name, &run);
+		monitor_finish(ctx, name, ws, true);
+		if (!config)
+			config = store_load_config(ctx, name, NULL);
+		bool ran_long = time(NULL) - began >= 10;
+		if (!restart_after(ctx, name, config, ws, ran_long, &in_a_row, &run))
+			break;
+	}
+	if (wants_auto_remove(config))
 		box_remove(ctx, name, true, NULL);
+	json_decref(config);
 	_exit(0);
 }
 
@@ -74,6 +162,12 @@ int start_begin(struct box_ctx *ctx, const char *name, struct start_op *op,
 	enum box_status s = ct_real_status(ctx, name, &st);
 	if (s == BOX_RUNNING || s == BOX_PAUSED) {
 		box_fail(err, BOX_ESTATE, 0, "start %s: already running", name);
+		goto fail;
+	}
+	if (st.restarting && state_monitor_alive(&st)) {
+		box_fail(err, BOX_ESTATE, 0,
+			 "start %s: its monitor is about to restart it (stop it to cancel)",
+			 name);
 		goto fail;
 	}
 	int rep[2];

@@ -105,6 +105,8 @@ static void stop_victims(struct box_ctx *ctx, const struct cg_layout *l,
 			 struct victim *v, size_t k, int grace_secs,
 			 bool monitors, struct errs *e)
 {
+	for (size_t i = 0; i < k; i++)
+		ct_stopped_by_hand(&v[i].st); /* before its init can exit */
 	if (grace_secs > 0) {
 		for (size_t i = 0; i < k; i++) {
 			if (v[i].pidfd < 0)
@@ -160,7 +162,8 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 			continue;
 		}
 		if (status != BOX_RUNNING && status != BOX_PAUSED) {
-			ct_reconcile(ctx, names[i], &st); /* idempotent */
+			if (!ct_cancel_restart(ctx, names[i], &st))
+				ct_reconcile(ctx, names[i], &st); /* idempotent */
 			continue;
 		}
 		victim_set(ctx, &v[k++], names[i], &st, status == BOX_PAUSED);
@@ -347,6 +350,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 			monitor_cleanup_cgroup(ctx, names[i]);
 			status = BOX_STOPPED;
 		}
+		ct_cancel_restart(ctx, names[i], &st);
 		if (status == BOX_RUNNING || status == BOX_PAUSED) {
 			if (!force) {
 				box_fail(&one, BOX_ESTATE, 0,
@@ -360,6 +364,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 			killed[i] = &live[n_live];
 			struct victim *x = &live[n_live++];
 			victim_set(ctx, x, names[i], &st, status == BOX_PAUSED);
+			ct_stopped_by_hand(&st);
 			/* killed now: its teardown overlaps loading the others
 			 * (stop_victims kills what is left of it) */
 			if (x->pidfd >= 0)

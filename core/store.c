@@ -144,6 +144,11 @@ int store_save_state(const struct box_ctx *ctx, const char *name,
 		store_json_time(st->finished), "exit_code",
 		st->has_exit_code ? json_integer(st->exit_code) : json_null(),
 		"oom_killed", st->oom_killed, "error", st->error);
+	if (j && st->restart_count)
+		json_object_set_new(j, "restart_count",
+				    json_integer((json_int_t)st->restart_count));
+	if (j && st->restarting)
+		json_object_set_new(j, "restarting", json_true());
 	if (!j)
 		return box_fail(err, BOX_ESYS, ENOMEM, "state of %s", name);
 	char *text = json_dumps(j, JSON_INDENT(2));
@@ -212,6 +217,9 @@ int store_load_state(const struct box_ctx *ctx, const char *name,
 	st->oom_killed = json_is_true(json_object_get(j, "oom_killed"));
 	const char *e = json_string_value(json_object_get(j, "error"));
 	snprintf(st->error, sizeof st->error, "%s", e ? e : "");
+	st->restart_count =
+		(unsigned)json_integer_value(json_object_get(j, "restart_count"));
+	st->restarting = json_is_true(json_object_get(j, "restarting"));
 	json_decref(j);
 	return 0;
 }

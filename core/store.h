@@ -18,6 +18,8 @@ struct box_state {
 	int exit_code;
 	bool oom_killed;
 	char error[256];          /* why the last start failed, "" if none */
+	unsigned restart_count;   /* starts by its monitor's restart policy */
+	bool restarting;          /* its monitor waits to start it again */
 };
 
 /* $ROOT/containers/<name>[/<file>] */

@@ -222,6 +222,16 @@ static bool all_applies(enum act act, enum box_status s)
 	return false;
 }
 
+/* start --boot: one line per container, as it goes */
+static void boot_report(void *arg, const char *name, const struct box_err *err)
+{
+	(void)arg;
+	if (err)
+		cli_fail(err);
+	else
+		printf("%s\n", name);
+}
+
 static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 {
 	const char *cmd = argv[0];
@@ -229,8 +239,9 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		{"all", no_argument, 0, OPT_ALL}, {"time", required_argument, 0, OPT_TIME},
 		{"signal", required_argument, 0, OPT_SIGNAL},
 		{"force", no_argument, 0, OPT_FORCE}, {"json", no_argument, 0, OPT_JSON},
-		{"attach", no_argument, 0, OPT_ATTACH}, {0, 0, 0, 0}};
-	bool all = false, force = false, attach = false;
+		{"attach", no_argument, 0, OPT_ATTACH},
+		{"boot", no_argument, 0, OPT_BOOT}, {0, 0, 0, 0}};
+	bool all = false, force = false, attach = false, boot = false;
 	long long grace = 10;
 	int sig = SIGKILL, opt;
 	optind = 1;
@@ -249,6 +260,11 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 			attach = true;
 			break;
 		case OPT_ALL: all = true; break;
+		case OPT_BOOT:
+			if (act != ACT_START)
+				return cli_usage(cmd, "--boot is for start");
+			boot = true;
+			break;
 		case 't':
 		case OPT_TIME:
 			if (act != ACT_STOP && act != ACT_RESTART)
@@ -277,6 +293,15 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		default:
 			return cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
 		}
+	}
+	if (boot) {
+		if (all || attach || optind < argc)
+			return cli_usage(cmd, "start --boot takes no NAME");
+		struct box_ctx *ctx = cli_ctx_existing(c);
+		struct box_err err = {0};
+		if (!ctx)
+			return 1;
+		return box_start_boot(ctx, boot_report, NULL, &err) < 0 ? 1 : 0;
 	}
 	if (all == (optind < argc))
 		return cli_usage(cmd, all ? "give NAMEs or --all, not both"
@@ -485,6 +510,9 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 		printf("CPUs:      %.2f\n", i.cpus);
 	if (i.pids_limit)
 		printf("Pids:      %lld\n", (long long)i.pids_limit);
+	if (strcmp(i.restart_policy, "no") || i.restart_count)
+		printf("Restart:   %s, %u restarts%s\n", i.restart_policy,
+		       i.restart_count, i.restarting ? ", restarting" : "");
 	struct box_confine conf;
 	if (box_confine_get(ctx, argv[optind], &conf, &err) < 0)
 		return cli_fail(&err);
@@ -735,7 +763,7 @@ static int cmd_debug_where(struct cli *c, int argc, char **argv)
 const struct cli_cmd cli_container_cmds[] = {
 	{"create", cmd_create, "create NAME [create options] [-- CMD ARGS...]", CREATE_OPTIONS_HELP},
 	{"run", cmd_run, "run NAME [create options] [--rm] [-d] [-- CMD ARGS...]", CREATE_OPTIONS_HELP},
-	{"start", cmd_start, "start NAME... | --all | -a NAME", NULL},
+	{"start", cmd_start, "start NAME... | --all | -a NAME | --boot", NULL},
 	{"stop", cmd_stop, "stop NAME... | --all [--time SECS]", NULL},
 	{"kill", cmd_kill, "kill NAME... | --all [--signal SIG]", NULL},
 	{"freeze", cmd_freeze, "freeze NAME... | --all", NULL},

@@ -175,6 +175,7 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 	case OPT_ENTRYPOINT: o->entrypoint = arg; return 1;
 	case OPT_WORKDIR: o->workdir = arg; return 1;
 	case OPT_USER: o->user = arg; return 1;
+	case OPT_RESTART: o->restart = arg; return 1;
 	case OPT_ENV_FILE: return env_file(a, arg, cmd);
 	case OPT_VERIFY:
 		o->verify = push(o->verify, &o->n_verify, (char *)arg);

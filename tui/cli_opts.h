@@ -15,7 +15,7 @@ enum {
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
 	OPT_ENTRYPOINT, OPT_WORKDIR, OPT_USER, OPT_ENV_FILE,
 	OPT_DEVICE, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED,
-	OPT_TAIL,
+	OPT_TAIL, OPT_RESTART, OPT_BOOT,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -37,7 +37,8 @@ enum {
 	{"entrypoint", required_argument, 0, OPT_ENTRYPOINT},                 \
 	{"workdir", required_argument, 0, OPT_WORKDIR},                       \
 	{"user", required_argument, 0, OPT_USER},                             \
-	{"env-file", required_argument, 0, OPT_ENV_FILE},                       \
+	{"env-file", required_argument, 0, OPT_ENV_FILE},                     \
+	{"restart", required_argument, 0, OPT_RESTART},                       \
 	{"device", required_argument, 0, OPT_DEVICE},                         \
 	{"cap-add", required_argument, 0, OPT_CAP_ADD},                       \
 	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
@@ -68,7 +69,8 @@ enum {
 "  -u, --user UID[:GID]   run as (numbers)\n" \
 "  --device HOST[:CT][:rwm]  pass a host device (repeatable)\n" \
 "  --cap-add CAP, --cap-drop CAP|ALL  change the capability set\n" \
-"  --privileged           every capability and device (loudly unsafe)\n"
+"  --privileged           every capability and device (loudly unsafe)\n" \
+"  --restart POLICY       no, on-failure[:N], always, unless-stopped\n"
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {

@@ -96,7 +96,9 @@ static void print_table(const struct box_info *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		char age[32], st[32];
 		fmt_age(is_live(&v[i]) ? v[i].started : 0, age, sizeof age);
-		if (v[i].status == BOX_STOPPED && v[i].oom_killed)
+		if (v[i].restarting)
+			snprintf(st, sizeof st, "restarting");
+		else if (v[i].status == BOX_STOPPED && v[i].oom_killed)
 			snprintf(st, sizeof st, "OOM %d", v[i].exit_code);
 		else if (v[i].status == BOX_STOPPED && v[i].has_exit_code)
 			snprintf(st, sizeof st, "exit %d", v[i].exit_code);

@@ -108,4 +108,25 @@ eq "logs --tail past the start: all" "$(bt logs lg --tail 100 | head -n 1 | tr -
 err_is "logs --tail of no number" 2 "invalid --tail 'x'" bt logs lg --tail x
 bt rm -f lg >/dev/null
 
+# restart policies, kept by the monitor
+bt run -d rf --restart on-failure:2 -- sh -c 'exit 3' >/dev/null
+ok "on-failure:2: restarted twice, then left" wait_for 20 sh -c "$BOXTOP info rf --json | jq -e '.restart_count == 2 and .status == \"stopped\" and .restarting == false' >/dev/null"
+bt run -d ra --restart always -- sh -c 'sleep 0.2' >/dev/null
+ok "always: restarts after a clean exit" wait_for 20 sh -c "$BOXTOP info ra --json | jq -e '.restart_count >= 1' >/dev/null"
+ok "stop by hand: not restarted" bt stop --time 1 ra
+sleep 1
+eq "... still stopped" "$(status_of ra)" stopped
+bt run -d rk --restart always -- sleep 1000 >/dev/null
+ok "kill by hand" bt kill rk
+eq "... stays dead" "$(status_of rk)" stopped
+eq "info names the policy" "$(bt info rk --json | jq -r .restart_policy)" always
+err_is "an unknown policy" 1 "invalid restart policy 'sometimes'" bt create rx --restart sometimes
+bt create ru --restart unless-stopped -- sleep 1000 >/dev/null
+bt create rn -- sleep 1000 >/dev/null
+eq "start --boot: always and unless-stopped ones" "$(bt start --boot | sort | tr '\n' ' ')" "ra rk ru "
+bt stop --time 0 ru >/dev/null
+ok "unless-stopped stopped by hand: remembered on disk" test -e "$T_ROOT/containers/ru/stopped"
+eq "... so start --boot leaves it" "$(bt start --boot | grep -c ru)" 0
+bt rm -f rf ra rk ru rn >/dev/null
+
 exit $((T_FAILS > 0))
