@@ -119,17 +119,24 @@ static int clear_slot(int dirfd, const char *name, const char *root,
 	return 0;
 }
 
+/* Owner first: chown clears the set-id bits and the file capabilities
+ * (security.capability) of what it changes, so the xattrs and then the
+ * mode are set after it (set_owner, the xattrs, fchmod), never before. */
+static int set_owner(int dirfd, const char *name, int fd, uid_t uid,
+		     gid_t gid)
+{
+	if (geteuid() != 0)
+		return 0;
+	return fd >= 0 ? fchown(fd, uid, gid)
+		       : fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+/* For what carries no xattrs here (symlinks, FIFOs, the root). */
 static int set_owner_mode(int dirfd, const char *name, int fd, uid_t uid,
 			  gid_t gid, mode_t mode, bool symlink)
 {
-	/* chown first: it clears set-id bits that chmod then sets. */
-	if (geteuid() == 0) {
-		int r = fd >= 0 ? fchown(fd, uid, gid)
-				: fchownat(dirfd, name, uid, gid,
-					   AT_SYMLINK_NOFOLLOW);
-		if (r < 0)
-			return -1;
-	}
+	if (set_owner(dirfd, name, fd, uid, gid) < 0)
+		return -1;
 	if (symlink)
 		return 0;
 	return fd >= 0 ? fchmod(fd, mode) : fchmodat(dirfd, name, mode, 0);
@@ -239,12 +246,14 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 		if (fd < 0)
 			return box_fail(err, BOX_ESYS, errno, "create '%s'",
 					rel);
-		if (write_data(r, fd, rel, st, err) < 0 ||
-		    apply_xattrs(fd, e, flags, rel, err) < 0)
+		if (write_data(r, fd, rel, st, err) < 0)
 			return -1;
-		if (set_owner_mode(pfd, base, fd, e->uid, e->gid, e->mode,
-				   false) < 0)
+		if (set_owner(pfd, base, fd, e->uid, e->gid) < 0)
 			return box_fail(err, BOX_ESYS, errno, "chown '%s'", rel);
+		if (apply_xattrs(fd, e, flags, rel, err) < 0)
+			return -1;
+		if (fchmod(fd, e->mode) < 0)
+			return box_fail(err, BOX_ESYS, errno, "chmod '%s'", rel);
 		futimens(fd, ts);
 		break;
 	}
@@ -277,11 +286,12 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 					    O_CLOEXEC);
 		if (fd < 0)
 			return box_fail(err, BOX_ESYS, errno, "open '%s'", rel);
+		if (set_owner(pfd, base, fd, e->uid, e->gid) < 0)
+			return box_fail(err, BOX_ESYS, errno, "chown '%s'", rel);
 		if (apply_xattrs(fd, e, flags, rel, err) < 0)
 			return -1;
-		if (set_owner_mode(pfd, base, fd, e->uid, e->gid, e->mode,
-				   false) < 0)
-			return box_fail(err, BOX_ESYS, errno, "chown '%s'", rel);
+		if (fchmod(fd, e->mode) < 0)
+			return box_fail(err, BOX_ESYS, errno, "chmod '%s'", rel);
 		break;
 	}
 	case '6':
@@ -408,11 +418,12 @@ static int copy_file(struct copy *c, int sdir, int ddir, const char *name,
 					rel);
 		c->st->bytes += (uint64_t)n;
 	}
+	if (set_owner(ddir, name, dfd, s->st_uid, s->st_gid) < 0)
+		return box_fail(c->err, BOX_ESYS, errno, "chown '%s'", rel);
 	if (copy_xattrs(c, sfd, dfd, rel) < 0)
 		return -1;
-	if (set_owner_mode(ddir, name, dfd, s->st_uid, s->st_gid,
-			   s->st_mode & 07777, false) < 0)
-		return box_fail(c->err, BOX_ESYS, errno, "chown '%s'", rel);
+	if (fchmod(dfd, s->st_mode & 07777) < 0)
+		return box_fail(c->err, BOX_ESYS, errno, "chmod '%s'", rel);
 	struct timespec ts[2] = {s->st_atim, s->st_mtim};
 	futimens(dfd, ts);
 	return 0;
