@@ -94,9 +94,8 @@ static int open_parent(int rootfd, const char *rel, bool create,
 /* Make room for a new member called name in dir: whatever this layer held
  * there goes (a later member replaces an earlier one, as tar does), except
  * that a directory stays a directory when a directory is written again. */
-static int clear_slot(int dirfd, const char *name, const char *root,
-		      const char *rel, bool want_dir, bool *is_dir,
-		      struct box_err *err)
+static int clear_slot(int dirfd, const char *name, const char *rel,
+		      bool want_dir, bool *is_dir, struct box_err *err)
 {
 	struct stat st;
 	*is_dir = false;
@@ -109,10 +108,7 @@ static int clear_slot(int dirfd, const char *name, const char *root,
 			*is_dir = true;
 			return 0;
 		}
-		char full[PATH_MAX];
-		if (util_path(full, sizeof full, err, "%s/%s", root, rel) < 0)
-			return -1;
-		return util_rm_rf(full, err);
+		return util_rm_rf_at(dirfd, name, rel, err);
 	}
 	if (unlinkat(dirfd, name, 0) < 0)
 		return box_fail(err, BOX_ESYS, errno, "replace '%s'", rel);
@@ -176,8 +172,8 @@ static int apply_xattrs(int fd, const struct tar_entry *e, unsigned flags,
 	return 0;
 }
 
-static int whiteout(int pfd, const char *base, const char *root,
-		    const char *rel, struct box_err *err)
+static int whiteout(int pfd, const char *base, const char *rel,
+		    struct box_err *err)
 {
 	const char *target = base + 4;
 	if (!strcmp(base, ".wh..wh..opq")) {
@@ -195,7 +191,7 @@ static int whiteout(int pfd, const char *base, const char *root,
 		      (int)(base - rel), rel, target) < 0)
 		return -1;
 	bool is_dir;
-	if (clear_slot(pfd, target, root, trel, false, &is_dir, err) < 0)
+	if (clear_slot(pfd, target, trel, false, &is_dir, err) < 0)
 		return -1;
 	if (mknodat(pfd, target, S_IFCHR | 0, makedev(0, 0)) < 0)
 		return box_fail(err, BOX_ESYS, errno, "whiteout '%s'", trel);
@@ -203,8 +199,8 @@ static int whiteout(int pfd, const char *base, const char *root,
 }
 
 static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
-		       const char *root, unsigned flags,
-		       struct layer_stats *st, struct box_err *err)
+		       unsigned flags, struct layer_stats *st,
+		       struct box_err *err)
 {
 	auto_free char *rel = NULL;
 	if (tar_clean_path(e->path, &rel, err) < 0)
@@ -224,7 +220,7 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 		return box_fail(err, BOX_EINVAL, 0, "name too long: '%.200s'",
 				rel);
 	if ((flags & LAYER_OCI_WHITEOUTS) && !strncmp(base, ".wh.", 4))
-		return whiteout(pfd, base, root, rel, err);
+		return whiteout(pfd, base, rel, err);
 	if (e->type == '3' || e->type == '4' || e->type == 'V') {
 		if (st)
 			st->dropped++;
@@ -235,7 +231,7 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 				"'%s': unsupported tar member type '%c'", rel,
 				e->type);
 	bool is_dir;
-	if (clear_slot(pfd, base, root, rel, e->type == '5', &is_dir, err) < 0)
+	if (clear_slot(pfd, base, rel, e->type == '5', &is_dir, err) < 0)
 		return -1;
 	struct timespec ts[2] = {{.tv_sec = e->mtime}, {.tv_sec = e->mtime}};
 	switch (e->type) {
@@ -319,7 +315,7 @@ int layer_unpack(struct tar_reader *r, const char *root, unsigned flags,
 		int rc = tar_next(r, &e, err);
 		if (rc <= 0)
 			return rc;
-		rc = apply_entry(r, &e, rootfd, root, flags, st, err);
+		rc = apply_entry(r, &e, rootfd, flags, st, err);
 		tar_entry_free(&e);
 		if (rc < 0)
 			return -1;

@@ -356,6 +356,20 @@ int util_rm_rf(const char *path, struct box_err *err)
 	return 0;
 }
 
+int util_rm_rf_at(int dirfd, const char *name, const char *what,
+		  struct box_err *err)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0
+				       : box_fail(err, BOX_ESYS, errno,
+						  "remove '%s'", what);
+	int r = rm_tree(dirfd, name, st.st_dev, false);
+	if (r < 0)
+		return box_fail(err, BOX_ESYS, -r, "remove '%s'", what);
+	return 0;
+}
+
 static bool listed(const char *name, const char *const *list)
 {
 	for (; list && *list; list++)

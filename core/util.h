@@ -72,6 +72,10 @@ int util_walk(int dirfd, int mirror, const struct util_walk_ops *ops,
 /* rm -rf that stays on one filesystem and never follows symlinks, at any
  * depth. */
 int util_rm_rf(const char *path, struct box_err *err);
+/* The same for the entry name of the directory dirfd; what names it in
+ * errors. */
+int util_rm_rf_at(int dirfd, const char *name, const char *what,
+		  struct box_err *err);
 /* The same, with the entry `last` of the directory removed only after all
  * the others: a removal that fails midway leaves it in place (a container
  * keeps its config.json and stays listed, to be removed again). */
