@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -24,15 +25,58 @@
  * so bounded. */
 #define MAX_LAYOUT_JSON (4 * 1024 * 1024)
 
+/* O_NONBLOCK: opening a FIFO for reading would wait for a writer; a
+ * regular file does not care. */
+#define LAYOUT_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
+/* Where openat2 is missing (before Linux 5.6, or under valgrind 3.19):
+ * component by component, no symlink followed at all, which is stricter.
+ * rel is relative and holds no ".." (callers clean it). */
+static int open_no_symlinks(int dirfd, const char *rel)
+{
+	if (rel[0] == '/' || strstr(rel, "..")) {
+		errno = EXDEV;
+		return -1;
+	}
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	const char *p = rel, *slash;
+	while (fd >= 0 && (slash = strchr(p, '/'))) {
+		char comp[NAME_MAX + 1];
+		size_t len = (size_t)(slash - p);
+		int nfd = -1;
+		if (len <= NAME_MAX) {
+			memcpy(comp, p, len);
+			comp[len] = '\0';
+			nfd = openat(fd, len ? comp : ".",
+				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					     O_CLOEXEC);
+		} else {
+			errno = ENAMETOOLONG;
+		}
+		int e = errno;
+		close(fd);
+		errno = e;
+		fd = nfd;
+		p = slash + 1;
+	}
+	if (fd < 0)
+		return -1;
+	int file = openat(fd, p, LAYOUT_OPEN_FLAGS | O_NOFOLLOW);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return file;
+}
+
 int layout_open(int dirfd, const char *rel, struct box_err *err)
 {
 	struct open_how how = {
-		/* O_NONBLOCK: opening a FIFO for reading would wait for a
-		 * writer; a regular file does not care */
-		.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+		.flags = LAYOUT_OPEN_FLAGS,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	int fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+	if (fd < 0 && errno == ENOSYS)
+		fd = open_no_symlinks(dirfd, rel);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT)
