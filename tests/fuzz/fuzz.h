@@ -86,7 +86,7 @@ static FUZZ_UNUSED const char *fuzz_dir(void)
 	if (fuzz_tmp[0])
 		return fuzz_tmp;
 	const char *t = getenv("TMPDIR");
-	snprintf(fuzz_tmp, sizeof fuzz_tmp, "%s/boxtop-fuzz.XXXXXX",
+	snprintf(fuzz_tmp, sizeof fuzz_tmp, "%s/fuzz-harness.XXXXXX",
 		 t && *t ? t : "/tmp");
 	if (!mkdtemp(fuzz_tmp))
 		abort();
@@ -101,8 +101,12 @@ static FUZZ_UNUSED void fuzz_write(const char *dir, const char *name,
 	char path[PATH_MAX];
 	fuzz_path(path, "%s/%s", dir, name);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || util_write_all(fd, data, len) < 0)
+	if (fd < 0 || util_write_all(fd, data, len) < 0) {
+		/* the harness's own files, not the code under test */
+		fprintf(stderr, "harness: write %s: %s\n", path,
+			strerror(errno));
 		abort();
+	}
 	close(fd);
 }
 

@@ -10,10 +10,13 @@ cd "$(dirname "$0")/../.."
 BUILD=${1:-build-fuzz}
 SECS=${2:-60}
 shift $(( $# < 2 ? $# : 2 ))
-# the harnesses' scratch files (layouts, roots) and logs, removed after:
-# in memory where there is a tmpfs (they are rewritten for every input)
+# the harnesses' scratch files (layouts, roots), removed after: in memory
+# where there is a tmpfs (they are rewritten for every input); not named
+# boxtop-* there, where a root's run directories live
 shm=/tmp; [ -d /dev/shm ] && [ -w /dev/shm ] && shm=/dev/shm
-work=$(mktemp -d "$shm/boxtop-fuzz.XXXXXX")
+work=$(mktemp -d "$shm/fuzzwork.XXXXXX")
+logs=$BUILD/fuzz-logs
+mkdir -p "$logs"
 trap 'rm -rf "$work"' EXIT
 export TMPDIR=$work
 # leaks count as failures; the stack of one is enough
@@ -35,7 +38,7 @@ for bin in "$BUILD"/tests/fuzz/fuzz_*; do
 	opts=(-max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048
 	      -print_final_stats=1 -artifact_prefix="$crashes/")
 	[ -f "tests/fuzz/$name.dict" ] && opts+=(-dict="tests/fuzz/$name.dict")
-	log=$work/$name.log
+	log=$logs/$name.log
 	before=$(ls "$crashes" | wc -l)
 	TMPDIR=$work/$name "$bin" "${opts[@]}" "$grown" "$seeds" >"$log" 2>&1
 	rc=$?
@@ -54,7 +57,7 @@ for bin in "$BUILD"/tests/fuzz/fuzz_*; do
 			echo "    replay it:  $bin $crashes/$new"
 			echo "    once fixed, add it to $seeds/ (a regression test of tests/run.sh unit)"
 		fi
-		echo "    log (last lines):"
+		echo "    log: $log; its last lines:"
 		tail -n 25 "$log" | sed 's/^/      /'
 		failed=$((failed + 1))
 	fi
