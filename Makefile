@@ -60,9 +60,17 @@ TUI_OBJ  := $(TUI_SRC:%.c=$(BUILD)/%.o)
 # except the one holding main().
 TUI_LIB_OBJ := $(filter-out $(BUILD)/tui/main.o $(BUILD)/tui/static_nss.o,$(TUI_OBJ))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+# Fuzz harnesses (tests/fuzz/fuzz_NAME.c): linked with libFuzzer by `make
+# fuzz`, and by `make all` with a main() that replays their seed corpus
+# (tests/run.sh unit runs replay_NAME over tests/fuzz/corpus/NAME).
+FUZZ_SRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/fuzz/%)
+REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(BUILD)/tests/fuzz/replay_%)
+# the tui parsers a harness may take (an archive: only what it names)
+FUZZ_TUI   := $(BUILD)/tests/fuzz/libtuiparse.a
 
-.PHONY: all check asan valgrind install uninstall clean deps bench
-all: $(BUILD)/boxtop $(UNIT_BIN)
+.PHONY: all check asan valgrind install uninstall clean deps bench fuzz fuzz-build
+all: $(BUILD)/boxtop $(UNIT_BIN) $(REPLAY_BIN)
 
 $(BUILD)/libboxcore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
@@ -74,6 +82,18 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/unit_sh.h $(T
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itui -Itests/unit $(LDFLAGS) -o $@ $< $(TUI_LIB_OBJ) $(BUILD)/libboxcore.a $(LDLIBS)
 
+$(FUZZ_TUI): $(BUILD)/tui/theme.o $(BUILD)/tui/kv.o
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(FUZZ_TUI) $(BUILD)/libboxcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itui -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(FUZZ_TUI) $(BUILD)/libboxcore.a $(LDLIBS)
+
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_TUI) $(BUILD)/libboxcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itui -Itests/fuzz $(LDFLAGS) -o $@ $< $(FUZZ_TUI) $(BUILD)/libboxcore.a $(LDLIBS)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
@@ -83,7 +103,7 @@ $(BUILD)/%.o: %.c
 # `make deps all` (the README's first command): everything waits for deps,
 # even under -j.
 ifneq ($(filter deps,$(MAKECMDGOALS)),)
-$(CORE_OBJ) $(TUI_OBJ) $(UNIT_BIN): | deps
+$(CORE_OBJ) $(TUI_OBJ) $(UNIT_BIN) $(REPLAY_BIN): | deps
 endif
 
 # The README's test command: build, then every unit and integration test
@@ -96,6 +116,23 @@ asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 STATIC=0 \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" check
+
+# Fuzzing: every harness in tests/fuzz built by clang with libFuzzer, ASan
+# and UBSan (the core and the parsers it takes too, in build-fuzz/), then
+# run FUZZ_SECONDS each against its seeds.  Exits non-zero when one
+# crashed, broke an invariant, leaked or hung; the input is kept in
+# build-fuzz/fuzz-crashes/NAME/ (see README: Development).
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CFLAGS  := -fsanitize=fuzzer-no-link,address,undefined \
+                -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz: needs clang (make deps, or apt-get install clang libclang-rt-dev)" >&2; exit 2; }
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 STATIC=0 \
+	  EXTRA_CFLAGS="$(FUZZ_CFLAGS)" EXTRA_LDFLAGS="-fsanitize=address,undefined" fuzz-build
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+fuzz-build: $(FUZZ_BIN)
 
 # The core's unit tests under valgrind's memcheck.
 valgrind: all
@@ -116,12 +153,13 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/boxtop
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 # Everything the build and the tests need, on Debian, as root.
 DEPS := build-essential pkg-config libncursesw5-dev libcap-dev libjansson-dev \
         libnl-3-dev libnl-route-3-dev busybox-static tmux valgrind \
-        iproute2 iputils-ping procps util-linux jq umoci skopeo zstd xz-utils python3
+        iproute2 iputils-ping procps util-linux jq umoci skopeo zstd xz-utils python3 \
+        libcap2-bin clang libclang-rt-dev
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

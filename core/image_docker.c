@@ -6,29 +6,30 @@
 #include "image_import.h"
 #include "util.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 bool docker_is_save(const char *dir)
 {
-	char p[PATH_MAX];
-	struct stat st;
-	if (snprintf(p, sizeof p, "%s/manifest.json", dir) >= (int)sizeof p ||
-	    stat(p, &st) < 0 || !S_ISREG(st.st_mode))
+	auto_fd dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
 		return false;
 	/* a root filesystem could hold a manifest.json too: only docker's
 	 * shape counts */
-	json_t *m = util_json_load(p, NULL);
+	struct box_err ignored = {0};
+	json_t *m = layout_json(dirfd, "manifest.json", &ignored);
 	bool yes = json_is_array(m) &&
 		   json_object_get(json_array_get(m, 0), "Layers");
 	json_decref(m);
 	return yes;
 }
 
-/* A path named by manifest.json, kept inside dir. */
-static int member(const char *dir, const char *rel, char *out, size_t len,
-		  struct box_err *err)
+/* A file named by manifest.json, opened inside the layout (image_layout.c:
+ * no "..", no symlink out, a regular file). */
+static int member(int dirfd, const char *rel, struct box_err *err)
 {
 	char *clean = NULL;
 	if (!rel || tar_clean_path(rel, &clean, err) < 0 || !*clean) {
@@ -37,9 +38,9 @@ static int member(const char *dir, const char *rel, char *out, size_t len,
 				"malformed manifest.json: bad path '%.100s'",
 				rel ? rel : "(none)");
 	}
-	int rc = util_path(out, len, err, "%s/%s", dir, clean);
+	int fd = layout_open(dirfd, clean, err);
 	free(clean);
-	return rc;
+	return fd;
 }
 
 static json_t *pick(json_t *man, const char *tag, struct box_err *err)
@@ -83,25 +84,28 @@ static json_t *pick(json_t *man, const char *tag, struct box_err *err)
 int docker_import(struct import_job *job, const char *dir, const char *tag,
 		  struct box_err *err)
 {
-	char path[PATH_MAX];
-	json_error_t je;
-	if (util_path(path, sizeof path, err, "%s/manifest.json", dir) < 0)
-		return -1;
-	json_t *man = util_json_load(path, &je), *config = NULL;
-	int rc = -1;
+	auto_fd dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", dir);
+	json_t *man = layout_json(dirfd, "manifest.json", err), *config = NULL;
+	int *fds = NULL;
+	size_t n = 0;
+	int rc = -1, cfd = -1;
+	if (!man)
+		goto out;
 	if (!json_is_array(man) || !json_array_size(man)) {
 		box_fail(err, BOX_EINVAL, 0, "malformed manifest.json: %s",
-			 json_is_array(man) ? "empty" : je.text);
+			 json_is_array(man) ? "empty" : "not an array");
 		goto out;
 	}
 	json_t *e = pick(man, tag, err);
 	if (!e)
 		goto out;
 	json_t *layers = json_object_get(e, "Layers");
-	if (member(dir, json_string_value(json_object_get(e, "Config")), path,
-		   sizeof path, err) < 0)
+	cfd = member(dirfd, json_string_value(json_object_get(e, "Config")),
+		     err);
+	if (cfd < 0 || !(config = layout_json_fd(cfd, "image config", err)))
 		goto out;
-	config = util_json_load(path, &je);
 	json_t *diff_ids = json_object_get(json_object_get(config, "rootfs"),
 					   "diff_ids");
 	if (!json_is_object(config) || !json_is_array(layers) ||
@@ -118,14 +122,20 @@ int docker_import(struct import_job *job, const char *dir, const char *tag,
 		json_array_get(json_object_get(e, "RepoTags"), 0));
 	if (!job->meta.description && t)
 		job->meta.description = strdup(t);
-	size_t n = json_array_size(layers);
+	/* every layer opened first: their sizes are the progress total */
+	fds = malloc(json_array_size(layers) * sizeof *fds);
+	if (!fds) {
+		box_fail(err, BOX_ESYS, ENOMEM, "import");
+		goto out;
+	}
 	job->total = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (; n < json_array_size(layers); n++) {
 		struct stat st;
-		if (member(dir, json_string_value(json_array_get(layers, i)),
-			   path, sizeof path, err) < 0)
+		fds[n] = member(dirfd, json_string_value(json_array_get(layers, n)),
+				err);
+		if (fds[n] < 0)
 			goto out;
-		if (stat(path, &st) == 0)
+		if (fstat(fds[n], &st) == 0)
 			job->total += (uint64_t)st.st_size;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -136,17 +146,19 @@ int docker_import(struct import_job *job, const char *dir, const char *tag,
 				 "malformed image config: diff_id %zu", i + 1);
 			goto out;
 		}
-		if (member(dir, json_string_value(json_array_get(layers, i)),
-			   path, sizeof path, err) < 0)
-			goto out;
 		snprintf(job->what, sizeof job->what, "layer %zu/%zu", i + 1, n);
-		if (oci_layer(job, path, diff, i,
-			      stat(path, &st) == 0 ? (uint64_t)st.st_size : 0,
+		if (oci_layer(job, fds[i], diff, i,
+			      fstat(fds[i], &st) == 0 ? (uint64_t)st.st_size : 0,
 			      false, err) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	if (cfd >= 0)
+		close(cfd);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
 	json_decref(man);
 	json_decref(config);
 	return rc;

@@ -90,12 +90,30 @@ static void tick(void *arg)
 	job_progress(arg);
 }
 
-int job_unpack_file(struct import_job *job, const char *file,
-		    const char *tmp, unsigned flags, char digest[72],
-		    int64_t *size, struct box_err *err)
+/* A pipe reading fd from its start: on a copy of fd, which zpipe_close
+ * closes (the caller keeps its own). */
+static int open_zpipe(int fd, struct zpipe *z, struct box_err *err)
+{
+	int own = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (own < 0)
+		return box_fail(err, BOX_ESYS, errno, "dup");
+	return zpipe_open_fd(own, "archive", z, err);
+}
+
+/* Progress: the whole file is done. */
+static void job_done_file(struct import_job *job, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0)
+		job->done = job->cur_base + (uint64_t)st.st_size;
+}
+
+int job_unpack_fd(struct import_job *job, int fd, const char *tmp,
+		  unsigned flags, char digest[72], int64_t *size,
+		  struct box_err *err)
 {
 	struct zpipe z;
-	if (zpipe_open_read(file, &z, err) < 0)
+	if (open_zpipe(fd, &z, err) < 0)
 		return -1;
 	struct tar_reader r;
 	if (tar_reader_init(&r, z.fd, err) < 0) {
@@ -109,9 +127,7 @@ int job_unpack_file(struct import_job *job, const char *file,
 	if (rc == 0)
 		rc = tar_finish(&r, digest, err);
 	job->cur = NULL;
-	struct stat fst;
-	if (stat(file, &fst) == 0)
-		job->done = job->cur_base + (uint64_t)fst.st_size;
+	job_done_file(job, fd);
 	tar_reader_free(&r);
 	if (rc < 0) {
 		/* the codec's view of a broken stream is the better error
@@ -130,11 +146,11 @@ int job_unpack_file(struct import_job *job, const char *file,
 	return 0;
 }
 
-int job_hash_file(struct import_job *job, const char *file, char digest[72],
-		  struct box_err *err)
+int job_hash_fd(struct import_job *job, int fd, char digest[72],
+		struct box_err *err)
 {
 	struct zpipe z;
-	if (zpipe_open_read(file, &z, err) < 0)
+	if (open_zpipe(fd, &z, err) < 0)
 		return -1;
 	struct tar_reader r; /* used only for its hashing reader */
 	if (tar_reader_init(&r, z.fd, err) < 0) {
@@ -148,9 +164,7 @@ int job_hash_file(struct import_job *job, const char *file, char digest[72],
 	tar_reader_free(&r);
 	if (zpipe_close(&z, rc == 0, rc == 0 ? err : NULL) < 0)
 		rc = -1;
-	struct stat st;
-	if (stat(file, &st) == 0)
-		job->done = job->cur_base + (uint64_t)st.st_size;
+	job_done_file(job, fd);
 	return rc;
 }
 
@@ -205,16 +219,6 @@ int job_commit(struct import_job *job, struct box_err *err)
 }
 
 /* ---- sources ------------------------------------------------------------- */
-
-static bool is_oci_layout(const char *dir)
-{
-	char p[PATH_MAX];
-	struct stat st;
-	return snprintf(p, sizeof p, "%s/oci-layout", dir) < (int)sizeof p &&
-	       stat(p, &st) == 0 && S_ISREG(st.st_mode) &&
-	       snprintf(p, sizeof p, "%s/index.json", dir) < (int)sizeof p &&
-	       stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
 
 /* A rootfs has no recorded defaults: a shell, the usual PATH, and the
  * distribution's name (from its os-release) as description. */
@@ -283,13 +287,16 @@ static int import_archive(struct import_job *job, const char *file,
 	char tmp[PATH_MAX], digest[72];
 	int64_t size = 0;
 	struct stat st;
-	if (stat(file, &st) == 0)
+	auto_fd fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", file);
+	if (fstat(fd, &st) == 0)
 		job->total = (uint64_t)st.st_size;
 	snprintf(job->what, sizeof job->what, "unpacking %.100s", file);
 	if (job_tmp(job, false, tmp, err) < 0 ||
-	    job_unpack_file(job, file, tmp, 0, digest, &size, err) < 0)
+	    job_unpack_fd(job, fd, tmp, 0, digest, &size, err) < 0)
 		return -1;
-	if (is_oci_layout(tmp) || docker_is_save(tmp)) {
+	if (oci_is_layout(tmp) || docker_is_save(tmp)) {
 		/* It was a layout, not a root: it is only scratch now. */
 		char **ns = realloc(job->scratch,
 				    (job->n_scratch + 1) * sizeof *ns);
@@ -301,7 +308,7 @@ static int import_archive(struct import_job *job, const char *file,
 		ns[job->n_scratch++] = copy;
 		job->built[job->n_built - 1].tmp[0] = '\0';
 		job->done = job->total = 0;
-		return is_oci_layout(tmp) ? oci_import(job, tmp, tag, err)
+		return oci_is_layout(tmp) ? oci_import(job, tmp, tag, err)
 					  : docker_import(job, tmp, tag, err);
 	}
 	if (tag)
@@ -404,7 +411,7 @@ int box_image_import(struct box_ctx *ctx, const char *name,
 		;
 	else if (stat(path, &st) < 0)
 		rc = box_fail(err, BOX_ESYS, errno, "stat %s", path);
-	else if (S_ISDIR(st.st_mode) && is_oci_layout(path))
+	else if (S_ISDIR(st.st_mode) && oci_is_layout(path))
 		rc = oci_import(&job, path, tag, err);
 	else if (S_ISDIR(st.st_mode) && docker_is_save(path))
 		rc = docker_import(&job, path, tag, err);

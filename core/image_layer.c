@@ -94,9 +94,8 @@ static int open_parent(int rootfd, const char *rel, bool create,
 /* Make room for a new member called name in dir: whatever this layer held
  * there goes (a later member replaces an earlier one, as tar does), except
  * that a directory stays a directory when a directory is written again. */
-static int clear_slot(int dirfd, const char *name, const char *root,
-		      const char *rel, bool want_dir, bool *is_dir,
-		      struct box_err *err)
+static int clear_slot(int dirfd, const char *name, const char *rel,
+		      bool want_dir, bool *is_dir, struct box_err *err)
 {
 	struct stat st;
 	*is_dir = false;
@@ -109,27 +108,32 @@ static int clear_slot(int dirfd, const char *name, const char *root,
 			*is_dir = true;
 			return 0;
 		}
-		char full[PATH_MAX];
-		if (util_path(full, sizeof full, err, "%s/%s", root, rel) < 0)
-			return -1;
-		return util_rm_rf(full, err);
+		return util_rm_rf_at(dirfd, name, rel, err);
 	}
 	if (unlinkat(dirfd, name, 0) < 0)
 		return box_fail(err, BOX_ESYS, errno, "replace '%s'", rel);
 	return 0;
 }
 
+/* Owner first: chown clears the set-id bits and the file capabilities
+ * (security.capability) of what it changes, so the xattrs and then the
+ * mode are set after it (set_owner, the xattrs, fchmod), never before. */
+static int set_owner(int dirfd, const char *name, int fd, uid_t uid,
+		     gid_t gid)
+{
+	if (geteuid() != 0)
+		return 0;
+	if (fd >= 0 || !name)
+		return fchown(fd, uid, gid);
+	return fchownat(dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW);
+}
+
+/* For what carries no xattrs here (symlinks, FIFOs, the root). */
 static int set_owner_mode(int dirfd, const char *name, int fd, uid_t uid,
 			  gid_t gid, mode_t mode, bool symlink)
 {
-	/* chown first: it clears set-id bits that chmod then sets. */
-	if (geteuid() == 0) {
-		int r = fd >= 0 ? fchown(fd, uid, gid)
-				: fchownat(dirfd, name, uid, gid,
-					   AT_SYMLINK_NOFOLLOW);
-		if (r < 0)
-			return -1;
-	}
+	if (set_owner(dirfd, name, fd, uid, gid) < 0)
+		return -1;
 	if (symlink)
 		return 0;
 	return fd >= 0 ? fchmod(fd, mode) : fchmodat(dirfd, name, mode, 0);
@@ -168,8 +172,8 @@ static int apply_xattrs(int fd, const struct tar_entry *e, unsigned flags,
 	return 0;
 }
 
-static int whiteout(int pfd, const char *base, const char *root,
-		    const char *rel, struct box_err *err)
+static int whiteout(int pfd, const char *base, const char *rel,
+		    struct box_err *err)
 {
 	const char *target = base + 4;
 	if (!strcmp(base, ".wh..wh..opq")) {
@@ -187,7 +191,7 @@ static int whiteout(int pfd, const char *base, const char *root,
 		      (int)(base - rel), rel, target) < 0)
 		return -1;
 	bool is_dir;
-	if (clear_slot(pfd, target, root, trel, false, &is_dir, err) < 0)
+	if (clear_slot(pfd, target, trel, false, &is_dir, err) < 0)
 		return -1;
 	if (mknodat(pfd, target, S_IFCHR | 0, makedev(0, 0)) < 0)
 		return box_fail(err, BOX_ESYS, errno, "whiteout '%s'", trel);
@@ -195,8 +199,8 @@ static int whiteout(int pfd, const char *base, const char *root,
 }
 
 static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
-		       const char *root, unsigned flags,
-		       struct layer_stats *st, struct box_err *err)
+		       unsigned flags, struct layer_stats *st,
+		       struct box_err *err)
 {
 	auto_free char *rel = NULL;
 	if (tar_clean_path(e->path, &rel, err) < 0)
@@ -216,7 +220,7 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 		return box_fail(err, BOX_EINVAL, 0, "name too long: '%.200s'",
 				rel);
 	if ((flags & LAYER_OCI_WHITEOUTS) && !strncmp(base, ".wh.", 4))
-		return whiteout(pfd, base, root, rel, err);
+		return whiteout(pfd, base, rel, err);
 	if (e->type == '3' || e->type == '4' || e->type == 'V') {
 		if (st)
 			st->dropped++;
@@ -227,7 +231,7 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 				"'%s': unsupported tar member type '%c'", rel,
 				e->type);
 	bool is_dir;
-	if (clear_slot(pfd, base, root, rel, e->type == '5', &is_dir, err) < 0)
+	if (clear_slot(pfd, base, rel, e->type == '5', &is_dir, err) < 0)
 		return -1;
 	struct timespec ts[2] = {{.tv_sec = e->mtime}, {.tv_sec = e->mtime}};
 	switch (e->type) {
@@ -239,12 +243,14 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 		if (fd < 0)
 			return box_fail(err, BOX_ESYS, errno, "create '%s'",
 					rel);
-		if (write_data(r, fd, rel, st, err) < 0 ||
-		    apply_xattrs(fd, e, flags, rel, err) < 0)
+		if (write_data(r, fd, rel, st, err) < 0)
 			return -1;
-		if (set_owner_mode(pfd, base, fd, e->uid, e->gid, e->mode,
-				   false) < 0)
+		if (set_owner(pfd, base, fd, e->uid, e->gid) < 0)
 			return box_fail(err, BOX_ESYS, errno, "chown '%s'", rel);
+		if (apply_xattrs(fd, e, flags, rel, err) < 0)
+			return -1;
+		if (fchmod(fd, e->mode) < 0)
+			return box_fail(err, BOX_ESYS, errno, "chmod '%s'", rel);
 		futimens(fd, ts);
 		break;
 	}
@@ -277,11 +283,12 @@ static int apply_entry(struct tar_reader *r, struct tar_entry *e, int rootfd,
 					    O_CLOEXEC);
 		if (fd < 0)
 			return box_fail(err, BOX_ESYS, errno, "open '%s'", rel);
+		if (set_owner(pfd, base, fd, e->uid, e->gid) < 0)
+			return box_fail(err, BOX_ESYS, errno, "chown '%s'", rel);
 		if (apply_xattrs(fd, e, flags, rel, err) < 0)
 			return -1;
-		if (set_owner_mode(pfd, base, fd, e->uid, e->gid, e->mode,
-				   false) < 0)
-			return box_fail(err, BOX_ESYS, errno, "chown '%s'", rel);
+		if (fchmod(fd, e->mode) < 0)
+			return box_fail(err, BOX_ESYS, errno, "chmod '%s'", rel);
 		break;
 	}
 	case '6':
@@ -308,7 +315,7 @@ int layer_unpack(struct tar_reader *r, const char *root, unsigned flags,
 		int rc = tar_next(r, &e, err);
 		if (rc <= 0)
 			return rc;
-		rc = apply_entry(r, &e, rootfd, root, flags, st, err);
+		rc = apply_entry(r, &e, rootfd, flags, st, err);
 		tar_entry_free(&e);
 		if (rc < 0)
 			return -1;
@@ -333,16 +340,45 @@ struct copy {
 	struct hardlink *links;
 	size_t n_links;
 	struct box_err *err;
+	/* The path of the member at hand from the root: grown on the way
+	 * down, cut on the way up, of any length (the tree may be deeper
+	 * than PATH_MAX allows a path to be). */
+	char *rel;
+	size_t rel_len, rel_cap;
 };
+
+/* rel += "/name" ("name" at the top); false when out of memory. */
+static bool rel_push(struct copy *c, const char *name)
+{
+	size_t nl = strlen(name), need = c->rel_len + 1 + nl + 1;
+	if (need > c->rel_cap) {
+		size_t cap = c->rel_cap ? c->rel_cap : 256;
+		while (cap < need)
+			cap *= 2;
+		char *nr = realloc(c->rel, cap);
+		if (!nr)
+			return false;
+		c->rel = nr;
+		c->rel_cap = cap;
+	}
+	if (c->rel_len)
+		c->rel[c->rel_len++] = '/';
+	memcpy(c->rel + c->rel_len, name, nl + 1);
+	c->rel_len += nl;
+	return true;
+}
+
+/* rel less its last name (names hold no '/'). */
+static void rel_pop(struct copy *c)
+{
+	char *slash = memrchr(c->rel, '/', c->rel_len);
+	c->rel_len = slash ? (size_t)(slash - c->rel) : 0;
+	c->rel[c->rel_len] = '\0';
+}
 
 static void md_rec(struct copy *c, const void *p, size_t n)
 {
 	sha256_update(c->md, p, n);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int copy_xattrs(struct copy *c, int sfd, int dfd, const char *rel)
@@ -408,32 +444,36 @@ static int copy_file(struct copy *c, int sdir, int ddir, const char *name,
 					rel);
 		c->st->bytes += (uint64_t)n;
 	}
+	if (set_owner(ddir, name, dfd, s->st_uid, s->st_gid) < 0)
+		return box_fail(c->err, BOX_ESYS, errno, "chown '%s'", rel);
 	if (copy_xattrs(c, sfd, dfd, rel) < 0)
 		return -1;
-	if (set_owner_mode(ddir, name, dfd, s->st_uid, s->st_gid,
-			   s->st_mode & 07777, false) < 0)
-		return box_fail(c->err, BOX_ESYS, errno, "chown '%s'", rel);
+	if (fchmod(dfd, s->st_mode & 07777) < 0)
+		return box_fail(c->err, BOX_ESYS, errno, "chmod '%s'", rel);
 	struct timespec ts[2] = {s->st_atim, s->st_mtim};
 	futimens(dfd, ts);
 	return 0;
 }
 
-static int copy_dir(struct copy *c, int sdir, int ddir, const char *rel,
-		    int depth);
-
-static int copy_one(struct copy *c, int sdir, int ddir, const char *name,
-		    const char *rel, int depth)
+/* One member of the source directory sdir, copied into ddir (a directory
+ * only made: util_walk enters it, copy_enter and copy_leave finish it). */
+static int copy_member(void *arg, const struct util_walk_pos *at,
+		      const char *name, const struct stat *sp)
 {
-	struct stat s;
-	if (fstatat(sdir, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
-		return box_fail(c->err, BOX_ESYS, errno, "stat '%s'", rel);
-	/* The canonical record of this member, for the tree digest. */
-	char rec[PATH_MAX + 128];
-	int rl = snprintf(rec, sizeof rec, "%s%c%o %u %u %llu", rel, 0,
-			  (unsigned)s.st_mode, (unsigned)s.st_uid,
-			  (unsigned)s.st_gid,
+	struct copy *c = arg;
+	int sdir = at->fd, ddir = at->mirror;
+	const struct stat s = *sp;
+	if (!rel_push(c, name))
+		return box_fail(c->err, BOX_ESYS, ENOMEM, "copy");
+	const char *rel = c->rel;
+	/* The canonical record of this member, for the tree digest: the
+	 * path, a NUL, then mode, owner and size, a NUL. */
+	char rec[128];
+	int rl = snprintf(rec, sizeof rec, "%o %u %u %llu", (unsigned)s.st_mode,
+			  (unsigned)s.st_uid, (unsigned)s.st_gid,
 			  S_ISREG(s.st_mode) ? (unsigned long long)s.st_size
 					     : 0ULL);
+	md_rec(c, rel, c->rel_len + 1);
 	md_rec(c, rec, (size_t)rl + 1);
 	struct timespec ts[2] = {s.st_atim, s.st_mtim};
 	if (S_ISREG(s.st_mode)) {
@@ -448,8 +488,7 @@ static int copy_one(struct copy *c, int sdir, int ddir, const char *name,
 					   name, 0) < 0)
 					return box_fail(c->err, BOX_ESYS, errno,
 							"hard link '%s'", rel);
-				c->st->files++;
-				return 0;
+				goto done;
 			}
 			struct hardlink *nl = realloc(
 				c->links, (c->n_links + 1) * sizeof *nl);
@@ -470,23 +509,16 @@ static int copy_one(struct copy *c, int sdir, int ddir, const char *name,
 		if (mkdirat(ddir, name, 0700) < 0)
 			return box_fail(c->err, BOX_ESYS, errno, "mkdir '%s'",
 					rel);
+		if (s.st_dev == c->dev)
+			return 1; /* rel stays: the walk goes into it */
+		/* Another filesystem mounted here (a /proc left mounted in a
+		 * chroot): the mount point is kept, its contents are not. */
 		auto_fd dfd = openat(ddir, name,
 				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					     O_CLOEXEC);
-		auto_fd sfd = openat(sdir, name,
-				     O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					     O_CLOEXEC);
-		if (dfd < 0 || sfd < 0)
-			return box_fail(c->err, BOX_ESYS, errno, "open '%s'",
-					rel);
-		/* Another filesystem mounted here (a /proc left mounted in a
-		 * chroot): the mount point is kept, its contents are not. */
-		if (s.st_dev == c->dev &&
-		    (copy_xattrs(c, sfd, dfd, rel) < 0 ||
-		     copy_dir(c, sfd, dfd, rel, depth + 1) < 0))
-			return -1;
-		if (set_owner_mode(ddir, name, dfd, s.st_uid, s.st_gid,
-				   s.st_mode & 07777, false) < 0)
+		if (dfd < 0 || set_owner_mode(ddir, name, dfd, s.st_uid,
+					      s.st_gid, s.st_mode & 07777,
+					      false) < 0)
 			return box_fail(c->err, BOX_ESYS, errno, "chown '%s'",
 					rel);
 		futimens(dfd, ts);
@@ -517,63 +549,68 @@ static int copy_one(struct copy *c, int sdir, int ddir, const char *name,
 					rel);
 	} else {
 		c->st->dropped++; /* devices, sockets */
+		rel_pop(c);
 		return 0;
 	}
+done:
 	c->st->files++;
 	tick(c->st);
+	rel_pop(c);
 	return 0;
 }
 
-static int copy_dir(struct copy *c, int sdir, int ddir, const char *rel,
-		    int depth)
+/* A directory entered: its owner, then its xattrs (before its members,
+ * the digest's order). */
+static int copy_dir_in(void *arg, const struct util_walk_pos *dir,
+		      const struct stat *s)
 {
-	if (depth > 512)
-		return box_fail(c->err, BOX_EINVAL, 0, "'%s': tree too deep",
-				rel);
-	int fd = fcntl(sdir, F_DUPFD_CLOEXEC, 3);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return box_fail(c->err, BOX_ESYS, errno, "read dir '%s'", rel);
-	}
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			char **nn = realloc(names, cap * sizeof *nn);
-			if (!nn) {
-				rc = box_fail(c->err, BOX_ESYS, ENOMEM, "copy");
-				break;
-			}
-			names = nn;
-		}
-		if (!(names[n] = strdup(de->d_name))) {
-			rc = box_fail(c->err, BOX_ESYS, ENOMEM, "copy");
-			break;
-		}
-		n++;
-	}
-	closedir(d);
-	if (!rc && n)
-		qsort(names, n, sizeof *names, cmp_str);
-	for (size_t i = 0; i < n && !rc; i++) {
-		char sub[PATH_MAX];
-		if (util_path(sub, sizeof sub, c->err, "%s%s%s", rel,
-			      *rel ? "/" : "", names[i]) < 0)
-			rc = -1;
-		else
-			rc = copy_one(c, sdir, ddir, names[i], sub, depth);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	return rc;
+	struct copy *c = arg;
+	if (set_owner(-1, NULL, dir->mirror, s->st_uid, s->st_gid) < 0)
+		return box_fail(c->err, BOX_ESYS, errno, "chown '%s'", c->rel);
+	return copy_xattrs(c, dir->fd, dir->mirror, c->rel);
+}
+
+/* A directory done: its mode and times last (members written into it
+ * would change its mtime). */
+static int copy_dir_out(void *arg, const struct util_walk_pos *parent,
+		      const char *name, const struct util_walk_pos *dir,
+		      const struct stat *s)
+{
+	struct copy *c = arg;
+	(void)parent;
+	(void)name;
+	if (fchmod(dir->mirror, s->st_mode & 07777) < 0)
+		return box_fail(c->err, BOX_ESYS, errno, "chmod '%s'", c->rel);
+	struct timespec ts[2] = {s->st_atim, s->st_mtim};
+	futimens(dir->mirror, ts);
+	c->st->files++;
+	tick(c->st);
+	rel_pop(c);
+	return 0;
+}
+
+/* The callbacks fail with the error in c->err: told apart from the walk's
+ * own -errno by a value no errno has. */
+#define COPY_FAILED (-1000000)
+
+static int copy_visit(void *arg, const struct util_walk_pos *at,
+		      const char *name, const struct stat *st)
+{
+	int r = copy_member(arg, at, name, st);
+	return r < 0 ? COPY_FAILED : r;
+}
+
+static int copy_enter(void *arg, const struct util_walk_pos *dir,
+		      const struct stat *st)
+{
+	return copy_dir_in(arg, dir, st) < 0 ? COPY_FAILED : 0;
+}
+
+static int copy_leave(void *arg, const struct util_walk_pos *parent,
+		      const char *name, const struct util_walk_pos *dir,
+		      const struct stat *st)
+{
+	return copy_dir_out(arg, parent, name, dir, st) < 0 ? COPY_FAILED : 0;
 }
 
 /* Hard-linked files met so far (rare: a short list), counted once. */
@@ -598,50 +635,35 @@ static bool first_link(struct seen_inodes *s, ino_t ino)
 	return true;
 }
 
-static uint64_t tree_bytes_at(int dirfd, dev_t dev, int depth,
-			      struct seen_inodes *seen)
+struct tree_bytes {
+	dev_t dev;
+	uint64_t sum;
+	struct seen_inodes seen;
+};
+
+static int tree_bytes_visit(void *arg, const struct util_walk_pos *at,
+			    const char *name, const struct stat *st)
 {
-	DIR *d = fdopendir(dirfd);
-	if (!d) {
-		close(dirfd);
-		return 0;
-	}
-	uint64_t sum = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		struct stat st;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISREG(st.st_mode)) {
-			if (st.st_nlink == 1 || first_link(seen, st.st_ino))
-				sum += (uint64_t)st.st_size;
-		} else if (S_ISDIR(st.st_mode) && st.st_dev == dev && depth < 256) {
-			int fd = openat(dirfd, de->d_name,
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd >= 0)
-				sum += tree_bytes_at(fd, dev, depth + 1, seen);
-		}
-	}
-	closedir(d);
-	return sum;
+	struct tree_bytes *t = arg;
+	(void)at;
+	(void)name;
+	if (S_ISREG(st->st_mode) &&
+	    (st->st_nlink == 1 || first_link(&t->seen, st->st_ino)))
+		t->sum += (uint64_t)st->st_size;
+	return S_ISDIR(st->st_mode) && st->st_dev == t->dev;
 }
 
 uint64_t layer_tree_bytes(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	static const struct util_walk_ops ops = {.visit = tree_bytes_visit};
+	auto_fd fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
-	if (fd < 0)
+	if (fd < 0 || fstat(fd, &st) < 0)
 		return 0;
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return 0;
-	}
-	struct seen_inodes seen = {0};
-	uint64_t sum = tree_bytes_at(fd, st.st_dev, 0, &seen);
-	free(seen.v);
-	return sum;
+	struct tree_bytes t = {.dev = st.st_dev};
+	util_walk(fd, -1, &ops, &t); /* what it could not read counts 0 */
+	free(t.seen.v);
+	return t.sum;
 }
 
 int layer_copy_tree(const char *src, const char *dst, unsigned flags,
@@ -661,15 +683,28 @@ int layer_copy_tree(const char *src, const char *dst, unsigned flags,
 		return box_fail(err, BOX_ESYS, errno, "stat %s", src);
 	struct copy c = {.dst_root = dfd, .dev = s.st_dev, .flags = flags,
 			 .st = st ? st : &dummy, .err = err};
+	static const struct util_walk_ops ops = {.visit = copy_visit,
+						 .enter = copy_enter,
+						 .leave = copy_leave,
+						 .sorted = true};
 	c.md = sha256_new(err);
 	if (!c.md)
 		return -1;
-	int rc = copy_xattrs(&c, sfd, dfd, "/");
+	int rc = rel_push(&c, "") ? 0
+				  : box_fail(err, BOX_ESYS, ENOMEM, "copy");
+	if (!rc && set_owner(-1, NULL, dfd, s.st_uid, s.st_gid) < 0)
+		rc = box_fail(err, BOX_ESYS, errno, "chown %s", dst);
 	if (!rc)
-		rc = copy_dir(&c, sfd, dfd, "", 0);
+		rc = copy_xattrs(&c, sfd, dfd, "/");
 	if (!rc) {
-		set_owner_mode(-1, NULL, dfd, s.st_uid, s.st_gid,
-			       s.st_mode & 07777, false);
+		int w = util_walk(sfd, dfd, &ops, &c);
+		if (w == COPY_FAILED)
+			rc = -1; /* err says why */
+		else if (w < 0)
+			rc = box_fail(err, BOX_ESYS, -w, "copy '%s'", c.rel);
+	}
+	if (!rc) {
+		fchmod(dfd, s.st_mode & 07777);
 		char hex[65];
 		sha256_final(c.md, hex);
 		c.md = NULL;
@@ -679,44 +714,28 @@ int layer_copy_tree(const char *src, const char *dst, unsigned flags,
 	for (size_t i = 0; i < c.n_links; i++)
 		free(c.links[i].rel);
 	free(c.links);
+	free(c.rel);
 	return rc;
 }
 
-static int64_t du_at(int dfd, int depth)
+static int du_visit(void *arg, const struct util_walk_pos *at,
+		    const char *name, const struct stat *st)
 {
-	if (depth > 512)
-		return 0;
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return 0;
-	}
-	int64_t sum = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		struct stat s;
-		if (fstatat(dirfd(d), de->d_name, &s, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (S_ISREG(s.st_mode) || S_ISLNK(s.st_mode))
-			sum += s.st_size;
-		else if (S_ISDIR(s.st_mode)) {
-			int sub = openat(dirfd(d), de->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-						 O_CLOEXEC);
-			if (sub >= 0)
-				sum += du_at(sub, depth + 1);
-		}
-	}
-	closedir(d);
-	return sum;
+	(void)at;
+	(void)name;
+	if (S_ISREG(st->st_mode) || S_ISLNK(st->st_mode))
+		*(int64_t *)arg += st->st_size;
+	return S_ISDIR(st->st_mode);
 }
 
 int64_t layer_du(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? 0 : du_at(fd, 0);
+	static const struct util_walk_ops ops = {.visit = du_visit};
+	auto_fd fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int64_t sum = 0;
+	if (fd >= 0)
+		util_walk(fd, -1, &ops, &sum); /* unreadable parts count 0 */
+	return sum;
 }
 
 int layer_open_in(int rootfd, const char *path)

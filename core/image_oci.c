@@ -16,7 +16,6 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
-#define MAX_JSON_BLOB (4 * 1024 * 1024)
 #define REF_NAME "org.opencontainers.image.ref.name"
 
 const char *oci_host_arch(void)
@@ -38,9 +37,10 @@ const char *oci_host_arch(void)
 	return other;
 }
 
-/* The blob a descriptor names, its digest checked. */
-static int blob_path(const char *dir, json_t *desc, char *path, size_t len,
-		     struct box_err *err)
+/* The blob a descriptor names, opened beneath the layout and checked
+ * against the descriptor's size and sha256.  The fd is read to its end;
+ * what reads it again starts from offset 0 (pread, zpipe). */
+static int open_blob(int dirfd, json_t *desc, struct box_err *err)
 {
 	const char *d = json_string_value(json_object_get(desc, "digest"));
 	if (!d)
@@ -49,51 +49,48 @@ static int blob_path(const char *dir, json_t *desc, char *path, size_t len,
 	if (!digest_valid(d))
 		return box_fail(err, BOX_EINVAL, 0,
 				"unsupported or malformed digest '%.80s'", d);
-	return util_path(path, len, err, "%s/blobs/sha256/%s", dir, d + 7);
-}
-
-static int check_blob(const char *path, json_t *desc, struct box_err *err)
-{
-	const char *want = json_string_value(json_object_get(desc, "digest"));
-	json_t *jsize = json_object_get(desc, "size");
-	auto_fd fd = open(path, O_RDONLY | O_CLOEXEC);
+	char rel[96];
+	snprintf(rel, sizeof rel, "blobs/sha256/%s", d + 7);
+	int fd = layout_open(dirfd, rel, err);
 	if (fd < 0)
-		return box_fail(err, errno == ENOENT ? BOX_ENOENT : BOX_ESYS,
-				errno, "blob %s", want);
+		return box_err_wrap(err, "blob %.19s...", d);
+	json_t *jsize = json_object_get(desc, "size");
 	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return box_fail(err, BOX_EINVAL, 0, "blob %s: not a file", want);
-	if (json_is_integer(jsize) &&
-	    json_integer_value(jsize) != (json_int_t)st.st_size)
-		return box_fail(err, BOX_EINVAL, 0,
-				"blob %s: size %lld, descriptor says %lld", want,
-				(long long)st.st_size,
-				(long long)json_integer_value(jsize));
 	char hex[65];
-	if (sha256_fd(fd, hex, err) < 0)
-		return box_err_wrap(err, "blob %s", want);
-	if (strcmp(hex, want + 7))
-		return box_fail(err, BOX_EINVAL, 0,
-				"digest mismatch: blob %.19s... has sha256:%.12s...",
-				want, hex);
-	return 0;
+	if (fstat(fd, &st) < 0)
+		box_fail(err, BOX_ESYS, errno, "blob %s", d);
+	else if (json_is_integer(jsize) &&
+		 json_integer_value(jsize) != (json_int_t)st.st_size)
+		box_fail(err, BOX_EINVAL, 0,
+			 "blob %s: size %lld, descriptor says %lld", d,
+			 (long long)st.st_size,
+			 (long long)json_integer_value(jsize));
+	else if (sha256_fd(fd, hex, err) < 0)
+		box_err_wrap(err, "blob %s", d);
+	else if (strcmp(hex, d + 7))
+		box_fail(err, BOX_EINVAL, 0,
+			 "digest mismatch: blob %.19s... has sha256:%.12s...",
+			 d, hex);
+	else
+		return fd;
+	close(fd);
+	return -1;
 }
 
 /* A JSON blob (index, manifest, config), verified and parsed. */
-static json_t *load_blob(const char *dir, json_t *desc, const char *what,
+static json_t *load_blob(int dirfd, json_t *desc, const char *what,
 			 struct box_err *err)
 {
-	char path[PATH_MAX];
-	if (blob_path(dir, desc, path, sizeof path, err) < 0 ||
-	    check_blob(path, desc, err) < 0) {
+	auto_fd fd = open_blob(dirfd, desc, err);
+	if (fd < 0) {
 		box_err_wrap(err, "%s", what);
 		return NULL;
 	}
-	json_error_t je;
-	json_t *j = util_json_load(path, &je);
-	if (!json_is_object(j)) {
+	json_t *j = layout_json_fd(fd, what, err);
+	if (j && !json_is_object(j)) {
 		json_decref(j);
-		box_fail(err, BOX_EINVAL, 0, "malformed %s: %s", what, je.text);
+		box_fail(err, BOX_EINVAL, 0, "malformed %s: not an object",
+			 what);
 		return NULL;
 	}
 	return j;
@@ -182,7 +179,7 @@ static void take_strv(char ***dst, json_t *cfg, const char *key)
 	}
 }
 
-int oci_layer(struct import_job *job, const char *blob, const char *diff,
+int oci_layer(struct import_job *job, int blob, const char *diff,
 	      size_t i, uint64_t blob_size, bool blob_checked,
 	      struct box_err *err)
 {
@@ -191,7 +188,7 @@ int oci_layer(struct import_job *job, const char *blob, const char *diff,
 		 * digests): its stream must still hash to the diff_id it
 		 * claims, or another layer's name could be borrowed. */
 		char got[72];
-		if (job_hash_file(job, blob, got, err) < 0)
+		if (job_hash_fd(job, blob, got, err) < 0)
 			return box_err_wrap(err, "layer %zu", i + 1);
 		if (strcmp(got, diff))
 			return box_fail(err, BOX_EINVAL, 0,
@@ -213,7 +210,7 @@ int oci_layer(struct import_job *job, const char *blob, const char *diff,
 	char tmp[PATH_MAX], got[72];
 	int64_t size;
 	if (job_tmp(job, false, tmp, err) < 0 ||
-	    job_unpack_file(job, blob, tmp, LAYER_OCI_WHITEOUTS, got, &size,
+	    job_unpack_fd(job, blob, tmp, LAYER_OCI_WHITEOUTS, got, &size,
 			    err) < 0)
 		return box_err_wrap(err, "layer %zu", i + 1);
 	if (strcmp(got, diff))
@@ -250,8 +247,8 @@ int oci_config(struct import_job *job, json_t *config, struct box_err *err)
 	return 0;
 }
 
-static int import_layers(struct import_job *job, const char *dir,
-			 json_t *layers, json_t *diff_ids, struct box_err *err)
+static int import_layers(struct import_job *job, int dirfd, json_t *layers,
+			 json_t *diff_ids, struct box_err *err)
 {
 	size_t n = json_array_size(layers);
 	job->total = 0;
@@ -274,12 +271,10 @@ static int import_layers(struct import_job *job, const char *dir,
 					i + 1, mt);
 		snprintf(job->what, sizeof job->what, "layer %zu/%zu", i + 1,
 			 n);
-		char blob[PATH_MAX];
-		if (blob_path(dir, desc, blob, sizeof blob, err) < 0)
-			return box_err_wrap(err, "layer %zu", i + 1);
 		/* The blob is checked even when its layer is already here:
 		 * a corrupt source is refused, not half-trusted. */
-		if (check_blob(blob, desc, err) < 0)
+		auto_fd blob = open_blob(dirfd, desc, err);
+		if (blob < 0)
 			return box_err_wrap(err, "layer %zu", i + 1);
 		if (oci_layer(job, blob, diff, i,
 			      (uint64_t)json_integer_value(
@@ -293,15 +288,17 @@ static int import_layers(struct import_job *job, const char *dir,
 int oci_import(struct import_job *job, const char *dir, const char *tag,
 	       struct box_err *err)
 {
-	char path[PATH_MAX];
-	json_error_t je;
-	if (util_path(path, sizeof path, err, "%s/index.json", dir) < 0)
-		return -1;
-	json_t *index = util_json_load(path, &je);
+	auto_fd dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return box_fail(err, BOX_ESYS, errno, "open %s", dir);
+	json_t *index = layout_json(dirfd, "index.json", err);
 	json_t *nested = NULL, *manifest = NULL, *config = NULL;
 	int rc = -1;
+	if (!index)
+		goto out;
 	if (!json_is_object(index)) {
-		box_fail(err, BOX_EINVAL, 0, "malformed index.json: %s", je.text);
+		box_fail(err, BOX_EINVAL, 0,
+			 "malformed index.json: not an object");
 		goto out;
 	}
 	json_t *desc = pick_by_tag(index, job->label ? job->label : dir, tag,
@@ -310,11 +307,11 @@ int oci_import(struct import_job *job, const char *dir, const char *tag,
 		goto out;
 	if (is_index_type(json_string_value(json_object_get(desc,
 							    "mediaType")))) {
-		nested = load_blob(dir, desc, "image index", err);
+		nested = load_blob(dirfd, desc, "image index", err);
 		if (!nested || !(desc = pick_platform(nested, err)))
 			goto out;
 	}
-	manifest = load_blob(dir, desc, "manifest", err);
+	manifest = load_blob(dirfd, desc, "manifest", err);
 	if (!manifest)
 		goto out;
 	json_t *cdesc = json_object_get(manifest, "config");
@@ -327,7 +324,7 @@ int oci_import(struct import_job *job, const char *dir, const char *tag,
 			 "and at least one layer");
 		goto out;
 	}
-	config = load_blob(dir, cdesc, "image config", err);
+	config = load_blob(dirfd, cdesc, "image config", err);
 	if (!config)
 		goto out;
 	json_t *diff_ids = json_object_get(json_object_get(config, "rootfs"),
@@ -350,7 +347,7 @@ int oci_import(struct import_job *job, const char *dir, const char *tag,
 		if (d || *t)
 			m->description = strdup(d ? d : t);
 	}
-	rc = import_layers(job, dir, layers, diff_ids, err);
+	rc = import_layers(job, dirfd, layers, diff_ids, err);
 out:
 	json_decref(index);
 	json_decref(nested);

@@ -97,6 +97,20 @@ int zpipe_open_read(const char *path, struct zpipe *z, struct box_err *err)
 	if (fd < 0)
 		return box_fail(err, errno == ENOENT ? BOX_ENOENT : BOX_ESYS,
 				errno, "open %s", path);
+	return zpipe_open_fd(fd, path, z, err);
+}
+
+int zpipe_open_fd(int fd, const char *name, struct zpipe *z,
+		  struct box_err *err)
+{
+	memset(z, 0, sizeof *z);
+	z->fd = z->file_fd = -1;
+	/* from the start, whoever read the file before (a digest check) */
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		int e = errno;
+		close(fd);
+		return box_fail(err, BOX_ESYS, e, "seek %s", name);
+	}
 	const struct codec *c = sniff(fd);
 	if (!c) {
 		z->fd = fd;
@@ -108,7 +122,7 @@ int zpipe_open_read(const char *path, struct zpipe *z, struct box_err *err)
 		return box_fail(err, BOX_EINVAL, 0,
 				"%s: %s-compressed, and %s is not installed "
 				"(apt-get install %s)",
-				path, c->tool, c->tool, c->pkg);
+				name, c->tool, c->tool, c->pkg);
 	}
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {

@@ -17,6 +17,10 @@ struct zpipe {
 /* Open path for reading as plain tar: the codec is told by the first bytes
  * of the file, not its name (OCI blobs have no extension). */
 int zpipe_open_read(const char *path, struct zpipe *z, struct box_err *err);
+/* The same for a file already open (fd is taken: zpipe_close closes it, as
+ * does a failure), read from its start; name for errors. */
+int zpipe_open_fd(int fd, const char *name, struct zpipe *z,
+		  struct box_err *err);
 /* Create path for writing a tar; compressed when name (the file's final
  * name, path may be a temporary one) ends in .gz/.tgz/.xz/.zst/.bz2. */
 int zpipe_open_write(const char *path, const char *name, struct zpipe *z,

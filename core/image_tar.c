@@ -165,12 +165,24 @@ static void pending_free(struct pending *p)
 	memset(p, 0, sizeof *p);
 }
 
-static int pax_u64(const char *v, uint64_t *out)
+/* A pax number: decimal digits only (strtoull would take blanks, a sign
+ * and wrap-around), optionally a fraction (mtime), at most max. */
+static int pax_u64(const char *v, uint64_t max, uint64_t *out)
 {
-	char *end;
-	errno = 0;
-	unsigned long long x = strtoull(v, &end, 10);
-	if (errno || end == v || (*end && *end != '.') || *v == '-')
+	uint64_t x = 0;
+	const char *p = v;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (x > (max - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	if (p == v)
+		return -1;
+	if (*p == '.')
+		while (*++p >= '0' && *p <= '9')
+			;
+	if (*p)
 		return -1;
 	*out = x;
 	return 0;
@@ -192,8 +204,11 @@ static int pax_record(struct pending *p, const char *key, const char *val,
 				"archive holds a sparse file: not supported");
 	if (!strcmp(key, "size") || !strcmp(key, "uid") ||
 	    !strcmp(key, "gid")) {
+		/* a size must fit off_t; an id must fit uid_t, less
+		 * (uid_t)-1, which chown takes as "leave as it is" */
 		uint64_t v;
-		if (pax_u64(val, &v) < 0)
+		if (pax_u64(val, key[0] == 's' ? INT64_MAX : UINT32_MAX - 1,
+			    &v) < 0)
 			return box_fail(err, BOX_EINVAL, 0,
 					"bad pax %s '%.32s'", key, val);
 		if (key[0] == 's') {
@@ -209,7 +224,13 @@ static int pax_record(struct pending *p, const char *key, const char *val,
 		return 0;
 	}
 	if (!strcmp(key, "mtime")) {
-		p->mtime = strtoll(val, NULL, 10);
+		/* before 1970 (a leading '-') is taken as 0: nothing here
+		 * needs it, and the writer never makes one */
+		uint64_t v = 0;
+		if (*val != '-' && pax_u64(val, INT64_MAX, &v) < 0)
+			return box_fail(err, BOX_EINVAL, 0,
+					"bad pax mtime '%.32s'", val);
+		p->mtime = (int64_t)v;
 		p->has_mtime = true;
 		return 0;
 	}
@@ -235,7 +256,10 @@ static int pax_record(struct pending *p, const char *key, const char *val,
 	return 0;
 }
 
-/* "LEN key=value\n" records; LEN counts the whole record. */
+/* "LEN key=value\n" records; LEN, in decimal, counts the whole record.
+ * Every bound is checked against the buffer before it is used: LEN is
+ * digits only (no blanks, sign or overflow as strtoul would take), and the
+ * key lies wholly between the blank after it and the record's newline. */
 static int parse_pax(struct pending *p, char *buf, size_t len,
 		     struct box_err *err)
 {
@@ -243,18 +267,22 @@ static int parse_pax(struct pending *p, char *buf, size_t len,
 	while (off < len) {
 		if (buf[off] == '\0')
 			break; /* NUL padding some writers leave */
-		char *end;
-		unsigned long rlen = strtoul(buf + off, &end, 10);
-		if (end == buf + off || *end != ' ' || rlen == 0 ||
-		    rlen > len - off || buf[off + rlen - 1] != '\n')
-			return box_fail(err, BOX_EINVAL, 0,
-					"malformed pax header record");
-		char *key = end + 1;
-		char *rec_end = buf + off + rlen - 1; /* the '\n' */
+		size_t left = len - off, i = 0, rlen = 0;
+		for (; i < left && buf[off + i] >= '0' && buf[off + i] <= '9';
+		     i++) {
+			rlen = rlen * 10 + (size_t)(buf[off + i] - '0');
+			if (rlen > left)
+				goto bad; /* also keeps rlen from overflowing */
+		}
+		/* digits, ' ', a key of one byte or more, '=', '\n' */
+		if (i == 0 || i >= left || buf[off + i] != ' ' ||
+		    rlen < i + 4 || buf[off + rlen - 1] != '\n')
+			goto bad;
+		char *key = buf + off + i + 1;
+		char *rec_end = buf + off + rlen - 1; /* the '\n', > key */
 		char *eq = memchr(key, '=', (size_t)(rec_end - key));
-		if (!eq)
-			return box_fail(err, BOX_EINVAL, 0,
-					"malformed pax header record");
+		if (!eq || eq == key)
+			goto bad;
 		*eq = '\0';
 		*rec_end = '\0';
 		if (pax_record(p, key, eq + 1, (size_t)(rec_end - eq - 1),
@@ -263,6 +291,9 @@ static int parse_pax(struct pending *p, char *buf, size_t len,
 		off += rlen;
 	}
 	return 0;
+bad:
+	return box_fail(err, BOX_EINVAL, 0,
+			"malformed pax header record at byte %zu", off);
 }
 
 int tar_next(struct tar_reader *r, struct tar_entry *e, struct box_err *err)
@@ -380,6 +411,15 @@ int tar_next(struct tar_reader *r, struct tar_entry *e, struct box_err *err)
 			gid = p.gid;
 		if (p.has_mtime)
 			mtime = (uint64_t)p.mtime;
+		if (uid >= UINT32_MAX || gid >= UINT32_MAX ||
+		    mtime > INT64_MAX) {
+			/* base-256 fields: (uid_t)-1 or a wrapped value
+			 * would chown to something else than stored */
+			box_fail(err, BOX_EINVAL, 0,
+				 "uid, gid or mtime out of range in '%s'",
+				 e->path);
+			goto fail;
+		}
 		if (type == '\0' || type == '7')
 			type = '0';
 		size_t plen = strlen(e->path);

@@ -55,35 +55,270 @@ const char *util_printable(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static int rm_rf_at(int at, const char *name, dev_t dev, int depth);
-
-/* Remove every entry of the directory at/name (kept itself). */
-static int empty_at(int at, const char *name, dev_t dev, int depth)
+static int cmp_str(const void *a, const void *b)
 {
-	int fd = openat(at, name,
-			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	DIR *d = fdopendir(fd);
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- walking a tree ------------------------------------------------------ */
+
+/* Directories this near the top keep their descriptor while the walk is
+ * below them: an ordinary tree walks without a single ".." open.  Deeper
+ * ones are closed on the way down and reopened by ".." on the way up, so
+ * a tree of any depth needs at most this many descriptors. */
+#define WALK_KEEP_FDS 16
+
+struct walk_frame {
+	char **names;           /* the directory's entries, read at once */
+	size_t n, i;            /* how many, the next to visit */
+	struct util_walk_pos at; /* the directory (and its mirror); -1 while
+	                         * the walk is below it and it is deeper
+	                         * than WALK_KEEP_FDS */
+	struct stat st;         /* as visited (dev/ino checked on the way up) */
+	dev_t mdev;             /* the mirror's, the same way */
+	ino_t mino;
+	const char *name;       /* its name, in the parent frame's names */
+};
+
+/* Every entry of the directory fd but "." and "..", sorted or not. */
+static int read_names(int fd, bool sorted, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
-		close(fd);
-		return -errno;
+		int e = errno;
+		if (dfd >= 0)
+			close(dfd);
+		return -e;
 	}
-	int rc = 0;
+	rewinddir(d); /* the offset is shared with fd */
+	size_t cap = 0;
 	struct dirent *de;
+	int rc = 0;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		int r = rm_rf_at(dirfd(d), de->d_name, dev, depth + 1);
-		if (r < 0 && !rc)
-			rc = r;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **nn = realloc(*out, cap * sizeof *nn);
+			if (!nn) {
+				rc = -ENOMEM;
+				break;
+			}
+			*out = nn;
+		}
+		if (!((*out)[*n] = strdup(de->d_name))) {
+			rc = -ENOMEM;
+			break;
+		}
+		(*n)++;
 	}
 	closedir(d);
+	if (!rc && sorted && *n)
+		qsort(*out, *n, sizeof **out, cmp_str);
 	return rc;
 }
 
-static int rm_rf_at(int at, const char *name, dev_t dev, int depth)
+static void pos_close(struct util_walk_pos *at)
 {
+	if (at->fd >= 0)
+		close(at->fd);
+	if (at->mirror >= 0)
+		close(at->mirror);
+	at->fd = at->mirror = -1;
+}
+
+static void frame_free(struct walk_frame *f)
+{
+	pos_close(&f->at);
+	util_names_free(f->names, f->n);
+	f->names = NULL;
+	f->n = 0;
+}
+
+/* The directory name in dir, opened without following a symlink and
+ * checked to be the one of (dev, ino) when want. */
+static int open_dir_as(int dir, const char *name, bool want, dev_t dev,
+		       ino_t ino, struct stat *st)
+{
+	int fd = openat(dir, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st) < 0 ||
+	    (want && (st->st_dev != dev || st->st_ino != ino))) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+/* Down into the directory name of frame f (visited as st), and its mirror. */
+static int walk_down(struct walk_frame *f, struct walk_frame *child,
+		     const char *name, const struct stat *st)
+{
+	struct stat cst;
+	*child = (struct walk_frame){.at = {-1, -1}, .st = *st, .name = name};
+	/* the directory visited, not one put in its place since */
+	int fd = open_dir_as(f->at.fd, name, true, st->st_dev, st->st_ino,
+			     &cst);
+	if (fd < 0)
+		return fd;
+	child->at.fd = fd;
+	if (f->at.mirror >= 0) {
+		fd = open_dir_as(f->at.mirror, name, false, 0, 0, &cst);
+		if (fd < 0)
+			return fd;
+		child->at.mirror = fd;
+		child->mdev = cst.st_dev;
+		child->mino = cst.st_ino;
+	}
+	return 0;
+}
+
+/* Back up to p from its child c: its kept descriptors, or "..", checked to
+ * be the directory the walk came down from (not one a rename put above c
+ * meanwhile). */
+static int walk_up(struct walk_frame *p, const struct walk_frame *c)
+{
+	struct stat st;
+	if (p->at.fd >= 0)
+		return 0;
+	int fd = open_dir_as(c->at.fd, "..", true, p->st.st_dev, p->st.st_ino,
+			     &st);
+	if (fd < 0)
+		return fd;
+	p->at.fd = fd;
+	if (c->at.mirror >= 0) {
+		fd = open_dir_as(c->at.mirror, "..", true, p->mdev, p->mino,
+				 &st);
+		if (fd < 0)
+			return fd;
+		p->at.mirror = fd;
+	}
+	return 0;
+}
+
+int util_walk(int dirfd, int mirror, const struct util_walk_ops *ops,
+	      void *arg)
+{
+	size_t depth = 0, cap = 16;
+	struct walk_frame *fr = calloc(cap, sizeof *fr);
+	if (!fr)
+		return -ENOMEM;
+	fr[0].at.fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	fr[0].at.mirror = mirror < 0 ? -1 : fcntl(mirror, F_DUPFD_CLOEXEC, 3);
+	int rc = fr[0].at.fd < 0 || (mirror >= 0 && fr[0].at.mirror < 0)
+			 ? -errno
+			 : read_names(fr[0].at.fd, ops->sorted, &fr[0].names,
+				      &fr[0].n);
+	while (rc == 0) {
+		struct walk_frame *f = &fr[depth];
+		if (f->i < f->n) {
+			const char *name = f->names[f->i++];
+			struct stat st;
+			if (fstatat(f->at.fd, name, &st, AT_SYMLINK_NOFOLLOW) <
+			    0) {
+				if (errno != ENOENT) /* gone meanwhile: fine */
+					rc = -errno;
+				continue;
+			}
+			int r = ops->visit(arg, &f->at, name, &st);
+			if (r <= 0 || !S_ISDIR(st.st_mode)) {
+				rc = r < 0 ? r : 0;
+				continue;
+			}
+			if (depth + 1 == cap) {
+				struct walk_frame *nf =
+					realloc(fr, 2 * cap * sizeof *nf);
+				if (!nf) {
+					rc = -ENOMEM;
+					break;
+				}
+				fr = nf;
+				cap *= 2;
+				f = &fr[depth];
+			}
+			struct walk_frame *c = &fr[depth + 1];
+			rc = walk_down(f, c, name, &st);
+			if (rc < 0) {
+				pos_close(&c->at);
+				break;
+			}
+			depth++;
+			if (depth > WALK_KEEP_FDS)
+				pos_close(&f->at);
+			if (ops->enter)
+				rc = ops->enter(arg, &c->at, &c->st);
+			if (rc == 0)
+				rc = read_names(c->at.fd, ops->sorted, &c->names,
+						&c->n);
+			continue;
+		}
+		if (depth == 0)
+			break;
+		struct walk_frame *p = &fr[depth - 1];
+		rc = walk_up(p, f);
+		if (rc == 0 && ops->leave)
+			rc = ops->leave(arg, &p->at, f->name, &f->at, &f->st);
+		frame_free(f);
+		depth--;
+	}
+	for (size_t i = depth + 1; i-- > 0;)
+		frame_free(&fr[i]);
+	free(fr);
+	return rc;
+}
+
+/* ---- removing a tree ----------------------------------------------------- */
+
+/* The walk goes on past a failure (the rest is removed), keeping the
+ * first one. */
+struct rm_walk {
+	dev_t dev;
+	int err;
+};
+
+static void rm_note(struct rm_walk *w, int e)
+{
+	if (e && e != ENOENT && !w->err)
+		w->err = -e;
+}
+
+static int rm_visit(void *arg, const struct util_walk_pos *at,
+		    const char *name, const struct stat *st)
+{
+	struct rm_walk *w = arg;
+	if (S_ISDIR(st->st_mode)) {
+		if (st->st_dev == w->dev)
+			return 1;
+		rm_note(w, EXDEV); /* a mount point: never descend into it */
+		return 0;
+	}
+	if (unlinkat(at->fd, name, 0) < 0)
+		rm_note(w, errno);
+	return 0;
+}
+
+static int rm_leave(void *arg, const struct util_walk_pos *parent,
+		    const char *name, const struct util_walk_pos *dir,
+		    const struct stat *st)
+{
+	(void)dir;
+	(void)st;
+	if (unlinkat(parent->fd, name, AT_REMOVEDIR) < 0)
+		rm_note(arg, errno);
+	return 0;
+}
+
+/* Remove at/name and everything below it (its contents only, with
+ * keep_root), at any depth: 0 or -errno. */
+static int rm_tree(int at, const char *name, dev_t dev, bool keep_root)
+{
+	static const struct util_walk_ops ops = {.visit = rm_visit,
+						 .leave = rm_leave};
 	struct stat st;
 	if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -92,11 +327,17 @@ static int rm_rf_at(int at, const char *name, dev_t dev, int depth)
 								       : 0;
 	if (st.st_dev != dev)
 		return -EXDEV; /* a mount point: never descend into it */
-	if (depth > 256)
-		return -ELOOP;
-	int rc = empty_at(at, name, dev, depth);
-	if (rc)
+	int fd = openat(at, name,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	struct rm_walk w = {.dev = dev};
+	int rc = util_walk(fd, -1, &ops, &w);
+	close(fd);
+	if (rc < 0)
 		return rc;
+	if (w.err || keep_root)
+		return w.err;
 	return unlinkat(at, name, AT_REMOVEDIR) < 0 && errno != ENOENT
 		       ? -errno
 		       : 0;
@@ -109,9 +350,23 @@ int util_rm_rf(const char *path, struct box_err *err)
 		return errno == ENOENT ? 0
 				       : box_fail(err, BOX_ESYS, errno,
 						  "remove %s", path);
-	int r = rm_rf_at(AT_FDCWD, path, st.st_dev, 0);
+	int r = rm_tree(AT_FDCWD, path, st.st_dev, false);
 	if (r < 0)
 		return box_fail(err, BOX_ESYS, -r, "remove %s", path);
+	return 0;
+}
+
+int util_rm_rf_at(int dirfd, const char *name, const char *what,
+		  struct box_err *err)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0
+				       : box_fail(err, BOX_ESYS, errno,
+						  "remove '%s'", what);
+	int r = rm_tree(dirfd, name, st.st_dev, false);
+	if (r < 0)
+		return box_fail(err, BOX_ESYS, -r, "remove '%s'", what);
 	return 0;
 }
 
@@ -152,12 +407,12 @@ int util_empty_dir(const char *path, const char *const *keep,
 		int one = 0;
 		struct stat est;
 		if (!listed(name, keep))
-			one = rm_rf_at(fd, name, st.st_dev, 1);
+			one = rm_tree(fd, name, st.st_dev, false);
 		else if (fstatat(fd, name, &est, AT_SYMLINK_NOFOLLOW) == 0 &&
 			 S_ISDIR(est.st_mode)) /* a kept file stays as it is */
 			one = est.st_dev != st.st_dev
 				      ? -EXDEV
-				      : empty_at(fd, name, st.st_dev, 1);
+				      : rm_tree(fd, name, st.st_dev, true);
 		if (one < 0 && !r)
 			r = one;
 	}
@@ -452,11 +707,6 @@ int util_lock_file(const char *path, bool exclusive, struct box_err *err)
 	if (fd < 0)
 		return box_fail(err, BOX_ESYS, errno, "open %s", path);
 	return util_flock(fd, exclusive ? LOCK_EX : LOCK_SH, path, err);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 void util_names_free(char **names, size_t n)

@@ -37,8 +37,45 @@ const char *util_printable(const char *s, char *buf, size_t len);
  * spread over the block groups (ext4's Orlov allocator) instead of packed
  * beside it.  Best effort, errors ignored. */
 void util_set_topdir(const char *dir);
-/* rm -rf that stays on one filesystem and never follows symlinks. */
+/* A depth-first walk below the directory dirfd, iterative: any depth, and
+ * a bounded number of descriptors (the top levels keep theirs; deeper
+ * directories are left by "..", checked to be the one the walk came down
+ * from).  A directory is never entered through a symlink.  With a mirror
+ * (a directory fd, else -1) the walk goes down and up the same names in
+ * it too, in step: a copy's destination. */
+struct stat;
+struct util_walk_pos {
+	int fd;                 /* a directory of the walk */
+	int mirror;             /* the same one in the mirror, or -1 */
+};
+struct util_walk_ops {
+	/* Each entry of the directory at, as lstat gives it (entries gone
+	 * meanwhile are skipped): 1 enters it (a directory; with a mirror,
+	 * visit has made it there), 0 goes on, <0 stops the walk with that
+	 * value. */
+	int (*visit)(void *arg, const struct util_walk_pos *at,
+		     const char *name, const struct stat *st);
+	/* Just entered dir (may be NULL), before its entries. */
+	int (*enter)(void *arg, const struct util_walk_pos *dir,
+		     const struct stat *st);
+	/* After the entries of dir, held by parent as name (may be NULL).
+	 * Neither is called for dirfd itself. */
+	int (*leave)(void *arg, const struct util_walk_pos *parent,
+		     const char *name, const struct util_walk_pos *dir,
+		     const struct stat *st);
+	bool sorted;            /* entries in strcmp order, else as read */
+};
+/* 0, a callback's value <0, or -errno: a directory that cannot be opened
+ * or read, or -ESTALE for one moved during the walk. */
+int util_walk(int dirfd, int mirror, const struct util_walk_ops *ops,
+	      void *arg);
+/* rm -rf that stays on one filesystem and never follows symlinks, at any
+ * depth. */
 int util_rm_rf(const char *path, struct box_err *err);
+/* The same for the entry name of the directory dirfd; what names it in
+ * errors. */
+int util_rm_rf_at(int dirfd, const char *name, const char *what,
+		  struct box_err *err);
 /* The same, with the entry `last` of the directory removed only after all
  * the others: a removal that fails midway leaves it in place (a container
  * keeps its config.json and stays listed, to be removed again). */

@@ -3,7 +3,7 @@
 # printing "PASS: name", "FAIL: name - why" or "SKIP: name - why" lines.
 # Ends with one summary line and exits non-zero on any failure.
 #   tests/run.sh            all
-#   tests/run.sh unit       unit tests only
+#   tests/run.sh unit       unit tests only (and the fuzz corpus replays)
 #   tests/run.sh NAME...    integration scripts whose name contains NAME
 set -u
 cd "$(dirname "$0")/.."
@@ -44,6 +44,17 @@ if [ $want_unit = 1 ]; then
 			run_one "$(basename "$t")" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$t"
 		else
 			run_one "$(basename "$t")" "$t"
+		fi
+	done
+	# The fuzz harnesses over their seeds, every input that ever crashed
+	# one among them (tests/fuzz; `make fuzz` for the fuzzing itself).
+	for t in "$BUILD"/tests/fuzz/replay_*; do
+		[ -x "$t" ] || continue
+		corpus=tests/fuzz/corpus/${t##*/replay_}
+		if [ -n "${BOXTOP_VALGRIND:-}" ]; then
+			run_one "$(basename "$t")" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$t" "$corpus"
+		else
+			run_one "$(basename "$t")" "$t" "$corpus"
 		fi
 	done
 fi

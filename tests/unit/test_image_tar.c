@@ -187,10 +187,113 @@ static void test_gnu(void)
 	close(fd);
 }
 
+/* An archive of one pax header member holding body, then a regular file
+ * "plain" of 3 bytes: tar_next's result, the path it gave in *path
+ * (malloc'd, NULL on failure) and the error in err. */
+static int read_pax(const char *body, size_t len, char **path,
+		    struct box_err *err)
+{
+	int fd = tmpfile_fd();
+	size_t padded = (len + 511) / 512 * 512;
+	unsigned char h[512];
+	char *blk = calloc(1, padded + 512);
+	raw_header(h, "PaxHeaders/plain", 'x', len, false);
+	write(fd, h, 512);
+	memcpy(blk, body, len);
+	write(fd, blk, padded);
+	raw_header(h, "plain", '0', 3, false);
+	write(fd, h, 512);
+	memset(blk, 0, 512);
+	memcpy(blk, "abc", 3);
+	write(fd, blk, 512);
+	memset(blk, 0, 512);
+	write(fd, blk, 512);
+	write(fd, blk, 512);
+	free(blk);
+	lseek(fd, 0, SEEK_SET);
+	struct tar_reader r;
+	tar_reader_init(&r, fd, err);
+	struct tar_entry e;
+	int rc = tar_next(&r, &e, err);
+	*path = rc == 1 ? strdup(e.path) : NULL;
+	if (rc == 1)
+		tar_entry_free(&e);
+	tar_reader_free(&r);
+	close(fd);
+	return rc;
+}
+
+static bool pax_refused(const char *body, size_t len, const char *why)
+{
+	struct box_err err = {0};
+	char *path = NULL;
+	int rc = read_pax(body, len, &path, &err);
+	free(path);
+	return rc == -1 && strstr(err.msg, why);
+}
+
+static void test_pax(void)
+{
+	struct box_err err = {0};
+	char *path = NULL;
+	static const char good[] = "16 path=abc/def\n10 uid=42\n";
+	CHECK("pax: path record", read_pax(good, sizeof good - 1, &path,
+					   &err) == 1 &&
+					  path && !strcmp(path, "abc/def"));
+	free(path);
+	static const char pad[] = "16 path=abc/def\n\0\0\0";
+	CHECK("pax: NUL padding after the records",
+	      read_pax(pad, sizeof pad - 1, &path, &err) == 1 && path &&
+		      !strcmp(path, "abc/def"));
+	free(path);
+	/* strtoul would skip the blanks: the length then points before
+	 * the key, and the '=' search ran backwards over the whole heap. */
+	CHECK("pax: blank before the length refused",
+	      pax_refused(" \n2 ", 4, "malformed pax"));
+	/* the same after a good record, over a body of 2.5 kB */
+	char big[2560];
+	memset(big, 'x', sizeof big);
+	memcpy(big, "16 path=abc/def\n \n2 ", 20);
+	CHECK("pax: blank length after a record refused",
+	      pax_refused(big, sizeof big, "malformed pax"));
+	/* a body past malloc's mmap threshold: the old search ran off the
+	 * end of its mapping (SIGSEGV without ASan) */
+	size_t hlen = 300 * 1024;
+	char *huge = malloc(hlen);
+	memset(huge, ' ', hlen);
+	memcpy(huge, " \n2 ", 4);
+	CHECK("pax: blank length in a large body refused",
+	      pax_refused(huge, hlen, "malformed pax"));
+	free(huge);
+	CHECK("pax: '+' length refused", pax_refused("+8 a=bc\n", 8,
+						     "malformed pax"));
+	CHECK("pax: '-' length refused", pax_refused("-8 a=bc\n", 8,
+						     "malformed pax"));
+	CHECK("pax: empty key refused", pax_refused("7 =abc\n", 7,
+						    "malformed pax"));
+	CHECK("pax: no '=' refused", pax_refused("7 abcd\n", 7,
+						 "malformed pax"));
+	CHECK("pax: length past the body refused",
+	      pax_refused("99 a=b\n", 7, "malformed pax"));
+	CHECK("pax: length of 20 digits refused",
+	      pax_refused("99999999999999999999 a=b\n", 25, "malformed pax"));
+	CHECK("pax: length too short for its own digits refused",
+	      pax_refused("2 a=b\n", 6, "malformed pax"));
+	CHECK("pax: uid past uid_t refused",
+	      pax_refused("18 uid=4294967296\n", 18, "uid"));
+	CHECK("pax: negative gid refused",
+	      pax_refused("10 gid=-1\n", 10, "gid"));
+	CHECK("pax: blank before a number refused",
+	      pax_refused("11 uid= 42\n", 11, "uid"));
+	CHECK("pax: size past 2^63 refused",
+	      pax_refused("29 size=18446744073709551615\n", 29, "size"));
+}
+
 int main(void)
 {
 	test_clean_path();
 	test_roundtrip();
 	test_gnu();
+	test_pax();
 	UNIT_DONE();
 }
