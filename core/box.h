@@ -133,6 +133,9 @@ struct box_create_opts {
 	size_t n_devices;
 	/* every capability and every device allowed ("a *:* rwm") */
 	bool privileged;
+	/* --security-opt seccomp=: NULL the default profile (Docker's),
+	 * "unconfined" none, else a Docker JSON profile file */
+	const char *seccomp;
 };
 
 struct box_info {
@@ -156,6 +159,7 @@ struct box_info {
 	bool oom_killed;        /* the last run ended in the OOM killer */
 	char error[256];        /* why the last start failed, "" if it did not */
 	bool read_only;         /* root.readonly: the root cannot be written */
+	char seccomp[32];       /* "default", "unconfined", "custom (N rules)" */
 };
 
 int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
@@ -258,6 +262,10 @@ int box_confine_get(struct box_ctx *ctx, const char *name,
 void box_confine_free(struct box_confine *c);
 
 /* ---- validation helpers the front ends share ----------------------------- */
+
+/* --security-opt seccomp=VALUE: "unconfined" or a profile file that is
+ * readable Docker JSON with known actions (BOX_EUSAGE otherwise). */
+int box_seccomp_check(const char *value, struct box_err *err);
 
 /* Parse "512M", "1G", "1048576", "64k" (binary units).  */
 int box_parse_size(const char *s, int64_t *out, struct box_err *err);

@@ -60,6 +60,14 @@ json_t *seccomp_docker_to_oci(json_t *profile, uint64_t caps,
  * file; *mode gets "default", "unconfined" or "custom". */
 int seccomp_for_create(const char *value, uint64_t caps, json_t **out,
 		       const char **mode, struct box_err *err);
+/* The same into a new config.json: linux.seccomp for the capabilities
+ * of its process.capabilities.bounding, annotation org.boxtop.seccomp. */
+int seccomp_config_set(json_t *config, const char *value, struct box_err *err);
+/* A new config.json with a profile file's filter: compiled now (into the
+ * cache), so that what libseccomp refuses fails the create, not every
+ * start (BOX_EUSAGE). */
+int seccomp_config_compiles(struct box_ctx *ctx, json_t *config,
+			    struct box_err *err);
 /* What info shows: "default", "unconfined", "custom (N rules)". */
 void seccomp_describe(json_t *config, char *buf, size_t len);
 
