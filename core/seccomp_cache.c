@@ -5,7 +5,7 @@
  * at every start it would be most of a `run`.  A filter depends only on
  * the OCI object, the libseccomp that compiles it and the kernel (whose
  * support of each action libseccomp checks), so that is the key: the
- * SHA-256 of all three.  Every container with the same profile shares one
+ * SHA-256 of all three (and whether the kernel runs x32: seccomp.c).  Every container with the same profile shares one
  * file; a start reads ~10 kB instead of compiling (as crun caches too).
  *
  * File: flags (u32), count n (u32), then n struct sock_filter. */
@@ -111,8 +111,10 @@ static int key_of(json_t *oci, char hex[65], struct box_err *err)
 	if (uname(&u) < 0)
 		u.release[0] = '\0';
 	char head[sizeof u.release + 96];
-	int n = snprintf(head, sizeof head, "boxtop-seccomp %d\nlibseccomp %u.%u.%u\nkernel %s\n",
-			 CACHE_FORMAT, v->major, v->minor, v->micro, u.release);
+	int n = snprintf(head, sizeof head,
+			 "boxtop-seccomp %d\nlibseccomp %u.%u.%u\nkernel %s x32 %d\n",
+			 CACHE_FORMAT, v->major, v->minor, v->micro, u.release,
+			 seccomp_arch_runs(SCMP_ARCH_X32));
 	put(f, head, (size_t)n);
 	/* key order as stored: the same config.json gives the same bytes */
 	feed_json(f, oci);

@@ -46,6 +46,9 @@ int seccomp_action_value(const char *name, bool has_errno, int errno_ret,
 int seccomp_op_value(const char *name, int *out);
 int seccomp_arch_value(const char *name, uint32_t *out);
 int seccomp_flag_value(const char *name, unsigned int *out);
+/* Whether this kernel runs programs of that architecture (x32 often not):
+ * one it cannot run is left out of the filter. */
+bool seccomp_arch_runs(uint32_t arch);
 
 /* The built-in profile in Docker's JSON format (a new reference). */
 json_t *seccomp_default_profile(void);
