@@ -133,7 +133,10 @@ static int read_cached(const char *path, struct seccomp_prog *out)
 		return -1;
 	uint32_t head[2];
 	struct stat st;
-	if (fstat(fd, &st) < 0 || pread(fd, head, sizeof head, 0) != sizeof head ||
+	/* ours alone (the root is refused otherwise, see ctx.c; this is
+	 * what the container's filter is made of, so once more here) */
+	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 022) ||
+	    !S_ISREG(st.st_mode) || pread(fd, head, sizeof head, 0) != sizeof head ||
 	    head[1] == 0 || head[1] > BPF_MAXINSNS ||
 	    (size_t)st.st_size != sizeof head + head[1] * sizeof(struct sock_filter))
 		return -1;

@@ -130,6 +130,25 @@ bt create sc10 --security-opt "seccomp=$PROBE_DIR/nomkdir.json" -- true >/dev/nu
 eq "profile file: info" "$(bt info sc10 --json | jq -r .seccomp)" "custom (2 rules)"
 bt rm sc10 >/dev/null
 
+# ---- the cache of compiled filters ($ROOT/seccomp) --------------------------
+# the default's filter was the first one compiled; an allow-all one is made
+dflt=$(ls -tr "$T_ROOT"/seccomp/*.bpf | head -1)
+echo '{"defaultAction": "SCMP_ACT_ALLOW"}' >"$PROBE_DIR/allowall.json"
+bt create sc11 --security-opt "seccomp=$PROBE_DIR/allowall.json" -- true >/dev/null
+allow=$(ls -t "$T_ROOT"/seccomp/*.bpf | head -1)
+bt rm sc11 >/dev/null
+no "an allow-all filter is another file" test "$allow" = "$dflt"
+cp "$dflt" "$PROBE_DIR/dflt.bpf"
+# an allow-all filter put in the default's place by another user: not used
+cp "$allow" "$dflt" && chown 65534 "$dflt"
+eq "cache file of another user ignored" \
+	"$(bt run sc12 --rm "${MNT[@]}" -- /probe/seccomp_probe unshare_user | tr -d '\r')" "unshare_user=EPERM"
+# one cut short by a crash: compiled again
+head -c 20 "$PROBE_DIR/dflt.bpf" >"$dflt" && chown 0 "$dflt"
+eq "cut cache file compiled again" \
+	"$(bt run sc13 --rm "${MNT[@]}" -- /probe/seccomp_probe unshare_user | tr -d '\r')" "unshare_user=EPERM"
+ok "cut cache file rewritten whole" cmp "$dflt" "$PROBE_DIR/dflt.bpf"
+
 # ---- refused profiles: one line, exit 2, nothing made -----------------------
 echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [' >"$PROBE_DIR/broken.json"
 echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_PERHAPS"}]}' \
