@@ -6,6 +6,7 @@
 #include "seccomp_filter.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -79,13 +80,20 @@ static void test_default(void)
 	struct seccomp_prog prog;
 	CHECK("default compiles", seccomp_compile(plain, &prog, &e) == 0 && prog.n > 100);
 
-	/* in a child: the filter holds there */
-	pid_t pid = fork();
+	/* in a child: the filter holds there (not under valgrind, which
+	 * knows no seccomp(2) and would run under the filter itself) */
+	pid_t pid = getenv("BOXTOP_VALGRIND") ? -1 : fork();
+	if (pid < 0)
+		printf("SKIP: filter in a child - under valgrind\n");
 	if (pid == 0) {
 		char msg[256];
 		if (syscall(SYS_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) < 0 ||
 		    seccomp_prog_load(&prog, msg, sizeof msg) < 0)
 			_exit(10);
+		/* the kernel has its copy */
+		seccomp_prog_free(&prog);
+		json_decref(plain);
+		json_decref(admin);
 		if (syscall(SYS_unshare, 0x10000000 /* CLONE_NEWUSER */) == 0 || errno != EPERM)
 			_exit(11);
 		if (syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -4, 0) >= 0 || errno != EPERM)
@@ -97,11 +105,13 @@ static void test_default(void)
 		_exit(0);
 	}
 	int ws = 0;
-	waitpid(pid, &ws, 0);
-	CHECK("filter blocks unshare, keyctl; clone3 ENOSYS; getppid works",
-	      WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
-	if (!WIFEXITED(ws) || WEXITSTATUS(ws))
-		printf("  child status %d\n", WEXITSTATUS(ws));
+	if (pid > 0) {
+		waitpid(pid, &ws, 0);
+		CHECK("filter blocks unshare, keyctl; clone3 ENOSYS; getppid works",
+		      WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+		if (!WIFEXITED(ws) || WEXITSTATUS(ws))
+			printf("  child status %d\n", WEXITSTATUS(ws));
+	}
 	seccomp_prog_free(&prog);
 	json_decref(plain);
 	json_decref(admin);
