@@ -106,6 +106,17 @@ eq "unconfined: info" "$(bt info sc8 --json | jq -r .seccomp)" unconfined
 eq "unconfined: no linux.seccomp" "$(jq -r '.linux.seccomp' "$T_ROOT/containers/sc8/config.json")" null
 bt rm sc8 >/dev/null
 
+# ---- capabilities unlock their calls; --privileged has no filter -----------
+out=$(bt run sc14 --rm --cap-add SYS_PTRACE "${MNT[@]}" -- /probe/seccomp_probe attack 0 2>&1)
+eq "--cap-add SYS_PTRACE: ptrace allowed" "$(result "$out" ptrace)" ok
+eq "--cap-add SYS_PTRACE: unshare still refused" "$(result "$out" unshare_user)" EPERM
+out=$(bt run sc15 --rm --cap-add SYS_ADMIN "${MNT[@]}" -- /probe/seccomp_probe attack 0 2>&1)
+eq "--cap-add SYS_ADMIN: mount reaches the kernel" "$(result "$out" mount)" ENOENT
+eq "--cap-add SYS_ADMIN: keyctl still refused" "$(result "$out" key_update)" EPERM
+bt create sc16 --privileged -- true >/dev/null
+eq "--privileged: no filter (as Docker's)" "$(bt info sc16 --json | jq -r .seccomp)" unconfined
+bt rm sc16 >/dev/null
+
 # ---- a profile file in Docker's format -------------------------------------
 cat >"$PROBE_DIR/nomkdir.json" <<'EOF'
 {
