@@ -4,7 +4,7 @@ DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
 
-PKGS     := ncursesw libcap jansson libnl-3.0 libnl-route-3.0
+PKGS     := ncursesw libcap jansson libnl-3.0 libnl-route-3.0 libseccomp
 # The pkg-config answers are read when a recipe first needs them, not when
 # the Makefile is parsed: `make deps all` installs the -dev packages in the
 # same run, after parsing.  Each is asked once (the eval caches it).
@@ -157,7 +157,7 @@ clean:
 
 # Everything the build and the tests need, on Debian, as root.
 DEPS := build-essential pkg-config libncursesw5-dev libcap-dev libjansson-dev \
-        libnl-3-dev libnl-route-3-dev busybox-static tmux valgrind \
+        libnl-3-dev libnl-route-3-dev libseccomp-dev busybox-static tmux valgrind \
         iproute2 iputils-ping procps util-linux jq umoci skopeo zstd xz-utils python3 \
         libcap2-bin clang libclang-rt-dev
 deps:

@@ -135,6 +135,9 @@ struct box_create_opts {
 	size_t n_devices;
 	/* every capability and every device allowed ("a *:* rwm") */
 	bool privileged;
+	/* --security-opt seccomp=: NULL the default profile (Docker's),
+	 * "unconfined" none, else a Docker JSON profile file */
+	const char *seccomp;
 };
 
 struct box_info {
@@ -161,6 +164,7 @@ struct box_info {
 	char restart_policy[24]; /* "no", "always", "on-failure:3", ... */
 	unsigned restart_count; /* starts by the monitor's policy */
 	bool restarting;        /* stopped, its monitor waits to start it */
+	char seccomp[32];       /* "default", "unconfined", "custom (N rules)" */
 };
 
 int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
@@ -270,6 +274,10 @@ int box_confine_get(struct box_ctx *ctx, const char *name,
 void box_confine_free(struct box_confine *c);
 
 /* ---- validation helpers the front ends share ----------------------------- */
+
+/* --security-opt seccomp=VALUE: "unconfined" or a profile file that is
+ * readable Docker JSON with known actions (BOX_EUSAGE otherwise). */
+int box_seccomp_check(const char *value, struct box_err *err);
 
 /* Parse "512M", "1G", "1048576", "64k" (binary units).  */
 int box_parse_size(const char *s, int64_t *out, struct box_err *err);

@@ -1,6 +1,7 @@
 /* config.c - build the OCI runtime-spec config.json of a new container.
  * boxtop's own settings live under "annotations"; spec.c reads it back. */
 #include "confine.h"
+#include "seccomp_filter.h"
 #include "spec.h"
 #include "image.h"
 #include "restart.h"
@@ -251,10 +252,19 @@ json_t *config_build(const struct box_create_opts *o, const char *image,
 	if (config && o->auto_remove)
 		json_object_set_new(json_object_get(config, "annotations"),
 				    "org.boxtop.autoremove", json_string("true"));
-	if (!config)
+	if (!config) {
 		box_fail(err, BOX_ESYS, ENOMEM, "build config.json");
-	else if (o->privileged)
+		return NULL;
+	}
+	if (o->privileged)
 		json_object_set_new(json_object_get(config, "annotations"),
 				    CONFINE_PRIVILEGED_KEY, json_string("true"));
+	/* last: its rules depend on the capabilities above.  As Docker's,
+	 * --privileged runs without a filter. */
+	if (seccomp_config_set(config, o->privileged ? "unconfined" : o->seccomp,
+			       err) < 0) {
+		json_decref(config);
+		return NULL;
+	}
 	return config;
 }

@@ -4,6 +4,7 @@
 #include "image.h"
 #include "monitor.h"
 #include "net.h"
+#include "seccomp_filter.h"
 #include "spec.h"
 #include "spare.h"
 #include "util.h"
@@ -141,7 +142,7 @@ static int create_applied(struct box_ctx *ctx,
 			  err) < 0)
 		goto fail;
 	config = config_build(o, image, &img, cg, err);
-	if (!config)
+	if (!config || seccomp_config_compiles(ctx, config, err) < 0)
 		goto fail;
 	if (net_prepare(ctx, o->name, o, config, err) < 0)
 		goto fail;

@@ -33,7 +33,8 @@ static void __attribute__((noreturn)) relay_exit(pid_t pid)
 
 /* The grandchild, inside every namespace: becomes the command. */
 static void __attribute__((noreturn))
-exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
+exec_child(const struct spec *s, const struct seccomp_prog *filter,
+	   char *const argv[], int sock, int errfd)
 {
 	char msg[512] = "";
 	if (sock >= 0) {
@@ -55,7 +56,9 @@ exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
 			dup2(sl, i);
 		close(sl);
 	}
-	if (caps_apply(s->caps, msg, sizeof msg) < 0)
+	/* the same filter as the container's init, at the same point */
+	if (spawn_seccomp(s, filter, false, msg, sizeof msg) < 0 ||
+	    caps_apply(s->caps, msg, sizeof msg) < 0)
 		goto fail;
 	if (s->no_new_privs)
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -65,6 +68,8 @@ exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
 	}
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	spawn_reset_signals();
+	if (spawn_seccomp(s, filter, true, msg, sizeof msg) < 0)
+		goto fail;
 	spawn_exec_in_path(argv, s->env, msg, sizeof msg);
 fail:
 	(void)!write(errfd, msg, strlen(msg));
@@ -95,10 +100,18 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 	if (!config)
 		return -1;
 	struct spec s;
+	/* the container's own system call filter: an exec'd process is as
+	 * confined as its init */
+	struct seccomp_prog filter = {0};
 	char bundle[PATH_MAX];
 	int rc = store_dir(ctx, name, NULL, bundle, sizeof bundle, err);
 	if (rc == 0)
 		rc = spec_from_config(config, bundle, NULL, &s, err);
+	if (rc == 0 &&
+	    (rc = seccomp_prog_get(ctx, json_object_get(json_object_get(config, "linux"),
+							"seccomp"),
+				   &filter, err)) < 0)
+		spec_free(&s);
 	json_decref(config);
 	if (rc < 0)
 		return box_err_wrap(err, "exec %s", name);
@@ -108,17 +121,20 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 		if (pidfd >= 0)
 			close(pidfd);
 		spec_free(&s);
+		seccomp_prog_free(&filter);
 		return box_fail(err, BOX_ESTATE, 0, "exec %s: container exited", name);
 	}
 	int sv[2] = {-1, -1}, errp[2];
 	if (tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		close(pidfd);
 		spec_free(&s);
+		seccomp_prog_free(&filter);
 		return box_fail(err, BOX_ESYS, errno, "socketpair");
 	}
 	if (pipe2(errp, O_CLOEXEC) < 0) {
 		close(pidfd);
 		spec_free(&s);
+		seccomp_prog_free(&filter);
 		return box_fail(err, BOX_ESYS, errno, "pipe");
 	}
 	int nsflags = s.ns_flags | (s.cgroup_ns ? CLONE_NEWCGROUP : 0);
@@ -148,7 +164,7 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 		} else {
 			pid_t gc = fork();
 			if (gc == 0)
-				exec_child(&s, argv, sv[1], errp[1]);
+				exec_child(&s, &filter, argv, sv[1], errp[1]);
 			if (gc < 0) {
 				snprintf(msg, sizeof msg, "fork: %s", strerror(errno));
 			} else {
@@ -206,5 +222,6 @@ out:
 		close(sv[1]);
 	close(pidfd);
 	spec_free(&s);
+	seccomp_prog_free(&filter);
 	return rc;
 }

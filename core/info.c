@@ -47,6 +47,7 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 	json_t *j = info_summary_json(&i);
 	json_object_set_new(j, "hostname", json_string(i.hostname));
 	json_object_set_new(j, "read_only", json_boolean(i.read_only));
+	json_object_set_new(j, "seccomp", json_string(i.seccomp));
 	json_object_set_new(j, "cgroup", json_string(i.cgroup));
 	/* where its files are: config and writable layer on disk, runtime
 	 * state in memory (what a class is shown, what a script inspects) */

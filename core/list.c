@@ -4,6 +4,7 @@
 #include "image.h"
 #include "monitor.h"
 #include "net.h"
+#include "seccomp_filter.h"
 #include "spec.h"
 #include "util.h"
 
@@ -58,6 +59,7 @@ static int info_get(struct box_ctx *ctx, const char *name,
 	snprintf(out->hostname, sizeof out->hostname, "%s", s ? s : "");
 	out->read_only = json_is_true(
 		json_object_get(json_object_get(config, "root"), "readonly"));
+	seccomp_describe(config, out->seccomp, sizeof out->seccomp);
 	s = json_string_value(json_object_get(json_object_get(config, "linux"),
 					      "cgroupsPath"));
 	snprintf(out->cgroup, sizeof out->cgroup, "%s", s ? s : "");

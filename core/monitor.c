@@ -164,7 +164,7 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 	run->pidfd = pidfd_open_(run->pid);
 
 	struct box_state st;
-	if (store_load_state(ctx, name, &st, err) < 0)
+	if (store_load_state_with(ctx, name, config, &st, err) < 0)
 		goto out;
 	st.status = BOX_RUNNING;
 	st.pid = run->pid;

@@ -2,7 +2,8 @@
  * it has them, portable C elsewhere.
  *
  * Hashing happens on image import, commit and integrity checks, never in a
- * container's monitor or on the hot start path. */
+ * container's monitor; on the start path only the few kB of a seccomp
+ * profile (the key of its compiled filter, seccomp_cache.c). */
 #ifndef BOX_SHA256_H
 #define BOX_SHA256_H
 

@@ -131,8 +131,9 @@ void spawn_reset_signals(void)
 /* The child: never returns.  Writes any error to errfd and exits 127.
  * syncfd brings its network namespace first when late_net, then "go". */
 static void __attribute__((noreturn))
-child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
-	   int errfd, int consock, bool late_net)
+child_main(const struct spec *s, const struct seccomp_prog *filter,
+	   const struct spawn_io *io, int syncfd, int errfd, int consock,
+	   bool late_net)
 {
 	int slave = -1;
 	char msg[512] = "";
@@ -224,6 +225,8 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 				 s->rlimits[i].resource, strerror(errno));
 			goto fail;
 		}
+	if (spawn_seccomp(s, filter, false, msg, sizeof msg) < 0)
+		goto fail;
 	/* The kernel's calls, not glibc's: glibc changes the ids of every
 	 * thread it knows of and waits for each, and a parent with threads
 	 * (a TUI) leaves them in its list here, not in this process, which
@@ -256,6 +259,8 @@ child_main(const struct spec *s, const struct spawn_io *io, int syncfd,
 	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 	spawn_reset_signals();
+	if (spawn_seccomp(s, filter, true, msg, sizeof msg) < 0)
+		goto fail;
 	spawn_exec_in_path(s->argv, s->env, msg, sizeof msg);
 fail:
 	if (write(errfd, msg, strlen(msg)) < 0)
@@ -303,6 +308,16 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(syncp[1]);
 		return box_fail(err, BOX_ESYS, errno, "pipe");
 	}
+	/* the system call filter, ready in memory before the child exists */
+	struct seccomp_prog filter;
+	if (seccomp_prog_get(ctx, json_object_get(json_object_get(config, "linux"),
+						  "seccomp"),
+			     &filter, err) < 0) {
+		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
+		if (consp[0] >= 0)
+			close(consp[0]), close(consp[1]);
+		return -1;
+	}
 	/* The network namespace is the costly one to make (~0.3 ms here):
 	 * we make it on this CPU while the child builds its root on the
 	 * other, and hand it over before the child mounts sysfs. */
@@ -313,6 +328,7 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	if (pid < 0) {
 		int e = errno;
 		close(syncp[0]), close(syncp[1]), close(errp[0]), close(errp[1]);
+		seccomp_prog_free(&filter);
 		return box_fail(err, BOX_ESYS, e, "clone");
 	}
 	if (pid == 0) {
@@ -320,8 +336,9 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 		close(errp[0]);
 		if (consp[0] >= 0)
 			close(consp[0]);
-		child_main(s, io, syncp[0], errp[1], consp[1], late_net);
+		child_main(s, &filter, io, syncp[0], errp[1], consp[1], late_net);
 	}
+	seccomp_prog_free(&filter);
 	close(syncp[0]);
 	close(errp[1]);
 	if (consp[1] >= 0)

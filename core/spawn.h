@@ -10,6 +10,7 @@
 #ifndef BOX_SPAWN_H
 #define BOX_SPAWN_H
 
+#include "seccomp_filter.h"
 #include "spec.h"
 
 struct spawn_io {
@@ -43,6 +44,18 @@ void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 /* Every signal back to its default action and none blocked: dispositions
  * set to "ignore" by the monitor would survive exec otherwise. */
 void spawn_reset_signals(void);
+
+/* The seccomp filter goes on as late as it may, so that as little of our
+ * own setup as possible runs under it: last before exec (late) when
+ * no_new_privs is set; without no_new_privs the kernel lets only a
+ * holder of CAP_SYS_ADMIN install a filter, so then it goes on early,
+ * before the ids change and the capabilities are dropped.  Child side. */
+static inline int spawn_seccomp(const struct spec *s,
+				const struct seccomp_prog *p, bool late,
+				char *msg, size_t len)
+{
+	return s->no_new_privs == late ? seccomp_prog_load(p, msg, len) : 0;
+}
 
 /* Capabilities: keep only the mask in bounding, permitted, effective;
  * inheritable and ambient empty.  Child side; msg on error. */

@@ -168,9 +168,9 @@ int store_save_state(const struct box_ctx *ctx, const char *name,
  * "created" again (its processes are gone with the reboot); its creation
  * time is kept in config.json.  No config either: no such container. */
 static int no_state(const struct box_ctx *ctx, const char *name,
-		    struct box_state *st, struct box_err *err)
+		    json_t *config, struct box_state *st, struct box_err *err)
 {
-	json_t *config = store_load_config(ctx, name, err);
+	config = config ? json_incref(config) : store_load_config(ctx, name, err);
 	if (!config)
 		return -1;
 	st->status = BOX_CREATED;
@@ -183,6 +183,13 @@ static int no_state(const struct box_ctx *ctx, const char *name,
 int store_load_state(const struct box_ctx *ctx, const char *name,
 		     struct box_state *st, struct box_err *err)
 {
+	return store_load_state_with(ctx, name, NULL, st, err);
+}
+
+int store_load_state_with(const struct box_ctx *ctx, const char *name,
+			  json_t *config, struct box_state *st,
+			  struct box_err *err)
+{
 	memset(st, 0, sizeof *st);
 	char path[PATH_MAX];
 	if (store_run(ctx, name, "state.json", path, sizeof path, err) < 0)
@@ -191,7 +198,7 @@ int store_load_state(const struct box_ctx *ctx, const char *name,
 	json_t *j = util_json_load(path, &jerr);
 	if (!j) {
 		if (access(path, F_OK) < 0)
-			return no_state(ctx, name, st, err);
+			return no_state(ctx, name, config, st, err);
 		return box_fail(err, BOX_EINVAL, 0,
 				"container '%s': corrupt state.json: line %d: %s",
 				name, jerr.line, jerr.text);

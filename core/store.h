@@ -48,6 +48,13 @@ void store_unlock(int fd);
 
 int store_load_state(const struct box_ctx *ctx, const char *name,
 		     struct box_state *st, struct box_err *err);
+/* The same with the container's config.json in hand (may be NULL): a
+ * container without state (created) takes its creation time from it
+ * instead of reading the file again (it holds the seccomp profile: the
+ * larger part of it). */
+int store_load_state_with(const struct box_ctx *ctx, const char *name,
+			  json_t *config, struct box_state *st,
+			  struct box_err *err);
 int store_save_state(const struct box_ctx *ctx, const char *name,
 		     const struct box_state *st, struct box_err *err);
 json_t *store_load_config(const struct box_ctx *ctx, const char *name,

@@ -504,6 +504,7 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	       i.hostname, i.net, i.ip, i.cgroup, created, started);
 	if (i.read_only)
 		printf("Root:      read-only\n");
+	printf("Seccomp:   %s\n", i.seccomp);
 	if (i.memory_limit)
 		printf("Memory:    %lld bytes\n", (long long)i.memory_limit);
 	if (i.cpus > 0)

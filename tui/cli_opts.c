@@ -117,6 +117,25 @@ static int device_opt(struct box_create_opts *o, const char *arg,
 	return 1;
 }
 
+/* --security-opt seccomp=unconfined|FILE (Docker's spelling; its old
+ * "seccomp:" too).  The profile is checked now, before anything is made. */
+static int security_opt(struct box_create_opts *o, const char *arg,
+			const char *cmd)
+{
+	struct box_err err = {0};
+	if (strncmp(arg, "seccomp", 7) || (arg[7] != '=' && arg[7] != ':')) {
+		fprintf(stderr, "boxtop: %s: invalid --security-opt '%s': expected seccomp=unconfined or seccomp=PROFILE.json\n",
+			cmd, arg);
+		return -1;
+	}
+	if (box_seccomp_check(arg + 8, &err) < 0) {
+		fprintf(stderr, "boxtop: %s: --security-opt: %s\n", cmd, err.msg);
+		return -1;
+	}
+	o->seccomp = arg + 8;
+	return 1;
+}
+
 int create_opt(struct create_args *a, int opt, const char *arg,
 	       const char *cmd)
 {
@@ -132,6 +151,7 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 	case OPT_PROFILE: o->profile = arg; return 1;
 	case OPT_TTY: o->tty = true; return 1;
 	case OPT_READ_ONLY: o->read_only = true; return 1;
+	case OPT_SECURITY_OPT: return security_opt(o, arg, cmd);
 	case OPT_MEMORY:
 		if (box_parse_size(arg, &o->memory, &err) < 0) {
 			fprintf(stderr, "boxtop: %s: --memory: %s\n", cmd, err.msg);

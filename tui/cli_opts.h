@@ -15,7 +15,7 @@ enum {
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
 	OPT_ENTRYPOINT, OPT_WORKDIR, OPT_USER, OPT_ENV_FILE,
 	OPT_DEVICE, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED,
-	OPT_TAIL, OPT_RESTART, OPT_BOOT,
+	OPT_TAIL, OPT_RESTART, OPT_BOOT, OPT_SECURITY_OPT,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -42,7 +42,8 @@ enum {
 	{"device", required_argument, 0, OPT_DEVICE},                         \
 	{"cap-add", required_argument, 0, OPT_CAP_ADD},                       \
 	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
-	{"privileged", no_argument, 0, OPT_PRIVILEGED}
+	{"privileged", no_argument, 0, OPT_PRIVILEGED},                       \
+	{"security-opt", required_argument, 0, OPT_SECURITY_OPT}
 
 /* --help of create, run, batch and profile create: every create option. */
 #define CREATE_OPTIONS_HELP \
@@ -69,7 +70,11 @@ enum {
 "  -u, --user UID[:GID]   run as (numbers)\n" \
 "  --device HOST[:CT][:rwm]  pass a host device (repeatable)\n" \
 "  --cap-add CAP, --cap-drop CAP|ALL  change the capability set\n" \
-"  --privileged           every capability and device (loudly unsafe)\n" \
+"  --privileged           every capability and device, no seccomp filter\n" \
+"                         (loudly unsafe)\n" \
+"  --security-opt seccomp=unconfined|PROFILE.json\n" \
+"                         no seccomp filter, or a Docker JSON profile\n" \
+"                         instead of Docker's default\n" \
 "  --restart POLICY       no, on-failure[:N], always, unless-stopped\n"
 
 /* Options being collected; free with create_opts_free. */
