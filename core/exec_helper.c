@@ -16,7 +16,16 @@
  *  - only the fds box_exec handed it (CVE-2024-21626): none of a TUI's
  *    files, and the cgroup directory it clones into is closed in the
  *    child at once (spawn_fork_into).
- * Its stdio are pipes or a pty the front copies, never the caller's. */
+ * Its stdio are pipes or a pty the front copies, never the caller's.
+ *
+ * Not covered (runc and crun cover it by running from a sealed memfd copy
+ * or a read-only overlay of their binary): a command that is a script
+ * naming /proc/self/exe (or a symlink to it) as its interpreter makes the
+ * kernel exec the host's boxtop inside the container, a dumpable process
+ * whose /proc/<pid>/exe the container may open.  Writing through it fails
+ * with ETXTBSY as long as any process runs the binary (the container's
+ * monitor does, for as long as the container runs); a monitor killed by
+ * hand while no other boxtop runs would leave that open. */
 #include "exec_helper.h"
 #include "spawn.h"
 #include "util.h"

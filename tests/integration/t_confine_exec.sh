@@ -170,6 +170,12 @@ done
 ln -s "$T_ROOT/hostpasswd" "$T_ROOT/containers/pw/upper/etc/passwd"
 mkfifo "$T_ROOT/containers/ff/upper/etc/passwd"
 bt start pw ff
+# top (the same process list as the screen's detail pane)
+tp=$(timeout 20 "$BOXTOP" top pw 2>&1)
+has "top: pw's processes listed" "$tp" "while true"
+lacks "top: a passwd symlink to a host file shows nothing of it" "$tp" hostcnry
+tp=$(timeout 20 "$BOXTOP" top ff 2>&1); rc=$?
+eq "top: a FIFO passwd does not hang it" "$rc" 0
 . "$(dirname "$0")/tui_lib.sh"
 # the detail pane of one container: filter to it, Tab
 detail_of() {
