@@ -159,7 +159,7 @@ clean:
 DEPS := build-essential pkg-config libncursesw5-dev libcap-dev libjansson-dev \
         libnl-3-dev libnl-route-3-dev libseccomp-dev busybox-static tmux valgrind \
         iproute2 iputils-ping procps util-linux jq umoci skopeo zstd xz-utils python3 \
-        libcap2-bin clang libclang-rt-dev
+        libcap2-bin clang libclang-rt-dev strace
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

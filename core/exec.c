@@ -1,80 +1,20 @@
-/* exec.c - run a new process inside a running container: join its cgroup
- * and every namespace of its init (one setns on a pidfd), fork once more to
- * be inside the pid namespace, drop to the container's capabilities. */
+/* exec.c - `boxtop exec`: the front of a new process inside a running
+ * container.  The helper it forks joins the container (exec_helper.c);
+ * the front copies the command's stdio (pipes, stdio_relay.c) or its pty
+ * (console.c) to the caller's: the container never gets the caller's
+ * terminal or open files. */
 #include "console.h"
-#include "spawn.h"
+#include "exec_helper.h"
+#include "stdio_relay.h"
 #include "store.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <linux/close_range.h>
-
-/* An intermediate process: exit with the code of the one it waits for
- * (keyboard signals are for the command, not for us). */
-static void __attribute__((noreturn)) relay_exit(pid_t pid)
-{
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	int ws;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	_exit(WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws));
-}
-
-/* The grandchild, inside every namespace: becomes the command. */
-static void __attribute__((noreturn))
-exec_child(const struct spec *s, const struct seccomp_prog *filter,
-	   char *const argv[], int sock, int errfd)
-{
-	char msg[512] = "";
-	if (sock >= 0) {
-		/* The pty comes from the container's own devpts, so the
-		 * command sees a /dev/pts/N that exists in there. */
-		int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-		int sl = -1;
-		if (m >= 0 && unlockpt(m) == 0)
-			sl = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-		if (sl < 0 || util_send_fd(sock, m) < 0) {
-			snprintf(msg, sizeof msg, "open a pty in the container: %s",
-				 strerror(errno));
-			goto fail;
-		}
-		close(m);
-		setsid();
-		ioctl(sl, TIOCSCTTY, 0);
-		for (int i = 0; i < 3; i++)
-			dup2(sl, i);
-		close(sl);
-	}
-	/* the same filter as the container's init, at the same point */
-	if (spawn_seccomp(s, filter, false, msg, sizeof msg) < 0 ||
-	    caps_apply(s->caps, msg, sizeof msg) < 0)
-		goto fail;
-	if (s->no_new_privs)
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (chdir(s->cwd) < 0 && chdir("/") < 0) {
-		snprintf(msg, sizeof msg, "chdir '%s': %s", s->cwd, strerror(errno));
-		goto fail;
-	}
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	spawn_reset_signals();
-	if (spawn_seccomp(s, filter, true, msg, sizeof msg) < 0)
-		goto fail;
-	spawn_exec_in_path(argv, s->env, msg, sizeof msg);
-fail:
-	(void)!write(errfd, msg, strlen(msg));
-	_exit(127);
-}
 
 int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 	     bool tty, int *exit_code, struct box_err *err)
@@ -124,59 +64,42 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 		seccomp_prog_free(&filter);
 		return box_fail(err, BOX_ESTATE, 0, "exec %s: container exited", name);
 	}
-	int sv[2] = {-1, -1}, errp[2];
+	int sv[2] = {-1, -1}, errp[2] = {-1, -1};
+	struct stdio_pipes io = {{-1, -1, -1}, {-1, -1, -1}};
 	if (tty && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		close(pidfd);
-		spec_free(&s);
-		seccomp_prog_free(&filter);
-		return box_fail(err, BOX_ESYS, errno, "socketpair");
+		rc = box_fail(err, BOX_ESYS, errno, "socketpair");
+		goto out;
+	}
+	if (!tty && stdio_pipes_open(&io, err) < 0) {
+		rc = -1;
+		goto out;
 	}
 	if (pipe2(errp, O_CLOEXEC) < 0) {
-		close(pidfd);
-		spec_free(&s);
-		seccomp_prog_free(&filter);
-		return box_fail(err, BOX_ESYS, errno, "pipe");
+		rc = box_fail(err, BOX_ESYS, errno, "pipe");
+		goto out;
 	}
 	int nsflags = s.ns_flags | (s.cgroup_ns ? CLONE_NEWCGROUP : 0);
 	/* A real fork first: the caller may be the multi-threaded TUI, and
 	 * only fork() makes malloc safe in the child.  The child, single-
-	 * threaded, then clones straight into the cgroup. */
+	 * threaded, then clones straight into the cgroup.  With -t its stdio
+	 * is the pty socket until the pty slave takes its place. */
 	pid_t child = fork();
 	if (child < 0) {
 		rc = box_fail(err, BOX_ESYS, errno, "fork");
 		goto out;
 	}
-	if (child == 0) {
-		char msg[512] = "";
-		bool in_unified;
-		pid_t c2 = spawn_fork_into(cg, s.cgroup, 0, &in_unified);
-		if (c2 > 0) {
-			close(errp[1]);
-			if (sv[1] >= 0)
-				close(sv[1]);
-			relay_exit(c2);
-		}
-		int r = c2 < 0 ? -errno : cg_attach_self(cg, s.cgroup, in_unified);
-		if (r < 0) {
-			snprintf(msg, sizeof msg, "join cgroup: %s", strerror(-r));
-		} else if (setns(pidfd, nsflags) < 0) {
-			snprintf(msg, sizeof msg, "join namespaces: %s", strerror(errno));
-		} else {
-			pid_t gc = fork();
-			if (gc == 0)
-				exec_child(&s, &filter, argv, sv[1], errp[1]);
-			if (gc < 0) {
-				snprintf(msg, sizeof msg, "fork: %s", strerror(errno));
-			} else {
-				close(errp[1]);
-				if (sv[1] >= 0)
-					close(sv[1]);
-				relay_exit(gc);
-			}
-		}
-		(void)!write(errp[1], msg, strlen(msg));
-		_exit(127);
-	}
+	if (child == 0)
+		exec_helper(cg, &s, &filter, argv, nsflags,
+			    (struct exec_fds){
+				    .stdio = {tty ? sv[1] : io.theirs[0],
+					      tty ? sv[1] : io.theirs[1],
+					      tty ? sv[1] : io.theirs[2]},
+				    .err = errp[1],
+				    .pidfd = pidfd,
+				    .sock = sv[1],
+			    });
+	/* the command's ends are its own: EOF on ours then depends on it */
+	stdio_pipes_close_theirs(&io);
 	close(errp[1]);
 	errp[1] = -1;
 	int master = -1;
@@ -193,33 +116,38 @@ int box_exec(struct box_ctx *ctx, const char *name, char *const argv[],
 	int ws = 0;
 	if (n > 0) {
 		msg[n] = '\0';
+		if (master >= 0)
+			close(master);
 		waitpid(child, &ws, 0);
 		rc = box_fail(err, BOX_ESYS, 0, "exec %s: %s", name, msg);
 		goto out;
 	}
+	int cfd = (int)syscall(SYS_pidfd_open, child, 0);
 	if (master >= 0) {
-		int cfd = (int)syscall(SYS_pidfd_open, child, 0);
 		struct termios saved;
 		bool raw;
 		console_raw(&saved, &raw);
 		console_relay(master, master, master, false, cfd);
 		console_restore(&saved, raw);
-		if (cfd >= 0)
-			close(cfd);
 		close(master);
+	} else if (!tty) {
+		stdio_relay(&io, cfd, cfd);
 	}
+	if (cfd >= 0)
+		close(cfd);
 	while (waitpid(child, &ws, 0) < 0 && errno == EINTR)
 		;
 	*exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	rc = 0;
 out:
-	close(errp[0]);
-	if (errp[1] >= 0)
-		close(errp[1]);
-	if (sv[0] >= 0)
-		close(sv[0]);
-	if (sv[1] >= 0)
-		close(sv[1]);
+	stdio_pipes_close_theirs(&io);
+	stdio_pipes_close_ours(&io);
+	for (int i = 0; i < 2; i++) {
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (sv[i] >= 0)
+			close(sv[i]);
+	}
 	close(pidfd);
 	spec_free(&s);
 	seccomp_prog_free(&filter);

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -107,6 +108,13 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 	run->pid = -1;
 	run->pidfd = -1;
 	run->master = -1;
+	for (int i = 0; i < 3; i++)
+		run->io.theirs[i] = run->io.ours[i] = -1;
+	/* We become init's parent: a container that sees us (one without a
+	 * pid namespace of its own) must not reach /proc/<pid>/exe, our
+	 * binary, nor anything else of ours; init inherits it until exec. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return box_fail(err, BOX_ESYS, errno, "start %s: not dumpable", name);
 	const struct cg_layout *cgl = ctx_cg(ctx, err);
 	if (!cgl)
 		return -1;
@@ -154,9 +162,12 @@ int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,
 	struct spawn_io io = {.console = false, .stdio = {-1, -1, -1}};
 	if (detached || (s.terminal && isatty(0)))
 		io.console = true;
+	else if (stdio_pipes_open(&run->io, err) < 0)
+		goto out;
 	else
-		io.stdio[0] = 0, io.stdio[1] = 1, io.stdio[2] = 2;
+		memcpy(io.stdio, run->io.theirs, sizeof io.stdio);
 	run->pid = spawn_container(ctx, name, config, &s, &io, &run->master, err);
+	stdio_pipes_close_theirs(&run->io);
 	if (run->pid < 0)
 		goto out;
 	if (!detached && run->master >= 0)
@@ -195,6 +206,7 @@ out:
 			close(run->pidfd);
 		if (run->master >= 0)
 			close(run->master);
+		stdio_pipes_close_ours(&run->io);
 		run->pid = run->pidfd = run->master = -1;
 		if (cg_made)
 			monitor_cleanup_cgroup(ctx, name);

@@ -10,6 +10,7 @@
 #define BOX_MONITOR_H
 
 #include "ctx.h"
+#include "stdio_relay.h"
 
 #include <jansson.h>
 
@@ -17,14 +18,19 @@ struct mon_run {
 	pid_t pid;       /* init (host pid) */
 	int pidfd;       /* pidfd of init */
 	int master;      /* pty master, -1 without a terminal */
+	/* in the foreground without a terminal: init's stdio as pipes, for
+	 * stdio_relay (ours only; all -1 otherwise) */
+	struct stdio_pipes io;
 };
 
 /* Create the cgroup, open the console, spawn init, record "running".
  * config: the container's, if the caller has it (borrowed), else NULL. 
  * MON_DETACHED: the console is a new pty; else with tty a pty relayed to
- * the caller's terminal, without it the caller's stdio. */
+ * the caller's terminal, without it pipes (run->io) the caller copies: the
+ * container never holds the caller's terminal or files.  The calling
+ * process becomes init's parent and is made not dumpable first. */
 enum {
-	MON_DETACHED = 1, /* a new pty as console (else the caller's stdio) */
+	MON_DETACHED = 1, /* a new pty as console (else the caller's, relayed) */
 	MON_DISCARD = 2,  /* removed when it exits (run --rm): volatile layer */
 };
 int monitor_launch(struct box_ctx *ctx, const char *name, unsigned flags,

@@ -1,7 +1,8 @@
-/* run.c - `boxtop run`: create, start with the caller's stdio as the
- * console, wait, record the exit, remove with --rm; `start -a`: the same
- * for a container that exists.  The boxtop
- * process itself is the monitor here: no extra process, no socket. */
+/* run.c - `boxtop run`: create, start with the caller's terminal (through
+ * a pty) or stdio (through pipes) relayed as the console, wait, record the
+ * exit, remove with --rm; `start -a`: the same for a container that
+ * exists.  The boxtop process itself is the monitor here: no extra
+ * process, no socket. */
 #include "console.h"
 #include "container.h"
 #include "monitor.h"
@@ -9,47 +10,12 @@
 #include "util.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 
-/* Without a terminal, signals meant for the container reach us: pass them
- * on to its init until it exits. */
-static int wait_forwarding(struct mon_run *run)
-{
-	sigset_t mask, old;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	auto_fd sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	for (;;) {
-		struct pollfd p[2] = {{.fd = run->pidfd, .events = POLLIN},
-				      {.fd = sfd, .events = POLLIN}};
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (p[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof si) == sizeof si)
-				kill(run->pid, (int)si.ssi_signo);
-		}
-		if (p[0].revents & POLLIN)
-			break;
-	}
-	int ws = 0;
-	while (waitpid(run->pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return ws;
-}
-
-/* Start name (locked by the caller) with the caller's stdio, wait for its
- * init, record the exit or, with rm, remove it.  config: the one just made
- * by box_run, or NULL. */
+/* Start name (locked by the caller) with the caller's stdio relayed, wait
+ * for its init, record the exit or, with rm, remove it.  config: the one
+ * just made by box_run, or NULL. */
 static int run_foreground(struct box_ctx *ctx, const char *name, int lock,
 			  bool rm, json_t *config, int *exit_code,
 			  struct box_err *err)
@@ -71,7 +37,11 @@ static int run_foreground(struct box_ctx *ctx, const char *name, int lock,
 			;
 		close(run.master);
 	} else {
-		ws = wait_forwarding(&run);
+		/* its stdio through pipes; signals meant for it reach us */
+		stdio_relay(&run.io, run.pidfd, run.pidfd);
+		stdio_pipes_close_ours(&run.io);
+		while (waitpid(run.pid, &ws, 0) < 0 && errno == EINTR)
+			;
 	}
 	close(run.pidfd);
 	*exit_code = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);

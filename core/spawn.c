@@ -72,11 +72,11 @@ pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
 		};
 		pid_t pid = (pid_t)syscall(SYS_clone3, &a, sizeof a);
 		int e = errno;
+		close(cgfd); /* in the child too: no way out of its cgroup */
 		if (pid == 0) {
 			*in_unified = true;
 			return 0;
 		}
-		close(cgfd);
 		if (pid > 0) {
 			*in_unified = true;
 			return pid;
@@ -87,6 +87,15 @@ pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
 	/* A raw clone behaves like fork but creates the namespaces in one
 	 * step; the caller is single-threaded (monitor or CLI). */
 	return (pid_t)syscall(SYS_clone, SIGCHLD | ns_flags, 0, 0, 0, 0);
+}
+
+int spawn_check_cwd(const char *cwd, char *msg, size_t len)
+{
+	char buf[PATH_MAX];
+	if (getcwd(buf, sizeof buf))
+		return 0;
+	snprintf(msg, len, "working directory '%s' is outside the container", cwd);
+	return -1;
 }
 
 /* The signals the caller ignores, from /proc/self/status (SigIgn); all
@@ -141,6 +150,24 @@ child_main(const struct spec *s, const struct seccomp_prog *filter,
 	int r;
 	/* Until the parent says go, die with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Before anything of the container: not dumpable (a container
+	 * process that shares our pid namespace or sees us before exec must
+	 * not reach /proc/<pid>/exe, our host binary: CVE-2019-5736; the
+	 * monitor is already, this is in case), and only the fds we need
+	 * (a front end's files would be a way out: CVE-2024-21626).  Without
+	 * a console, stdio takes its place now; exec makes us dumpable. */
+	int keep[] = {syncfd, errfd, consock};
+	r = util_fds_keep(io->console ? (const int[3]){-1, -1, -1} : io->stdio,
+			  keep, ARRAY_LEN(keep));
+	syncfd = keep[0], errfd = keep[1], consock = keep[2];
+	if (r < 0) {
+		snprintf(msg, sizeof msg, "keep only our fds: %s", strerror(-r));
+		goto fail;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		snprintf(msg, sizeof msg, "not dumpable: %s", strerror(errno));
+		goto fail;
+	}
 	if (setsid() < 0) {
 		snprintf(msg, sizeof msg, "setsid: %s", strerror(errno));
 		goto fail;
@@ -199,17 +226,17 @@ child_main(const struct spec *s, const struct seccomp_prog *filter,
 		for (int i = 0; i < 3; i++)
 			dup2(slave, i);
 	} else {
+		/* the given stdio is in place (util_fds_keep above); the rest
+		 * is the container's own /dev/null */
 		int devnull = -1;
 		for (int i = 0; i < 3; i++) {
-			int fd = io->stdio[i];
-			if (fd < 0) {
-				if (devnull < 0)
-					devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-				fd = devnull;
-			}
-			if (fd != i)
-				dup2(fd, i);
-			else
+			if (io->stdio[i] >= 0)
+				continue;
+			if (devnull < 0)
+				devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+			if (devnull >= 0 && devnull != i)
+				dup2(devnull, i);
+			else if (devnull == i)
 				fcntl(i, F_SETFD, 0);
 		}
 	}
@@ -255,6 +282,8 @@ child_main(const struct spec *s, const struct seccomp_prog *filter,
 		snprintf(msg, sizeof msg, "chdir '%s': %s", s->cwd, strerror(errno));
 		goto fail;
 	}
+	if (spawn_check_cwd(s->cwd, msg, sizeof msg) < 0)
+		goto fail;
 	/* Nothing of ours may leak into the container: every fd above 2 is
 	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
 	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);

@@ -41,6 +41,12 @@ pid_t spawn_fork_into(const struct cg_layout *cg, const char *relpath,
 void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
 			size_t len);
 
+/* 0 when the working directory just entered lies inside the root; else
+ * -1 and msg.  One reached through an fd (cwd /proc/self/fd/N, from an
+ * image's WorkingDir: CVE-2024-21626) may not: getcwd then fails, as the
+ * kernel calls its path "(unreachable)". */
+int spawn_check_cwd(const char *cwd, char *msg, size_t len);
+
 /* Every signal back to its default action and none blocked: dispositions
  * set to "ignore" by the monitor would survive exec otherwise. */
 void spawn_reset_signals(void);

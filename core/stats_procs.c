@@ -11,16 +11,24 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A bigger /etc/passwd is not read: user names are a courtesy. */
+#define PASSWD_MAX (64 * 1024)
+
 /* The container's own /etc/passwd, read through a process of it: its
  * users are the ones its processes run as (uid 1000 inside is whoever
  * the image says, not the host's 1000).  Files only, like the container
- * itself would see them without a name service; NULL when it has none. */
+ * itself would see them without a name service; NULL when it has none.
+ * The container owns that file and we read it as host root: it is
+ * resolved inside the container's root (a symlink to a host path stays
+ * inside), and only a regular file is opened (a FIFO would hang the
+ * screen). */
 static char *container_passwd(pid_t pid)
 {
 	char p[64];
-	snprintf(p, sizeof p, "/proc/%d/root/etc/passwd", (int)pid);
-	size_t n;
-	return util_read_file(p, &n, NULL);
+	snprintf(p, sizeof p, "/proc/%d/root", (int)pid);
+	auto_fd root = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return root < 0 ? NULL
+			: util_read_in_root(root, "etc/passwd", PASSWD_MAX, NULL);
 }
 
 /* "name:x:uid:..." lines: the name of uid, copied into buf. */

@@ -115,6 +115,23 @@ uint64_t util_now_ms(void);
 uint64_t util_pid_starttime(pid_t pid);
 /* Close every fd >= from, except keep (-1 for none). */
 void util_close_from(int from);
+/* Close every fd but those in keep (n at most 16; -1 entries ignored).
+ * 0 or -EINVAL. */
+int util_close_except(const int *keep, size_t n);
+/* What a process keeps before a container can see it (util_fds.c):
+ * stdio[i] becomes fd i (-1: fd i stays as it is) without close-on-exec,
+ * the fds of keep stay open (one that sat in 0-2 moves up: keep is
+ * updated), every other fd is closed.  0 or -errno. */
+int util_fds_keep(const int stdio[3], int *keep, size_t n);
+/* A regular file inside the tree rootfd, never out of it (util_inroot.c):
+ * path resolves as if rootfd were / (openat2 RESOLVE_IN_ROOT: "..",
+ * absolute symlinks), through no /proc magic link, and only a regular file
+ * is ever opened (a FIFO would block, a device node act): O_RDONLY,
+ * O_CLOEXEC, O_NONBLOCK.  -1 with errno (EINVAL: not a regular file). */
+int util_open_in_root(int rootfd, const char *path);
+/* Its content, NUL-terminated and malloc'd, when it holds at most max
+ * bytes (else EFBIG); NULL with errno. */
+char *util_read_in_root(int rootfd, const char *path, size_t max, size_t *len);
 /* The entries of dir not starting with '.', sorted; with suffix (".json")
  * only those ending in it, with it cut off.  A missing dir is an empty
  * list.  Free with util_names_free. */

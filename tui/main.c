@@ -2,9 +2,12 @@
 #include "cli.h"
 #include "cli_opts.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BOXTOP_VERSION "0.1.0"
 
@@ -45,6 +48,20 @@ static void usage(FILE *f)
 		   "See boxtop(1).\n");
 }
 
+/* An fd 0-2 our caller closed would go to the next file we open, and
+ * exec's and run's relay would then copy that file (a pidfd, a pipe of
+ * ours) as if it were the caller's stdin or stdout: /dev/null takes the
+ * place, as glibc does for setuid programs. */
+static void stdio_fill(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+			int n = open("/dev/null", O_RDWR); /* the lowest: fd */
+			if (n > fd)
+				close(n);
+		}
+}
+
 static const struct cli_cmd *find(const char *name)
 {
 	for (const struct cli_cmd *t = cli_container_cmds; t->name; t++)
@@ -73,6 +90,7 @@ int main(int argc, char **argv)
 	 * arena's pages and dirty them in malloc_trim (monitor_trim.c):
 	 * ~30 kB more per monitor in a batch. */
 	mallopt(M_ARENA_MAX, 1);
+	stdio_fill();
 	struct cli c = {0};
 	int i = 1;
 	/* Global options come before the command. */

@@ -18,6 +18,30 @@ has "exec caps are the container's" "$(bt exec ex -- cat /proc/self/status)" "Ca
 has "exec has no_new_privs" "$(bt exec ex -- cat /proc/self/status)" "NoNewPrivs:	1"
 bt exec ex -- sh -c 'exit 42'; eq "exec exit code" "$?" 42
 err_is "exec of a missing binary" 1 "exec ex: exec '/nope'" bt exec ex -- /nope
+
+# exec without -t: stdio through pipes the front copies (never the
+# caller's own files, t_confine_exec.sh): both ways, stderr apart, EOF
+eq "exec stdio are pipes" "$(bt exec ex -- sh -c 'for i in 0 1 2; do readlink /proc/self/fd/$i; done' | cut -d: -f1 | sort -u)" pipe
+eq "exec stdin EOF reaches the command" "$(printf 'a\nb\n' | bt exec ex -- sh -c 'n=0; while read l; do n=$((n+1)); done; echo lines-$n')" lines-2
+eq "exec stdin closed: EOF at once" "$(bt exec ex -- cat <&-)" ""
+bt exec ex -- sh -c 'echo to-out; echo to-err >&2' >"$T_ROOT/eo.out" 2>"$T_ROOT/eo.err"
+eq "exec stdout apart" "$(cat "$T_ROOT/eo.out")" to-out
+eq "exec stderr apart" "$(cat "$T_ROOT/eo.err")" to-err
+head -c 3000000 /dev/urandom >"$T_ROOT/big"
+ok "exec copies 3 MB in and out unchanged" sh -c "$BOXTOP exec ex -- cat <'$T_ROOT/big' | cmp - '$T_ROOT/big'"
+bt exec ex -- sh -c 'cat >/dev/null; yes' </dev/null | head -n 1 >/dev/null
+eq "exec: a closed reader stops the command (SIGPIPE)" "${PIPESTATUS[0]}" 141
+out=$(timeout 20 "$BOXTOP" exec ex -- sh -c 'sleep 30 & echo started'); rc=$?
+eq "exec returns when the command exits, not when its background child does" "$rc $out" "0 started"
+# signals to the front reach the command (it has a session of its own)
+# (the binary itself: $! of a shell function would be a subshell)
+"$BOXTOP" exec ex -- sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while true; do sleep 0.1; done' >"$T_ROOT/sig.out" &
+front=$!
+wait_for 10 grep -q ready "$T_ROOT/sig.out"
+kill -TERM $front
+wait $front; rc=$?
+eq "SIGTERM to exec reaches the command (its exit code)" "$rc" 7
+has "... which handled it" "$(cat "$T_ROOT/sig.out")" got-term
 err_is "exec into a stopped container" 1 "exec gone: not running|no such container" bt exec gone -- true
 
 # exec -t: a pty from the container's devpts, through tmux as a real terminal
