@@ -14,6 +14,8 @@
 #    monitor, no run directory.
 # Safety: boxtop runs inside a network namespace this script made
 # (containers on a bridge network get real leases and links there).
+# FAULT_ROUNDS=N changes the 30 rounds; FAULT_DEBUG=1 says on stderr what
+# each kill left.
 . "$(dirname "$0")/lib.sh"
 
 NS=bt-flt-$$
@@ -205,7 +207,6 @@ for i in $(seq "$ROUNDS"); do
 	else
 		killed_at "$(rnd_delay 30)" commit cm img$i
 	fi
-	[ -n "${FAULT_DEBUG:-}" ] && echo "DBG commit round $i: $(ls "$T_RUN/cm" | tr "\n" " ") $(cat /sys/fs/cgroup/freezer/"$prefix"/cm/freezer.state /sys/fs/cgroup/unified/"$prefix"/cm/cgroup.freeze 2>/dev/null | tr '\n' ' ')" >&2
 	st=$(status_of cm)
 	if [ "$st" != running ]; then frozen=$((frozen + 1)); bt thaw cm >/dev/null 2>&1; fi
 	bt image ls >/dev/null
