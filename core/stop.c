@@ -240,6 +240,9 @@ static int remove_rest(struct box_ctx *ctx, const char *name, bool discard,
 static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		       json_t *config, struct box_err *err)
 {
+	/* what it removes is named by name: never "..", ".spare" */
+	if (box_check_name(name, err) < 0)
+		return box_err_wrap(err, "rm");
 	int lock = store_lock(ctx, name, err);
 	if (lock < 0)
 		return -1;
@@ -274,7 +277,8 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 int ct_finish_removal(struct box_ctx *ctx, const char *name,
 		      struct box_err *err)
 {
-	if (remove_rest(ctx, name, false, NULL, err) < 0)
+	if (box_check_name(name, err) < 0 ||
+	    remove_rest(ctx, name, false, NULL, err) < 0)
 		return box_err_wrap(err, "finish removing %s", name);
 	return 0;
 }
@@ -383,7 +387,10 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 			 * or without --force: nothing of it runs. */
 			if (store_incomplete(ctx, names[i]))
 				status = BOX_REMOVING;
-			else if (one.kind != BOX_EINVAL || !force) {
+			else if (one.kind != BOX_EINVAL || !force ||
+				 box_check_name(names[i], NULL) < 0) {
+				/* (an invalid name is EINVAL too: `rm
+				 * --force ..` removed the whole root) */
 				note(&e, &one);
 				continue;
 			} else {

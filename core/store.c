@@ -71,17 +71,21 @@ bool box_exists(struct box_ctx *ctx, const char *name)
 
 bool store_incomplete(const struct box_ctx *ctx, const char *name)
 {
+	/* a valid name first: "..", ".spare" are directories without a
+	 * config.json too, and a finished removal removes what it names */
 	char path[PATH_MAX];
 	struct stat st;
-	return store_dir(ctx, name, NULL, path, sizeof path, NULL) == 0 &&
-	       stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	return box_check_name(name, NULL) == 0 &&
+	       store_dir(ctx, name, NULL, path, sizeof path, NULL) == 0 &&
+	       lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
 	       !store_exists(ctx, name);
 }
 
 bool store_orphan(const struct box_ctx *ctx, const char *name)
 {
 	char path[PATH_MAX];
-	if (store_dir(ctx, name, NULL, path, sizeof path, NULL) < 0)
+	if (box_check_name(name, NULL) < 0 ||
+	    store_dir(ctx, name, NULL, path, sizeof path, NULL) < 0)
 		return false;
 	auto_fd fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	/* its lock held: a create or rm under way, not ours to show */

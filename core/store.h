@@ -36,7 +36,8 @@ bool store_exists(const struct box_ctx *ctx, const char *name);
  * (its commit point), rm removes it first.  A directory without one is a
  * create or rm under way, or one a kill -9 interrupted: "removing", until
  * the next rm (or create of the name) finishes the removal (stop.c).
- * store_incomplete: the directory is there without config.json.
+ * store_incomplete: a valid name whose directory is there without
+ * config.json.
  * store_orphan: the same, and nobody holds its lock (not under way). */
 bool store_incomplete(const struct box_ctx *ctx, const char *name);
 bool store_orphan(const struct box_ctx *ctx, const char *name);

@@ -190,6 +190,15 @@ crash_at rm-released rm h2
 eq "half removed: ls lists it as removing" "$(status_of h2)" removing
 ok "half removed: create of the name finishes the removal first" bt create h2 --net lab -- hostname
 eq "half removed: the new one runs" "$(bt start -a h2)" h2
+# what is not a container's name is never "finished" (a directory without a
+# config.json too); `rm --force ..` used to remove the whole root (an
+# invalid name looked like a corrupt state.json, which --force removes)
+bt create keep --net lab -- true >/dev/null
+err_is "rm .. is refused" 1 "invalid name '\.\.'" bt rm ..
+err_is "rm --force .. is refused" 1 "invalid name '\.\.'" bt rm --force ..
+err_is "rm --force .spare is refused" 1 "invalid name '\.spare'" bt rm --force .spare
+eq "... the root is whole" "$(echo $(ls "$T_ROOT/containers/keep") $(ls -d "$T_ROOT/containers/.spare" "$T_ROOT/networks"))" \
+	"config.json resolv.conf upper work $T_ROOT/containers/.spare $T_ROOT/networks"
 bt rm --all --force >/dev/null
 
 # ---- commit ---------------------------------------------------------------
