@@ -168,6 +168,7 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 		if (dfd >= 0)
 			syncfs(dfd);
 	}
+	util_crash_point("batch-created");
 	/* Start them with up to BATCH_WINDOW monitors launching at once. */
 	while (rc == 0 && done < made) {
 		while (begun < made && begun - done < BATCH_WINDOW) {
@@ -184,6 +185,7 @@ int box_batch(struct box_ctx *ctx, const char *base, size_t count,
 				rc = -1;
 			}
 			done++;
+			util_crash_point("batch-started");
 			if (rc == 0 && progress)
 				progress(arg, done, count, names[done - 1]);
 		}

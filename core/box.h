@@ -73,6 +73,9 @@ enum box_status {
 	BOX_RUNNING,
 	BOX_PAUSED,
 	BOX_STOPPED,
+	/* half made or half removed (a create or rm was interrupted): the
+	 * next rm, or create of the name, removes the rest */
+	BOX_REMOVING,
 };
 const char *box_status_name(enum box_status s);
 

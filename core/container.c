@@ -42,6 +42,42 @@ bool proc_wait_exit(int pidfd, int ms)
 	}
 }
 
+/* ---- a freeze held by a command (commit) ----------------------------------
+ * commit freezes a running container while it copies its layer.  Killed
+ * meanwhile, it must not leave the container frozen for good: the holder
+ * (pid and start time) is written to <run>/<name>/frozen-by first, and
+ * whoever next finds the container frozen with that process gone thaws it
+ * (ct_real_status: ls, info, the TUI's refresh, any operation).  A pause
+ * or thaw asked for by the user drops the record: their pause stays. */
+
+static int held_path(struct box_ctx *ctx, const char *name, char *buf,
+		     size_t len, struct box_err *err)
+{
+	return store_run(ctx, name, "frozen-by", buf, len, err);
+}
+
+/* Frozen by a command that is gone: thaw it.  True if thawed. */
+static bool thaw_orphaned(struct box_ctx *ctx, const char *name,
+			  const struct cg_layout *l, const char *cg)
+{
+	char path[PATH_MAX], text[64];
+	if (held_path(ctx, name, path, sizeof path, NULL) < 0)
+		return false;
+	ssize_t n = util_read_at(AT_FDCWD, path, text, sizeof text - 1);
+	if (n <= 0)
+		return false; /* none: paused by the user */
+	text[n] = '\0';
+	int pid = 0;
+	unsigned long long start = 0;
+	if (sscanf(text, "%d %llu", &pid, &start) != 2 ||
+	    (pid > 0 && util_pid_starttime(pid) == start))
+		return false; /* its holder is at work */
+	if (cg_freeze(l, cg, false, NULL) < 0)
+		return false;
+	unlink(path);
+	return true;
+}
+
 /* The status as it really is: a state.json saying "running" is checked
  * against the live process (pid + start time) and the freezer. */
 enum box_status ct_real_status(struct box_ctx *ctx, const char *name,
@@ -54,7 +90,7 @@ enum box_status ct_real_status(struct box_ctx *ctx, const char *name,
 	char cg[256];
 	const struct cg_layout *l = ctx_cg(ctx, NULL);
 	if (l && ctx_cgroup(ctx, name, cg, sizeof cg, NULL) == 0 &&
-	    cg_is_frozen(l, cg) == 1)
+	    cg_is_frozen(l, cg) == 1 && !thaw_orphaned(ctx, name, l, cg))
 		return BOX_PAUSED;
 	return BOX_RUNNING;
 }
@@ -187,12 +223,53 @@ static int set_frozen(struct box_ctx *ctx, const char *name, bool frozen,
 	return 0;
 }
 
+/* The user's pause or thaw: no command's freeze to undo any more. */
+static int user_frozen(struct box_ctx *ctx, const char *name, bool frozen,
+		       struct box_err *err)
+{
+	if (set_frozen(ctx, name, frozen, err) < 0)
+		return -1;
+	char path[PATH_MAX];
+	if (held_path(ctx, name, path, sizeof path, NULL) == 0)
+		unlink(path);
+	return 0;
+}
+
 int box_freeze(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	return set_frozen(ctx, name, true, err);
+	return user_frozen(ctx, name, true, err);
 }
 
 int box_thaw(struct box_ctx *ctx, const char *name, struct box_err *err)
 {
-	return set_frozen(ctx, name, false, err);
+	return user_frozen(ctx, name, false, err);
+}
+
+int ct_freeze_hold(struct box_ctx *ctx, const char *name,
+		   struct box_err *err)
+{
+	/* the record first: a kill before the freeze leaves one of a dead
+	 * process on a container not frozen, which nothing reads */
+	char path[PATH_MAX], text[64];
+	pid_t me = getpid();
+	snprintf(text, sizeof text, "%d %llu\n", (int)me,
+		 (unsigned long long)util_pid_starttime(me));
+	if (held_path(ctx, name, path, sizeof path, err) < 0 ||
+	    util_write_replace(path, text, strlen(text), 0600, err) < 0)
+		return -1;
+	if (set_frozen(ctx, name, true, err) < 0) {
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int ct_freeze_release(struct box_ctx *ctx, const char *name,
+		      struct box_err *err)
+{
+	int rc = set_frozen(ctx, name, false, err);
+	char path[PATH_MAX];
+	if (held_path(ctx, name, path, sizeof path, NULL) == 0)
+		unlink(path);
+	return rc;
 }

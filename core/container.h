@@ -42,6 +42,19 @@ bool ct_cancel_restart(struct box_ctx *ctx, const char *name,
 void ct_wait_stopped(struct box_ctx *ctx, const char *name,
 		     struct box_state *st);
 
+/* Freeze a running container for a command that must see it still (commit),
+ * recording who holds the freeze: if that process dies before
+ * ct_freeze_release, whoever next finds the container frozen thaws it. */
+int ct_freeze_hold(struct box_ctx *ctx, const char *name, struct box_err *err);
+int ct_freeze_release(struct box_ctx *ctx, const char *name,
+		      struct box_err *err);
+
+/* Finish removing name, which has no config.json (an interrupted create or
+ * rm): its cgroup, leases, run directory and directory go.  Caller holds
+ * the lock (store_lock). */
+int ct_finish_removal(struct box_ctx *ctx, const char *name,
+		      struct box_err *err);
+
 /* create, with or without fsync of config.json (batch syncs once).
  * keep: NULL, or where the config written goes (the caller's reference),
  * for a caller that starts the container next without reading it back. */

@@ -37,6 +37,73 @@ int ct_create(struct box_ctx *ctx, const struct box_create_opts *in,
 	return rc;
 }
 
+/* Is the directory behind the lock fd still the one at dir? */
+static bool still_there(int lock, const char *dir)
+{
+	struct stat a, b;
+	return fstat(lock, &a) == 0 && stat(dir, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* dir is taken: by a container (-1, EEXIST), or by what an interrupted
+ * create or rm left, which is removed now, once whoever may be at it (the
+ * lock holder) is done (1: try again); -1 with err set. */
+static int clear_leftover(struct box_ctx *ctx, const char *name,
+			  const char *dir, struct box_err *err)
+{
+	int rc = 0;
+	if (!store_exists(ctx, name)) {
+		int lock = store_lock(ctx, name, err);
+		if (lock < 0) /* ENOENT: removed meanwhile */
+			return err && err->kind == BOX_ENOENT ? 1 : -1;
+		if (!still_there(lock, dir))
+			rc = 1; /* removed meanwhile */
+		else if (!store_exists(ctx, name))
+			rc = ct_finish_removal(ctx, name, err) < 0 ? -1 : 1;
+		store_unlock(lock);
+	}
+	if (rc == 0) /* a container, or made meanwhile */
+		return box_fail(err, BOX_EEXIST, 0,
+				"container '%s': already exists", name);
+	return rc;
+}
+
+/* Reserve the container's directory and lock it: a removed container's
+ * directory, writable layer included, if one is kept (spare.h), else a new
+ * one (*fresh: its layer directories are still to be made); a read-only
+ * root has no writable layer at all (spec.c).  Until locked, the directory
+ * is one without config.json that an rm or create finishing interrupted
+ * ones may take away: the lock counts once the directory locked is still
+ * the one in place, else it starts again.  The lock fd, or -1. */
+static int reserve(struct box_ctx *ctx, const struct box_create_opts *o,
+		   const char *dir, int *fresh, struct box_err *err)
+{
+	for (int tries = 0;; tries++) {
+		*fresh = o->read_only ? 1 : spare_take(ctx, o->name, err);
+		if (*fresh < 0)
+			return -1;
+		if (*fresh && mkdir(dir, 0700) < 0) {
+			if (errno != EEXIST)
+				return box_fail(err, BOX_ESYS, errno, "mkdir %s",
+						dir);
+			int r = clear_leftover(ctx, o->name, dir, err);
+			if (r <= 0)
+				return -1;
+		} else {
+			int lock = store_lock(ctx, o->name, err);
+			if (lock >= 0 && still_there(lock, dir))
+				return lock;
+			if (lock < 0 && err && err->kind != BOX_ENOENT)
+				return -1;
+			store_unlock(lock);
+		}
+		if (tries == 8) /* someone keeps taking it: say so */
+			return box_fail(err, BOX_ESTATE, 0,
+					"container '%s': being made and removed by others at once",
+					o->name);
+	}
+}
+
 static int create_applied(struct box_ctx *ctx,
 			  const struct box_create_opts *o, bool durable,
 			  json_t **keep, struct box_err *err)
@@ -109,23 +176,11 @@ static int create_applied(struct box_ctx *ctx,
 	if (store_dir(ctx, o->name, NULL, dir, sizeof dir, err) < 0 ||
 	    ctx_cgroup(ctx, o->name, cg, sizeof cg, err) < 0)
 		goto fail;
-	/* a removed container's directory, writable layer included, if one
-	 * is kept (spare.h); a read-only root has no writable layer at all
-	 * (spec.c) */
-	int fresh = o->read_only ? 1 : spare_take(ctx, o->name, err);
-	if (fresh < 0)
+	int fresh;
+	if ((lock = reserve(ctx, o, dir, &fresh, err)) < 0)
 		goto fail;
-	if (fresh && mkdir(dir, 0700) < 0) {
-		if (errno == EEXIST)
-			box_fail(err, BOX_EEXIST, 0,
-				 "container '%s': already exists", o->name);
-		else
-			box_fail(err, BOX_ESYS, errno, "mkdir %s", dir);
-		goto fail;
-	}
 	made_dir = true;
-	if ((lock = store_lock(ctx, o->name, err)) < 0)
-		goto fail;
+	util_crash_point("create-reserved");
 	/* the rootfs mountpoint is runtime state (monitor.c); upper/ is the
 	 * container's /: 0755 whatever our umask */
 	static const char *const subdirs[] = {"upper", "work"};
@@ -147,6 +202,7 @@ static int create_applied(struct box_ctx *ctx,
 	if (net_prepare(ctx, o->name, o, config, err) < 0)
 		goto fail;
 	net_done = true;
+	util_crash_point("create-leased");
 	/* No state.json: none means "created" (store.c).  Its run directory
 	 * is made now all the same, so that one nobody else may trust is
 	 * refused before the container exists.  config.json last: its

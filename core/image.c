@@ -168,6 +168,7 @@ int box_image_info_get(struct box_ctx *ctx, const char *name,
 {
 	if (!strcmp(name, BOX_DEFAULT_IMAGE))
 		image_ensure_builtin(ctx, NULL);
+	istore_sweep(ctx); /* what killed imports and commits left */
 	struct img_meta m;
 	if (istore_load(ctx, name, &m, err) < 0)
 		return -1;
@@ -183,6 +184,7 @@ int box_image_list(struct box_ctx *ctx, struct box_image_info **out,
 	*n = 0;
 	/* The built-in is listed as soon as the host can make it. */
 	image_ensure_builtin(ctx, NULL);
+	istore_sweep(ctx); /* what killed imports and commits left */
 	char **names;
 	size_t nn;
 	if (istore_names(ctx, &names, &nn, err) < 0)

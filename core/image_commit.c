@@ -1,6 +1,7 @@
 /* image_commit.c - `commit CONTAINER IMAGE`: the container's writable
  * overlay layer, copied as it is (whiteouts and opaque directories
  * included), goes on top of its image's layers as a new image. */
+#include "container.h"
 #include "image.h"
 #include "image_import.h"
 #include "util.h"
@@ -14,6 +15,7 @@ int box_commit(struct box_ctx *ctx, const char *container, const char *image,
 {
 	if (box_check_name(image, err) < 0)
 		return box_err_wrap(err, "commit");
+	istore_sweep(ctx); /* what killed imports and commits left */
 	if (istore_exists(ctx, image) || !strcmp(image, BOX_DEFAULT_IMAGE))
 		return box_fail(err, BOX_EEXIST, 0,
 				"commit %s: image '%s' already exists",
@@ -62,16 +64,20 @@ int box_commit(struct box_ctx *ctx, const char *container, const char *image,
 	if (!rc)
 		rc = job_tmp(&job, false, tmp, err);
 	if (!rc && info.status == BOX_RUNNING) {
-		/* A consistent copy: nothing writes while it is taken. */
-		rc = box_freeze(ctx, container, err);
+		/* A consistent copy: nothing writes while it is taken.
+		 * Killed meanwhile, we leave it to be thawed by whoever
+		 * sees it next (container.c). */
+		rc = ct_freeze_hold(ctx, container, err);
 		frozen = rc == 0;
+		util_crash_point("commit-frozen");
 	}
 	if (!rc)
 		rc = layer_copy_tree(upper, tmp, LAYER_OVERLAY_UPPER, digest,
 				     &st, err);
+	util_crash_point("commit-copied");
 	if (frozen) {
 		struct box_err terr = {0};
-		if (box_thaw(ctx, container, &terr) < 0 && !rc) {
+		if (ct_freeze_release(ctx, container, &terr) < 0 && !rc) {
 			*err = terr;
 			rc = -1;
 		}

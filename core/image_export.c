@@ -3,6 +3,7 @@
 #include "image.h"
 #include "image_layer.h"
 #include "image_pipe.h"
+#include "image_store.h"
 #include "image_view.h"
 #include "util.h"
 
@@ -231,6 +232,7 @@ int box_image_export(struct box_ctx *ctx, const char *name, const char *file,
 		     box_progress_fn progress, void *arg, struct box_err *err)
 {
 	struct img_ref ref;
+	istore_sweep(ctx); /* what killed imports and commits left */
 	if (image_resolve(ctx, name, &ref, err) < 0)
 		return box_err_wrap(err, "image export");
 	if (!strcmp(file, "-")) {

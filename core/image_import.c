@@ -383,6 +383,7 @@ int box_image_import(struct box_ctx *ctx, const char *name,
 {
 	if (box_check_name(name, err) < 0)
 		return box_err_wrap(err, "image import");
+	istore_sweep(ctx); /* what killed imports and commits left */
 	if (istore_exists(ctx, name) || !strcmp(name, BOX_DEFAULT_IMAGE))
 		return box_fail(err, BOX_EEXIST, 0,
 				"image import %s: image already exists", name);

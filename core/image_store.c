@@ -273,8 +273,11 @@ bool istore_layer_exists(struct box_ctx *ctx, const char *digest)
 int istore_tmp_dir(struct box_ctx *ctx, char buf[PATH_MAX],
 		  struct box_err *err)
 {
-	if (ctx_path(ctx, buf, PATH_MAX, err, "layers/.tmp-%d-XXXXXX",
-		     (int)getpid()) < 0)
+	/* the maker's pid and start time: a leftover is known as such even
+	 * once its pid is someone else's */
+	pid_t me = getpid();
+	if (ctx_path(ctx, buf, PATH_MAX, err, "layers/.tmp-%d.%llu-XXXXXX",
+		     (int)me, (unsigned long long)util_pid_starttime(me)) < 0)
 		return -1;
 	if (!mkdtemp(buf))
 		return box_fail(err, BOX_ESYS, errno, "mkdir %s", buf);
@@ -296,19 +299,58 @@ int istore_install_layer(struct box_ctx *ctx, const char *tmp,
 	return util_rm_rf(tmp, err);
 }
 
-/* Leftovers carry their maker's pid: ".tmp-<pid>-..." (layers being
- * built), ".view-<pid>-..." and ".rm-<name>-<pid>" (under images/). */
+/* Leftovers carry their maker's pid: ".tmp-<pid>[.<start time>]-..."
+ * (layers being built), ".view-<pid>-..." and ".rm-<name>-<pid>" (under
+ * images/).  With the start time a pid that names another process by
+ * now is told apart. */
 static bool tmp_owner_alive(const char *name)
 {
 	int pid = 0;
+	unsigned long long start = 0;
 	const char *dash = strrchr(name, '-');
-	if (!strncmp(name, ".tmp-", 5) || !strncmp(name, ".view-", 6))
-		sscanf(strchr(name, '-') + 1, "%d", &pid);
-	else if (!strncmp(name, ".rm-", 4) && dash)
+	if (!strncmp(name, ".tmp-", 5) || !strncmp(name, ".view-", 6)) {
+		const char *p = strchr(name, '-') + 1;
+		if (sscanf(p, "%d", &pid) == 1 && (p = strpbrk(p, ".-")) &&
+		    *p == '.')
+			sscanf(p + 1, "%llu", &start);
+	} else if (!strncmp(name, ".rm-", 4) && dash)
 		sscanf(dash + 1, "%d", &pid);
 	if (pid <= 0)
 		return true; /* not ours to judge */
-	return pid == getpid() || kill(pid, 0) == 0 || errno == EPERM;
+	if (pid == getpid())
+		return true;
+	if (start)
+		return util_pid_starttime(pid) == start;
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* Remove what dead makers left in dir: entries whose name starts with a
+ * dot and names a process that is gone. */
+static void sweep_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char path[PATH_MAX];
+		if (de->d_name[0] != '.' || !strcmp(de->d_name, ".") ||
+		    !strcmp(de->d_name, "..") || tmp_owner_alive(de->d_name) ||
+		    util_path(path, sizeof path, NULL, "%s/%s", dir,
+			      de->d_name) < 0)
+			continue;
+		util_rm_rf(path, NULL);
+	}
+	closedir(d);
+}
+
+void istore_sweep(struct box_ctx *ctx)
+{
+	char dir[PATH_MAX];
+	if (ctx_path(ctx, dir, sizeof dir, NULL, "layers") == 0)
+		sweep_dir(dir);
+	if (ctx_path(ctx, dir, sizeof dir, NULL, "images") == 0)
+		sweep_dir(dir);
 }
 
 int istore_gc(struct box_ctx *ctx, struct box_err *err)
@@ -358,14 +400,11 @@ int istore_gc(struct box_ctx *ctx, struct box_err *err)
 		const char *n = de->d_name;
 		if (!strcmp(n, ".") || !strcmp(n, ".."))
 			continue;
-		bool drop;
 		if (n[0] == '.')
-			drop = !tmp_owner_alive(n);
-		else {
-			drop = !unsure;
-			for (size_t i = 0; i < nu && drop; i++)
-				drop = !used[i] || strcmp(used[i], n) != 0;
-		}
+			continue; /* istore_sweep's */
+		bool drop = !unsure;
+		for (size_t i = 0; i < nu && drop; i++)
+			drop = !used[i] || strcmp(used[i], n) != 0;
 		if (!drop)
 			continue;
 		char path[PATH_MAX];
@@ -374,21 +413,8 @@ int istore_gc(struct box_ctx *ctx, struct box_err *err)
 			rc = -1;
 	}
 	closedir(d);
-	/* and what dead processes left under images/ */
-	if (ctx_path(ctx, dir, sizeof dir, err, "images") == 0 &&
-	    (d = opendir(dir))) {
-		while ((de = readdir(d))) {
-			char path[PATH_MAX];
-			if (de->d_name[0] != '.' || !strcmp(de->d_name, ".") ||
-			    !strcmp(de->d_name, "..") ||
-			    tmp_owner_alive(de->d_name) ||
-			    util_path(path, sizeof path, NULL, "%s/%s", dir,
-				      de->d_name) < 0)
-				continue;
-			util_rm_rf(path, NULL);
-		}
-		closedir(d);
-	}
+	/* and what dead processes left under layers/ and images/ */
+	istore_sweep(ctx);
 out:
 	for (size_t i = 0; i < nu; i++)
 		free(used[i]);

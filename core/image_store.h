@@ -2,7 +2,7 @@
  *
  *   $ROOT/images/<name>/image.json   one image: metadata + layer list
  *   $ROOT/layers/<hex>/              one unpacked layer, shared by digest
- *   $ROOT/layers/.tmp-<pid>-*        layers being built (renamed into place)
+ *   $ROOT/layers/.tmp-<pid>.<start>-* layers being built (renamed into place)
  *   $ROOT/images/.lock               flock held while images or layers are
  *                                    added or removed
  *
@@ -69,6 +69,12 @@ int istore_install_layer(struct box_ctx *ctx, const char *tmp,
 /* Remove every layer no image names, and tmp dirs of dead importers.
  * Caller holds the lock. */
 int istore_gc(struct box_ctx *ctx, struct box_err *err);
+/* Only what dead processes left: layers/.tmp-* of a killed import or
+ * commit (often hundreds of MB), images/.rm-* and .view-*.  No lock needed:
+ * a leftover whose maker is gone is nobody's.  Every image command does it
+ * (a killed import's leftovers would otherwise wait for the next import
+ * that succeeds). */
+void istore_sweep(struct box_ctx *ctx);
 
 /* Containers whose config.json says they were made from image name
  * (annotation org.boxtop.image).  names may be NULL to only count. */

@@ -41,7 +41,10 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 	struct box_info i;
 	if (box_info_get(ctx, name, &i, err) < 0)
 		return NULL;
-	json_t *config = store_load_config(ctx, name, err);
+	/* half removed: no config left ("config": null) */
+	json_t *config = i.status == BOX_REMOVING
+				 ? json_null()
+				 : store_load_config(ctx, name, err);
 	if (!config)
 		return NULL;
 	json_t *j = info_summary_json(&i);

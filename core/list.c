@@ -40,8 +40,15 @@ static int info_get(struct box_ctx *ctx, const char *name,
 	memset(out, 0, sizeof *out);
 	struct box_state st;
 	enum box_status status;
-	if (ct_load_live_opt(ctx, name, &st, &status, wait, err) < 0)
-		return -1;
+	if (ct_load_live_opt(ctx, name, &st, &status, wait, err) < 0) {
+		/* what an interrupted create or rm left: shown, so that it
+		 * can be seen and removed */
+		if (!store_orphan(ctx, name))
+			return -1;
+		snprintf(out->name, sizeof out->name, "%s", name);
+		out->status = BOX_REMOVING;
+		return 0;
+	}
 	json_t *config = store_load_config(ctx, name, err);
 	if (!config)
 		return -1;
@@ -130,7 +137,9 @@ int box_list_names(struct box_ctx *ctx, char ***out, size_t *n,
 	struct dirent *de;
 	int rc = 0;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || !store_exists(ctx, de->d_name))
+		/* with those an interrupted create or rm left (store.h) */
+		if (de->d_name[0] == '.' || (!store_exists(ctx, de->d_name) &&
+					     !store_orphan(ctx, de->d_name)))
 			continue;
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 32;

@@ -99,9 +99,8 @@ static int into_pool(const char *dir, const char *pool)
 	return -1;
 }
 
-/* dir, emptied but for config.json and its empty layer directories, into
- * the pool: 0, or -1 when it is not fit (dir is as it was) or the pool is
- * full (dir is then without its config.json: the container is gone). */
+/* dir, emptied but for its empty layer directories, into the pool: 0, or
+ * -1 when it is not fit or the pool is full (dir is as it was). */
 static int keep_as_spare(const struct box_ctx *ctx, const char *dir)
 {
 	char pool[PATH_MAX];
@@ -116,9 +115,6 @@ static int keep_as_spare(const struct box_ctx *ctx, const char *dir)
 	if (upper < 0 || work < 0 || !like_fresh(holder, &hst, upper) ||
 	    !like_fresh(holder, &hst, work) || !reset(upper) || !reset(work))
 		return -1;
-	/* From here the container is gone. */
-	if (unlinkat(holder, "config.json", 0) < 0 && errno != ENOENT)
-		return -1;
 	return into_pool(dir, pool);
 }
 
@@ -127,10 +123,11 @@ int spare_retire(struct box_ctx *ctx, const char *name, struct box_err *err)
 	char dir[PATH_MAX];
 	if (store_dir(ctx, name, NULL, dir, sizeof dir, err) < 0)
 		return -1;
-	const char *const keep[] = {"config.json", "upper", "work", NULL};
+	const char *const keep[] = {"upper", "work", NULL};
 	if (util_empty_dir(dir, keep, err) < 0)
 		return -1;
+	util_crash_point("rm-emptied");
 	if (keep_as_spare(ctx, dir) == 0)
 		return 0;
-	return util_rm_rf_last(dir, "config.json", err);
+	return util_rm_rf(dir, err);
 }

@@ -26,9 +26,10 @@
  * then makes the directories or says which), -1 with err set. */
 int spare_take(struct box_ctx *ctx, const char *name, struct box_err *err);
 
-/* Remove the directory of a container whose init is gone, keeping it as a
- * spare when it can be.  Its config.json goes last: on failure it is still
- * there and the container still listed. */
+/* Remove the directory of a container whose init is gone and whose
+ * config.json is gone already (stop.c), keeping it as a spare when it can
+ * be.  On failure (or a kill) what is left is listed as removing and the
+ * next rm tries again. */
 int spare_retire(struct box_ctx *ctx, const char *name, struct box_err *err);
 
 #endif

@@ -158,7 +158,10 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 		enum box_status status;
 		box_err_clear(&one);
 		if (ct_load_live(ctx, names[i], &st, &status, &one) < 0) {
-			note(&e, &one);
+			/* half removed: nothing of it runs (stop --all
+			 * passes over it) */
+			if (!store_incomplete(ctx, names[i]))
+				note(&e, &one);
 			continue;
 		}
 		if (status != BOX_RUNNING && status != BOX_PAUSED) {
@@ -194,22 +197,14 @@ static void *cleanup_cgroup_job(void *arg)
 	return NULL;
 }
 
-/* Remove a container whose init is gone.  discard: `run --rm` reaped it
- * itself, so what a monitor releases (network links) goes here too.
- * config: its config if the caller has it (borrowed), else NULL. */
-static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
+/* The rest of a removal, once config.json is gone (the container no
+ * longer exists, it is "removing"): each step undoes what create or start
+ * made and may be done again, so a removal interrupted anywhere is finished
+ * by the next one, from here.  Caller holds the lock.  config: for
+ * discard's network teardown, or NULL. */
+static int remove_rest(struct box_ctx *ctx, const char *name, bool discard,
 		       json_t *config, struct box_err *err)
 {
-	int lock = store_lock(ctx, name, err);
-	if (lock < 0)
-		return -1;
-	struct box_state st;
-	if (store_load_state(ctx, name, &st, NULL) == 0 &&
-	    ct_real_status(ctx, name, &st) == BOX_RUNNING) {
-		store_unlock(lock);
-		return box_fail(err, BOX_ESTATE, 0,
-				"rm %s: container was started again meanwhile", name);
-	}
 	/* A cgroup still there (rmdir in each hierarchy) and the files
 	 * (inodes freed on disk) are both kernel work of ~0.4 ms here and
 	 * independent: the cgroup goes on a second thread meanwhile.  That
@@ -225,22 +220,70 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 	if (!threaded)
 		monitor_cleanup_cgroup(ctx, name);
 	/* What a monitor leaves (host-side links) is gone with it, unless
-	 * run --rm was the monitor: only then is the config read for them. */
-	if (discard) {
-		config = config ? json_incref(config)
-				: store_load_config(ctx, name, NULL);
-		if (config)
-			net_teardown(ctx, name, config);
-		json_decref(config);
-	}
+	 * run --rm was the monitor. */
+	if (discard && config)
+		net_teardown(ctx, name, config);
+	/* a lease of a name whose directory is there is kept (net_store.c):
+	 * it goes before the directory does */
 	net_release(ctx, name, NULL);
+	util_crash_point("rm-released");
+	store_run_remove(ctx, name);
+	/* the directory last: while it is there, the container is listed
+	 * as removing and the next rm finishes it */
 	int rc = spare_retire(ctx, name, err);
-	if (rc == 0)
-		store_run_remove(ctx, name);
 	if (threaded)
 		pthread_join(t, NULL);
+	return rc;
+}
+
+/* Remove a container whose init is gone.  discard: `run --rm` reaped it
+ * itself, so what a monitor releases (network links) goes here too.
+ * config: its config if the caller has it (borrowed), else NULL.  One that
+ * an interrupted create or rm left without config.json is finished. */
+static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
+		       json_t *config, struct box_err *err)
+{
+	/* what it removes is named by name: never "..", ".spare" */
+	if (box_check_name(name, err) < 0)
+		return box_err_wrap(err, "rm");
+	int lock = store_lock(ctx, name, err);
+	if (lock < 0)
+		return -1;
+	struct box_state st;
+	if (store_load_state(ctx, name, &st, NULL) == 0 &&
+	    ct_real_status(ctx, name, &st) == BOX_RUNNING &&
+	    store_exists(ctx, name)) {
+		store_unlock(lock);
+		return box_fail(err, BOX_ESTATE, 0,
+				"rm %s: container was started again meanwhile", name);
+	}
+	/* read for the network teardown while it is there */
+	if (discard)
+		config = config ? json_incref(config)
+				: store_load_config(ctx, name, NULL);
+	/* The commit point: from here the container is gone, whatever
+	 * stops the rest (ENOENT: an interrupted one, being finished). */
+	char path[PATH_MAX];
+	int rc = store_dir(ctx, name, "config.json", path, sizeof path, err);
+	if (rc == 0 && unlink(path) < 0 && errno != ENOENT)
+		rc = box_fail(err, BOX_ESYS, errno, "unlink %s", path);
+	if (rc == 0) {
+		util_crash_point("rm-unlinked");
+		rc = remove_rest(ctx, name, discard, config, err);
+	}
+	if (discard)
+		json_decref(config);
 	store_unlock(lock);
 	return rc < 0 ? box_err_wrap(err, "rm %s", name) : 0;
+}
+
+int ct_finish_removal(struct box_ctx *ctx, const char *name,
+		      struct box_err *err)
+{
+	if (box_check_name(name, err) < 0 ||
+	    remove_rest(ctx, name, false, NULL, err) < 0)
+		return box_err_wrap(err, "finish removing %s", name);
+	return 0;
 }
 
 int ct_discard(struct box_ctx *ctx, const char *name, json_t *config,
@@ -342,13 +385,21 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 		box_err_clear(&one);
 		if (ct_load_live(ctx, names[i], &st, &status, &one) < 0) {
 			/* A corrupt state.json must not make a container
-			 * immortal: --force removes it anyway. */
-			if (one.kind != BOX_EINVAL || !force) {
+			 * immortal: --force removes it anyway.  What an
+			 * interrupted create or rm left is finished, with
+			 * or without --force: nothing of it runs. */
+			if (store_incomplete(ctx, names[i]))
+				status = BOX_REMOVING;
+			else if (one.kind != BOX_EINVAL || !force ||
+				 box_check_name(names[i], NULL) < 0) {
+				/* (an invalid name is EINVAL too: `rm
+				 * --force ..` removed the whole root) */
 				note(&e, &one);
 				continue;
+			} else {
+				monitor_cleanup_cgroup(ctx, names[i]);
+				status = BOX_STOPPED;
 			}
-			monitor_cleanup_cgroup(ctx, names[i]);
-			status = BOX_STOPPED;
 		}
 		ct_cancel_restart(ctx, names[i], &st);
 		if (status == BOX_RUNNING || status == BOX_PAUSED) {

@@ -69,15 +69,45 @@ bool box_exists(struct box_ctx *ctx, const char *name)
 	return box_check_name(name, NULL) == 0 && store_exists(ctx, name);
 }
 
+bool store_incomplete(const struct box_ctx *ctx, const char *name)
+{
+	/* a valid name first: "..", ".spare" are directories without a
+	 * config.json too, and a finished removal removes what it names */
+	char path[PATH_MAX];
+	struct stat st;
+	return box_check_name(name, NULL) == 0 &&
+	       store_dir(ctx, name, NULL, path, sizeof path, NULL) == 0 &&
+	       lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       !store_exists(ctx, name);
+}
+
+bool store_orphan(const struct box_ctx *ctx, const char *name)
+{
+	char path[PATH_MAX];
+	if (box_check_name(name, NULL) < 0 ||
+	    store_dir(ctx, name, NULL, path, sizeof path, NULL) < 0)
+		return false;
+	auto_fd fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* its lock held: a create or rm under way, not ours to show */
+	if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0)
+		return false;
+	return faccessat(fd, "config.json", F_OK, 0) < 0 && errno == ENOENT;
+}
+
 int store_check(const struct box_ctx *ctx, const char *name,
 		struct box_err *err)
 {
 	if (box_check_name(name, err) < 0)
 		return -1;
-	if (!store_exists(ctx, name))
-		return box_fail(err, BOX_ENOENT, 0,
-				"container '%s': no such container", name);
-	return 0;
+	if (store_exists(ctx, name))
+		return 0;
+	if (store_incomplete(ctx, name))
+		return box_fail(err, BOX_ESTATE, 0,
+				"container '%s': being removed (a create or rm "
+				"did not finish): boxtop rm %s removes the rest",
+				name, name);
+	return box_fail(err, BOX_ENOENT, 0,
+			"container '%s': no such container", name);
 }
 
 int store_lock(const struct box_ctx *ctx, const char *name,

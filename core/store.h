@@ -34,7 +34,17 @@ int store_run_make(const struct box_ctx *ctx, const char *name,
 /* Remove <run>/<name>, and <run> when it was the last one. */
 void store_run_remove(const struct box_ctx *ctx, const char *name);
 bool store_exists(const struct box_ctx *ctx, const char *name);
-/* A valid name of an existing container, or the error saying which not. */
+/* What makes a container exist is its config.json: create writes it last
+ * (its commit point), rm removes it first.  A directory without one is a
+ * create or rm under way, or one a kill -9 interrupted: "removing", until
+ * the next rm (or create of the name) finishes the removal (stop.c).
+ * store_incomplete: a valid name whose directory is there without
+ * config.json.
+ * store_orphan: the same, and nobody holds its lock (not under way). */
+bool store_incomplete(const struct box_ctx *ctx, const char *name);
+bool store_orphan(const struct box_ctx *ctx, const char *name);
+/* A valid name of an existing container, or the error saying which not
+ * (BOX_ESTATE for an incomplete one). */
 int store_check(const struct box_ctx *ctx, const char *name,
 		struct box_err *err);
 /* A time as ISO 8601 JSON string, null for 0. */

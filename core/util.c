@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -677,6 +678,20 @@ uint64_t util_pid_starttime(pid_t pid)
 			p++;
 	}
 	return p ? strtoull(p, NULL, 10) : 0;
+}
+
+void util_crash_point(const char *step)
+{
+	const char *want = getenv("BOXTOP_TEST_CRASH_AT");
+	if (!want)
+		return;
+	size_t len = strlen(step);
+	if (strncmp(want, step, len) || (want[len] && want[len] != ':'))
+		return;
+	static unsigned long hits; /* batch and rm count from two threads */
+	unsigned long nth = want[len] ? strtoul(want + len + 1, NULL, 10) : 1;
+	if (__atomic_add_fetch(&hits, 1, __ATOMIC_RELAXED) >= nth)
+		raise(SIGKILL);
 }
 
 void util_close_from(int from)

@@ -113,6 +113,12 @@ uint64_t util_now_ms(void);
  * 0 if the process does not exist.  With the pid it names a process
  * uniquely, so a recycled pid is never mistaken for a container. */
 uint64_t util_pid_starttime(pid_t pid);
+/* Test hook: BOXTOP_TEST_CRASH_AT=STEP (or STEP:N, the Nth time that step
+ * is reached in this process) makes the process kill itself with SIGKILL
+ * at that step, as a kill -9 landing there would.  t_faults proves with it
+ * that every step of a multi-step operation is recoverable.  Unset (the
+ * normal case) it costs one getenv, no system call. */
+void util_crash_point(const char *step);
 /* Close every fd >= from, except keep (-1 for none). */
 void util_close_from(int from);
 /* Close every fd but those in keep (n at most 16; -1 entries ignored).

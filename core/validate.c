@@ -88,6 +88,7 @@ const char *box_status_name(enum box_status s)
 	case BOX_RUNNING: return "running";
 	case BOX_PAUSED: return "paused";
 	case BOX_STOPPED: return "stopped";
+	case BOX_REMOVING: return "removing";
 	}
 	return "unknown";
 }

@@ -210,6 +210,8 @@ static int act_one(struct box_ctx *ctx, enum act act, const char *name,
 static bool all_applies(enum act act, enum box_status s)
 {
 	bool live = s == BOX_RUNNING || s == BOX_PAUSED;
+	if (s == BOX_REMOVING) /* half removed: rm finishes it, nothing else */
+		return act == ACT_RM;
 	switch (act) {
 	case ACT_START: return !live;
 	case ACT_STOP:
