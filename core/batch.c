@@ -59,9 +59,19 @@ static void *create_some(void *arg)
 			break;
 		struct box_create_opts o = *j->tmpl;
 		o.name = j->names[i];
-		if (j->with_ip && j->ips)
+		/* The planned address even without --ip: two threads taking
+		 * the next free one would hand them out of name order. */
+		if (j->ips)
 			o.ip = j->ips[i];
-		if (ct_create(j->ctx, &o, false, NULL, &j->err) < 0) {
+		int rc = ct_create(j->ctx, &o, false, NULL, &j->err);
+		/* Leased by another create meanwhile: without --ip any free
+		 * address does. */
+		if (rc < 0 && !j->with_ip && o.ip && j->err.kind == BOX_EEXIST) {
+			o.ip = NULL;
+			box_err_clear(&j->err);
+			rc = ct_create(j->ctx, &o, false, NULL, &j->err);
+		}
+		if (rc < 0) {
 			__atomic_store_n(j->stop, 1, __ATOMIC_RELAXED);
 			break;
 		}

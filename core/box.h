@@ -207,6 +207,13 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 		  int grace_secs, struct box_err *err);
 int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 		    bool force, struct box_err *err);
+/* The same, every name's own failure in errs[i] (n of them; kind
+ * BOX_EOK: that one went well), for front ends that report each one.
+ * Returns how many failed. */
+size_t box_stop_each(struct box_ctx *ctx, char *const names[], size_t n,
+		     int grace_secs, struct box_err *errs);
+size_t box_remove_each(struct box_ctx *ctx, char *const names[], size_t n,
+		       bool force, struct box_err *errs);
 int box_freeze(struct box_ctx *ctx, const char *name, struct box_err *err);
 int box_thaw(struct box_ctx *ctx, const char *name, struct box_err *err);
 /* force: stop a running/paused container first. */

@@ -108,9 +108,10 @@ int box_info_peek(struct box_ctx *ctx, const char *name, struct box_info *out,
 	return info_get(ctx, name, out, false, err);
 }
 
+/* Natural order: box-2 before box-10, as a batch numbers them. */
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strverscmp(*(char *const *)a, *(char *const *)b);
 }
 
 void box_names_free(char **names, size_t n)

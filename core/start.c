@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,10 +102,72 @@ static bool restart_after(struct box_ctx *ctx, const char *name,
 	return go;
 }
 
+/* The bounds of this process's command line in its memory (arg_start and
+ * arg_end, fields 48 and 49 of /proc/self/stat). */
+static int own_args(unsigned long *start, unsigned long *end)
+{
+	char buf[1024];
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')'); /* comm may hold spaces */
+	if (!p)
+		return -1;
+	p++;
+	for (int field = 3; field <= 49; field++) {
+		char *e;
+		unsigned long v = strtoul(p, &e, 10);
+		if (e == p && field >= 4) /* field 3 is the state letter */
+			return -1;
+		if (field == 3) {
+			while (*p == ' ')
+				p++;
+			e = p + 1;
+		}
+		if (field == 48)
+			*start = v;
+		if (field == 49)
+			*end = v;
+		p = e;
+	}
+	return *start && *end > *start ? 0 : -1;
+}
+
+/* What ps shows for a monitor, "[boxtop monitor NAME]", not the command
+ * line of the front end it was forked from (every monitor a TUI started
+ * showed as its "boxtop").  Its comm stays "boxtop".  As root the kernel
+ * is told to read the line from a buffer of ours (PR_SET_MM, which needs
+ * CAP_SYS_RESOURCE); without that the old line is written over when it is
+ * long enough (the environment after it is left alone: /proc/PID/environ
+ * stays whole).  Otherwise ps shows the old line: nothing depends on it.
+ * The caller's strings must not point into the old line. */
+static void name_monitor(const char *name)
+{
+	static char title[BOX_NAME_MAX + 32];
+	snprintf(title, sizeof title, "[boxtop monitor %s]", name);
+	size_t len = strlen(title) + 1;
+	unsigned long start = (unsigned long)title, a = 0, b = 0;
+	/* the buffer lies below the stack that holds the old line: a new
+	 * start first keeps start <= end at every step */
+	if (prctl(PR_SET_MM, PR_SET_MM_ARG_START, start, 0, 0) == 0) {
+		prctl(PR_SET_MM, PR_SET_MM_ARG_END, start + len, 0, 0);
+		return;
+	}
+	if (own_args(&a, &b) < 0 || b - a < len)
+		return;
+	memset((char *)a, 0, b - a);
+	memcpy((char *)a, title, len);
+}
+
 /* The monitor process: never returns. */
 static void __attribute__((noreturn))
 run_monitor(struct box_ctx *ctx, const char *name, int report)
 {
+	name_monitor(name);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
@@ -187,7 +251,9 @@ int start_begin(struct box_ctx *ctx, const char *name, struct start_op *op,
 		pid_t mon = fork();
 		if (mon != 0)
 			_exit(mon < 0 ? 1 : 0);
-		run_monitor(ctx, name, rep[1]);
+		/* op->name: the caller's name may be in the command line
+		 * the monitor writes over */
+		run_monitor(ctx, op->name, rep[1]);
 	}
 	close(rep[1]);
 	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)

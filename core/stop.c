@@ -20,21 +20,29 @@
 
 struct victim {
 	const char *name;
+	size_t idx;      /* its place in the caller's names (errors) */
 	struct box_state st;
 	char cg[256];
 	int pidfd;       /* of init; -1 once it is gone */
 	bool paused;
 };
 
-/* Collect errors: the first one is kept, the others counted. */
+/* Collect errors: the first one is kept, the others counted; with each,
+ * every name's own failure is kept at its index too. */
 struct errs {
 	struct box_err *first;
+	struct box_err *each;
 	size_t n;
 };
-static void note(struct errs *e, const struct box_err *one)
+static void note(struct errs *e, size_t idx, const struct box_err *one)
 {
+	/* a name counts once, with its first failure */
+	if (e->each && e->each[idx].kind != BOX_EOK)
+		return;
 	if (e->n++ == 0 && e->first)
 		*e->first = *one;
+	if (e->each)
+		e->each[idx] = *one;
 }
 static int errs_done(struct errs *e)
 {
@@ -76,9 +84,10 @@ static void wait_all(struct victim *v, size_t n, int ms)
 
 /* One running (or paused) container to stop, from its loaded state. */
 static void victim_set(struct box_ctx *ctx, struct victim *x, const char *name,
-		       const struct box_state *st, bool paused)
+		       size_t idx, const struct box_state *st, bool paused)
 {
 	x->name = name;
+	x->idx = idx;
 	x->st = *st;
 	x->paused = paused;
 	x->pidfd = proc_pidfd(st->pid, st->pid_start);
@@ -134,24 +143,30 @@ static void stop_victims(struct box_ctx *ctx, const struct cg_layout *l,
 		struct box_err one;
 		box_fail(&one, BOX_ESYS, ETIMEDOUT, "stop %s: init did not die",
 			 v[i].name);
-		note(e, &one);
+		note(e, v[i].idx, &one);
 		close(v[i].pidfd);
 	}
 	for (size_t i = 0; monitors && i < k; i++)
 		ct_wait_stopped(ctx, v[i].name, &v[i].st);
 }
 
-int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
-		  int grace_secs, struct box_err *err)
+static int stop_names(struct box_ctx *ctx, char *const names[], size_t n,
+		      int grace_secs, struct errs *ep)
 {
-	struct errs e = {err, 0};
+	struct errs e = *ep;
 	struct box_err one;
 	const struct cg_layout *l = ctx_cg(ctx, &one);
-	if (!l)
-		return box_fail(err, one.kind, one.code, "%s", one.msg);
-	struct victim *v = calloc(n ? n : 1, sizeof *v);
-	if (!v)
-		return box_fail(err, BOX_ESYS, ENOMEM, "stop");
+	struct victim *v = l ? calloc(n ? n : 1, sizeof *v) : NULL;
+	if (!v) {
+		if (l)
+			box_fail(&one, BOX_ESYS, ENOMEM, "stop");
+		if (!n && e.first)
+			*e.first = one;
+		for (size_t i = 0; i < n; i++)
+			note(&e, i, &one);
+		*ep = e;
+		return n ? errs_done(ep) : -1;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct box_state st;
@@ -161,7 +176,7 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 			/* half removed: nothing of it runs (stop --all
 			 * passes over it) */
 			if (!store_incomplete(ctx, names[i]))
-				note(&e, &one);
+				note(&e, i, &one);
 			continue;
 		}
 		if (status != BOX_RUNNING && status != BOX_PAUSED) {
@@ -169,13 +184,37 @@ int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
 				ct_reconcile(ctx, names[i], &st); /* idempotent */
 			continue;
 		}
-		victim_set(ctx, &v[k++], names[i], &st, status == BOX_PAUSED);
+		victim_set(ctx, &v[k++], names[i], i, &st, status == BOX_PAUSED);
 	}
 	if (k > 1)
 		sync_root(ctx);
 	stop_victims(ctx, l, v, k, grace_secs, true, &e);
 	free(v);
-	return errs_done(&e);
+	*ep = e;
+	return errs_done(ep);
+}
+
+/* errs[i] cleared first: kind BOX_EOK is "that one went well". */
+static struct errs errs_each(struct box_err *errs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		box_err_clear(&errs[i]);
+	return (struct errs){NULL, errs, 0};
+}
+
+int box_stop_many(struct box_ctx *ctx, char *const names[], size_t n,
+		  int grace_secs, struct box_err *err)
+{
+	struct errs e = {err, NULL, 0};
+	return stop_names(ctx, names, n, grace_secs, &e);
+}
+
+size_t box_stop_each(struct box_ctx *ctx, char *const names[], size_t n,
+		     int grace_secs, struct box_err *errs)
+{
+	struct errs e = errs_each(errs, n);
+	stop_names(ctx, names, n, grace_secs, &e);
+	return e.n;
 }
 
 int box_stop(struct box_ctx *ctx, const char *name, int grace_secs,
@@ -343,7 +382,7 @@ static void remove_all(struct box_ctx *ctx, char *const names[],
 			if (killed[i])
 				ct_wait_stopped(ctx, names[i], &killed[i]->st);
 			if (ok[i] && remove_gone(ctx, names[i], false, NULL, &one) < 0)
-				note(e, &one);
+				note(e, i, &one);
 		}
 		return;
 	}
@@ -359,15 +398,15 @@ static void remove_all(struct box_ctx *ctx, char *const names[],
 	/* errors in the order of the names */
 	for (size_t i = 0; i < n; i++)
 		if (ok[i] && rcv[i] < 0)
-			note(e, &errv[i]);
+			note(e, i, &errv[i]);
 	free(errv);
 	free(rcv);
 }
 
-int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
-		    bool force, struct box_err *err)
+static int remove_names(struct box_ctx *ctx, char *const names[], size_t n,
+			bool force, struct errs *ep)
 {
-	struct errs e = {err, 0};
+	struct errs e = *ep;
 	struct box_err one;
 	struct victim *live = calloc(n ? n : 1, sizeof *live);
 	struct victim **killed = calloc(n ? n : 1, sizeof *killed);
@@ -376,7 +415,13 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 		free(live);
 		free(killed);
 		free(ok);
-		return box_fail(err, BOX_ESYS, ENOMEM, "rm");
+		box_fail(&one, BOX_ESYS, ENOMEM, "rm");
+		if (!n && e.first)
+			*e.first = one;
+		for (size_t i = 0; i < n; i++)
+			note(&e, i, &one);
+		*ep = e;
+		return -1;
 	}
 	size_t n_live = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -394,7 +439,7 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 				 box_check_name(names[i], NULL) < 0) {
 				/* (an invalid name is EINVAL too: `rm
 				 * --force ..` removed the whole root) */
-				note(&e, &one);
+				note(&e, i, &one);
 				continue;
 			} else {
 				monitor_cleanup_cgroup(ctx, names[i]);
@@ -407,14 +452,15 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 				box_fail(&one, BOX_ESTATE, 0,
 					 "rm %s: container is %s (stop it first, or use --force)",
 					 names[i], box_status_name(status));
-				note(&e, &one);
+				note(&e, i, &one);
 				continue;
 			}
 			if (n_live == 0 && n > 1)
 				sync_root(ctx);
 			killed[i] = &live[n_live];
 			struct victim *x = &live[n_live++];
-			victim_set(ctx, x, names[i], &st, status == BOX_PAUSED);
+			victim_set(ctx, x, names[i], i, &st,
+				   status == BOX_PAUSED);
 			ct_stopped_by_hand(&st);
 			/* killed now: its teardown overlaps loading the others
 			 * (stop_victims kills what is left of it) */
@@ -425,9 +471,9 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 		ok[i] = true;
 	}
 	const struct cg_layout *l = ctx_cg(ctx, &one);
-	if (n_live && !l)
-		note(&e, &one);
-	else if (n_live)
+	for (size_t i = 0; n_live && !l && i < n_live; i++)
+		note(&e, live[i].idx, &one);
+	if (n_live && l)
 		stop_victims(ctx, l, live, n_live, 0, false, &e);
 	remove_all(ctx, names, ok, killed, n, &e);
 	free(live);
@@ -438,7 +484,23 @@ int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
 	 * again. */
 	if (l)
 		cg_destroy_prefix(l, ctx->cg_prefix, NULL);
-	return errs_done(&e);
+	*ep = e;
+	return errs_done(ep);
+}
+
+int box_remove_many(struct box_ctx *ctx, char *const names[], size_t n,
+		    bool force, struct box_err *err)
+{
+	struct errs e = {err, NULL, 0};
+	return remove_names(ctx, names, n, force, &e);
+}
+
+size_t box_remove_each(struct box_ctx *ctx, char *const names[], size_t n,
+		       bool force, struct box_err *errs)
+{
+	struct errs e = errs_each(errs, n);
+	remove_names(ctx, names, n, force, &e);
+	return e.n;
 }
 
 int box_remove(struct box_ctx *ctx, const char *name, bool force,

@@ -353,11 +353,20 @@ static int cmd_act(struct cli *c, int argc, char **argv, enum act act)
 		return 1;
 	}
 	if (act == ACT_STOP || act == ACT_RM) {
-		/* One call for all: they are signalled together, then waited. */
-		int r = act == ACT_STOP ? box_stop_many(ctx, names, k, (int)grace, &err)
-					: box_remove_many(ctx, names, k, force, &err);
-		if (r < 0)
+		/* One call for all: they are signalled together, then waited;
+		 * every failure is its own line, in the order given. */
+		struct box_err *errs = calloc(k ? k : 1, sizeof *errs);
+		if (!errs) {
+			box_fail(&err, BOX_ESYS, ENOMEM, "%s", cmd);
 			rc = cli_fail(&err);
+		} else if (act == ACT_STOP ? box_stop_each(ctx, names, k, (int)grace, errs)
+					   : box_remove_each(ctx, names, k, force, errs)) {
+			for (size_t i = 0; i < k; i++)
+				if (errs[i].kind != BOX_EOK)
+					cli_fail(&errs[i]);
+			rc = 1;
+		}
+		free(errs);
 	} else {
 		/* restart: all stopped at once (as stop), then each started */
 		bool stopped = act != ACT_RESTART ||
@@ -595,8 +604,13 @@ static int cmd_attach(struct cli *c, int argc, char **argv)
 	if (!ctx)
 		return 1;
 	struct box_err err = {0};
-	if (isatty(2))
+	/* The banner only for a container there is to attach to: a missing
+	 * or stopped one gets box_attach's error alone. */
+	struct box_info in;
+	if (isatty(2) && box_info_get(ctx, argv[1], &in, &err) == 0 &&
+	    (in.status == BOX_RUNNING || in.status == BOX_PAUSED))
 		fprintf(stderr, "[attached to %s: Ctrl-a q detaches]\r\n", argv[1]);
+	box_err_clear(&err);
 	if (box_attach(ctx, argv[1], &err) < 0)
 		return cli_fail(&err);
 	return 0;

@@ -4,6 +4,7 @@
 #include "tui.h"
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,22 @@ static void join_array(json_t *arr, const char *field, char *buf, size_t len)
 	}
 }
 
+/* How the last run ended: the whole code, the signal that ended it, and
+ * OOM when the OOM killer did. */
+static void draw_exit(struct kvw *k, const struct box_info *in)
+{
+	char code[64] = "";
+	const char *sig = in->has_exit_code && in->exit_code > 128 &&
+				  in->exit_code < 128 + NSIG
+			  ? sigabbrev_np(in->exit_code - 128)
+			  : NULL;
+	if (in->has_exit_code)
+		snprintf(code, sizeof code, "%d%s%s%s", in->exit_code,
+			 sig ? " (SIG" : "", sig ? sig : "", sig ? ")" : "");
+	kv(k, "exit code", "%s%s%s", code, code[0] && in->oom_killed ? "  " : "",
+	   in->oom_killed ? "OOM: killed by the out-of-memory killer" : "");
+}
+
 static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row *r)
 {
 	const struct box_info *in = &r->info;
@@ -116,9 +133,8 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 	kv(k, "name", "%s  %s", in->name, box_status_name(in->status));
 	if (in->pid > 0)
 		kv(k, "pid", "%d", (int)in->pid);
-	if (in->has_exit_code)
-		kv(k, "exit code", "%d%s", in->exit_code,
-		   in->exit_code > 128 ? " (signal)" : "");
+	if (in->has_exit_code || in->oom_killed)
+		draw_exit(k, in);
 	kv(k, "image", "%s", in->image);
 	kv(k, "command", "%s", in->command);
 	kv(k, "hostname", "%s", in->hostname[0] ? in->hostname : in->name);

@@ -31,7 +31,11 @@ static void dlg_frame(struct tui *t, WINDOW *d, const char *title)
 	werase(d);
 	wattrset(d, theme_attr(R_DIALOG));
 	tui_box(t, d);
-	mvwprintw(d, 0, 2, " %s ", title);
+	/* a long title (names of targets) is cut, never wrapped into the
+	 * dialog's lines */
+	char tt[300];
+	snprintf(tt, sizeof tt, " %s ", title);
+	mvwaddnstr(d, 0, 2, tt, getmaxx(d) - 4);
 }
 
 static bool is_backspace(int ch, bool fk)
@@ -369,9 +373,14 @@ enum { C_NAME, C_IMAGE, C_IP, C_MEM, C_CPUS, C_CMD, C_ROOT, C_N };
 static const char *check_create(struct tui *t, struct form_field *f, char *buf,
 				size_t len)
 {
-	(void)t;
 	if (check_name(&f[C_NAME], buf, len))
 		return buf;
+	/* here, not in the worker: the dialog stays open with what was
+	 * typed, and the name can be changed */
+	if (box_exists(t->ctx, f[C_NAME].value)) {
+		snprintf(buf, len, "name '%s': already exists", f[C_NAME].value);
+		return buf;
+	}
 	return check_common(&f[C_MEM], &f[C_CPUS], buf, len);
 }
 
@@ -432,7 +441,7 @@ void dialog_create(struct tui *t)
 	o.read_only = read_only_root(&f[C_ROOT]);
 	fill_opts(&o, &f[C_IMAGE], &f[C_MEM], &f[C_CPUS], &f[C_CMD], argv, 32);
 	if (worker_run_create(t->worker, box_root(t->ctx), &o, true) < 0)
-		tui_message(t, true, "busy: wait for the running operation to finish");
+		tui_worker_refused(t);
 	snprintf(t->sel_name, sizeof t->sel_name, "%s", o.name);
 }
 
@@ -471,7 +480,7 @@ void dialog_batch(struct tui *t)
 	size_t count = (size_t)strtol(f[B_COUNT].value, NULL, 10);
 	if (worker_run_batch(t->worker, box_root(t->ctx), f[B_BASE].value, count,
 			     f[B_IP].value[0] ? f[B_IP].value : NULL, &o) < 0)
-		tui_message(t, true, "busy: wait for the running operation to finish");
+		tui_worker_refused(t);
 }
 
 static const int sig_nums[] = {SIGTERM, SIGKILL, SIGHUP, SIGINT, SIGQUIT,
@@ -488,8 +497,24 @@ void dialog_signal(struct tui *t)
 	for (size_t i = 0; i < sizeof sig_nums / sizeof sig_nums[0]; i++)
 		if (sig_nums[i] == t->last_signal)
 			pre = (int)i;
-	char title[80];
-	snprintf(title, sizeof title, "Send signal%s", t->ntags ? " to tagged" : "");
+	/* the title names the targets: tagged rows may not include the one
+	 * under the cursor */
+	struct worker_task *tk;
+	size_t n = tui_targets(t, &tk), idle = 0;
+	char what[200], title[260];
+	tui_targets_text(t, tk, n, what, sizeof what);
+	for (size_t i = 0; i < n; i++)
+		idle += tk[i].op != OP_STOP; /* not running: nothing to signal */
+	free(tk);
+	if (!n) {
+		tui_message(t, true, "no container selected");
+		return;
+	}
+	if (idle)
+		snprintf(title, sizeof title, "Send signal to %s (%zu not running)",
+			 what, idle);
+	else
+		snprintf(title, sizeof title, "Send signal to %s", what);
 	int k = dialog_menu(t, title, sig_names, sizeof sig_nums / sizeof sig_nums[0],
 			    pre);
 	if (k < 0)
@@ -500,7 +525,7 @@ void dialog_signal(struct tui *t)
 
 void dialog_all(struct tui *t)
 {
-	if (!tui_may_act(t))
+	if (!tui_writable(t))
 		return;
 	static const char *const items[] = {"Start all", "Stop all", "Remove all"};
 	int k = dialog_menu(t, "All containers", items, 3, 0);
@@ -508,20 +533,24 @@ void dialog_all(struct tui *t)
 		return;
 	static const enum worker_op ops[] = {OP_START, OP_STOP, OP_REMOVE};
 	struct worker_task *tk = calloc(t->nrows + 1, sizeof *tk);
-	size_t n = 0;
+	size_t n = 0, n_live = 0;
 	for (size_t i = 0; tk && i < t->nrows; i++) {
 		enum box_status s = t->rows[i].info.status;
 		bool live = s == BOX_RUNNING || s == BOX_PAUSED;
 		if ((ops[k] == OP_START && live) || (ops[k] == OP_STOP && !live))
 			continue;
+		n_live += live;
 		snprintf(tk[n].name, sizeof tk[n].name, "%s", t->rows[i].info.name);
 		tk[n++].op = ops[k];
 	}
+	char warn[64] = "";
+	if (ops[k] == OP_REMOVE && n_live)
+		snprintf(warn, sizeof warn, " %zu running will be killed.", n_live);
 	if (!n)
 		tui_message(t, false, "nothing to do");
-	else if (dialog_confirm(t, "%s: %zu containers?", items[k], n) &&
+	else if (dialog_confirm(t, "%s: %zu containers?%s", items[k], n, warn) &&
 		 worker_run(t->worker, box_root(t->ctx), items[k], tk, n, 0) < 0)
-		tui_message(t, true, "busy: wait for the running operation to finish");
+		tui_worker_refused(t);
 	free(tk);
 }
 

@@ -153,7 +153,7 @@ static const char *const help_lines[] = {
 	"Up/Down j PgUp/PgDn Home/End  move    Mouse  select, click F-keys/titles",
 	"Space    tag/untag, move down         U      untag all",
 	"n  F7    create dialog                b      batch create & start",
-	"s        start / stop (toggle)        p      freeze / thaw (toggle)",
+	"s        start / stop (a mix asks)    p      freeze / thaw (a mix asks)",
 	"r        restart                      x  Del remove (asks first)",
 	"k  F9    signal menu (last used)      Ctrl-K kill now (SIGKILL)",
 	"A  F8    Start all / Stop all / Remove all (asks first)",
@@ -169,8 +169,8 @@ static const char *const help_lines[] = {
 	"F2       setup (theme, delay, graphs, saved to ~/.config/boxtop/boxtoprc)",
 	"h ? F1   this help                    q F10  quit",
 	"",
-	"Actions apply to the tagged containers when any are tagged.",
-	"Options: -d TENTHS -n N --readonly --theme NAME --ascii --block --no-color",
+	"Tagged rows take the actions; Ctrl-K, x and k name them before acting.",
+	"Options: -d TENTHS -n N -t SECS --readonly --theme NAME --ascii --no-color",
 };
 
 void help_show(struct tui *t)

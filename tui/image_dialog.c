@@ -44,5 +44,5 @@ void dialog_import(struct tui *t)
 		return;
 	if (worker_run_import(t->worker, box_root(t->ctx), f[I_NAME].value,
 			      f[I_SOURCE].value) < 0)
-		tui_message(t, true, "busy: wait for the running operation to finish");
+		tui_worker_refused(t);
 }

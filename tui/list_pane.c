@@ -25,7 +25,7 @@ static const struct col_def col_defs[COL_COUNT] = {
 	[COL_NET] = {"NET", 9, 11, 2, true, false},
 	[COL_IO] = {"IO", 9, 11, 3, true, false},
 	[COL_PIDS] = {"PIDS", 4, 4, 3, true, false},
-	[COL_UPTIME] = {"UPTIME", 6, 7, 3, true, false},
+	[COL_UPTIME] = {"UPTIME", 6, 8, 3, true, false},
 	[COL_IMAGE] = {"IMAGE", 6, 12, 4, false, false},
 };
 
@@ -105,7 +105,8 @@ static int row_cmp(const void *pa, const void *pb)
 		c = -c;
 	/* ties (and the name column) by name, always ascending for stability */
 	if (!c) {
-		c = strcmp(a->info.name, b->info.name);
+		/* natural order: box-2 before box-10 */
+		c = strverscmp(a->info.name, b->info.name);
 		if (sort_t->sort_col == COL_NAME && sort_t->sort_desc)
 			c = -c;
 	}
@@ -133,8 +134,12 @@ void list_rebuild_view(struct tui *t)
 	/* an empty root: view may still be NULL, which qsort must not get */
 	if (t->nview)
 		qsort(t->view, t->nview, sizeof *t->view, row_cmp);
-	/* the selection follows its container, not its row number */
-	t->sel = 0;
+	/* the selection follows its container, not its row number; when
+	 * that is gone (removed, filtered out) it stays at the same place,
+	 * the new last row if it was the last */
+	int old = t->sel;
+	t->sel = old < 0 ? 0 : (size_t)old < t->nview ? old
+			: t->nview ? (int)t->nview - 1 : 0;
 	for (size_t i = 0; i < t->nview; i++)
 		if (!strcmp(t->rows[t->view[i]].info.name, t->sel_name)) {
 			t->sel = (int)i;
@@ -260,6 +265,22 @@ static void size_pair(char *buf, size_t len, double x, double y)
 	snprintf(buf, len, "%s/%s", a, b);
 }
 
+/* How the last run ended, whole in w columns: "exit 137" (a SIGKILL),
+ * "OOM 137" (the OOM killer); shorter forms on a narrow column, never a
+ * cut number. */
+static void exit_text(const struct box_info *in, int w, char *buf, size_t len)
+{
+	char code[16] = "";
+	if (in->has_exit_code)
+		snprintf(code, sizeof code, "%d", in->exit_code);
+	const char *word = in->oom_killed ? "OOM" : "exit";
+	int n = snprintf(buf, len, "%s%s%s", word, code[0] ? " " : "", code);
+	if (n > w && in->oom_killed)
+		snprintf(buf, len, "OOM");
+	else if (n > w)
+		snprintf(buf, len, "ex %s", code);
+}
+
 static void cell_text(const struct tui *t, const struct box_stat_row *r,
 		      int c, char *buf, size_t len)
 {
@@ -302,8 +323,8 @@ static void cell_text(const struct tui *t, const struct box_stat_row *r,
 	case COL_UPTIME:
 		if ((in->status == BOX_RUNNING || in->status == BOX_PAUSED) && in->started)
 			fmt_duration(buf, len, (long)(time(NULL) - in->started));
-		else if (in->has_exit_code)
-			snprintf(buf, len, "exit %d", in->exit_code);
+		else if (in->has_exit_code || in->oom_killed)
+			exit_text(in, widths[c], buf, len);
 		else
 			snprintf(buf, len, "-");
 		break;

@@ -1,5 +1,6 @@
 /* logview.c - the console log of a container, scrollable, following new
  * output while at the bottom. */
+#include "termtext.h"
 #include "tui.h"
 
 #include <errno.h>
@@ -73,27 +74,22 @@ static int log_read(const char *path, struct logbuf *b, char *err, size_t elen)
 	return 0;
 }
 
-/* Control characters from the console would move the cursor: show them as
- * '?' instead so the screen stays intact. */
-static void put_clean(WINDOW *w, int y, const char *s, int wd)
+/* Escape sequences and control characters from the console would move
+ * the cursor or leave debris ("?[6n"): the line is drawn as the
+ * container's terminal showed it (termtext.c). */
+static void put_clean(WINDOW *w, int y, const char *line, int wd)
 {
+	char clean[TERMTEXT_CELLS * 4 + 1];
+	termtext_clean(line, clean, sizeof clean);
 	wmove(w, y, 0);
-	for (int x = 0; *s && x < wd; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\t') {
-			waddch(w, ' ');
-			x++;
-			continue;
-		}
-		if (c < 32 || c == 127) {
-			waddch(w, '?');
-			x++;
-			continue;
-		}
-		/* UTF-8 continuation bytes take no column */
-		if ((c & 0xC0) != 0x80)
-			x++;
-		waddnstr(w, s, 1);
+	const char *s = clean;
+	for (int x = 0; *s && x < wd; x++) {
+		/* one character: its UTF-8 continuation bytes with it */
+		size_t n = 1;
+		while ((s[n] & 0xC0) == 0x80)
+			n++;
+		waddnstr(w, s, (int)n);
+		s += n;
 	}
 }
 
@@ -115,9 +111,12 @@ void logview_show(struct tui *t, const char *name)
 	bool follow = true;
 	long top = 0;
 	long last_read = 0;
+	bool tick = true;
 	while (!t->quit) {
 		long now = tui_now_ms();
-		if (now - last_read >= t->o.delay * 100L || !last_read) {
+		/* [follow] follows: every refresh tick reads the log again,
+		 * keys (scrolling) at most once a refresh */
+		if (tick || now - last_read >= t->o.delay * 100L) {
 			err[0] = '\0';
 			log_read(path, &b, err, sizeof err);
 			last_read = now;
@@ -145,7 +144,10 @@ void logview_show(struct tui *t, const char *name)
 		fkeys_draw(t, "log");
 		doupdate();
 		bool fk = false;
-		int ch = tui_getkey(t, w, &fk);
+		int ch = tui_getkey_tick(t, w, &fk);
+		tick = ch == ERR;
+		if (tick)
+			continue;
 		if (fk) {
 			switch (ch) {
 			case KEY_UP: top--; follow = false; break;

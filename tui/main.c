@@ -43,7 +43,8 @@ static void usage(FILE *f)
 		fprintf(f, "  %s\n%s", t->usage, t->help ? t->help : "");
 	fprintf(f, "\n%s", CREATE_OPTIONS_HELP);
 	fprintf(f, "\nTUI options: -d/--delay TENTHS, -n/--iterations N, --readonly, --theme NAME,\n"
-		   "             --ascii, --block (graph glyphs), --no-color\n"
+		   "             -t/--time SECS (stop grace), --ascii, --block (graph glyphs),\n"
+		   "             --no-color\n"
 		   "Root: --root DIR or $BOXTOP_ROOT (default /var/lib/boxtop).\n"
 		   "See boxtop(1).\n");
 }

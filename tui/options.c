@@ -8,7 +8,7 @@
 
 static const char usage_text[] =
 	"usage: boxtop [--delay|-d TENTHS] [-n N] [--readonly] [--theme NAME]\n"
-	"              [--ascii] [--block] [--no-color]\n";
+	"              [--time|-t SECS] [--ascii] [--block] [--no-color]\n";
 
 static int opt_num(const char *opt, const char *v, long lo, long hi, long *out)
 {
@@ -39,7 +39,8 @@ int tui_parse_opts(struct tui_opts *o, int argc, char **argv)
 		}
 		bool takes = !strcmp(opt, "-d") || !strcmp(opt, "--delay") ||
 			     !strcmp(opt, "-n") || !strcmp(opt, "--theme") ||
-			     !strcmp(opt, "--iterations");
+			     !strcmp(opt, "--iterations") || !strcmp(opt, "-t") ||
+			     !strcmp(opt, "--time");
 		if (takes && !v) {
 			if (i + 1 >= argc) {
 				fprintf(stderr, "boxtop: %s: needs a value\n", opt);
@@ -56,6 +57,11 @@ int tui_parse_opts(struct tui_opts *o, int argc, char **argv)
 			if (opt_num(opt, v, 1, 1000000000L, &n) < 0)
 				return 2;
 			o->max_iter = n;
+		} else if (!strcmp(opt, "-t") || !strcmp(opt, "--time")) {
+			/* as `stop --time`: the grace before SIGKILL */
+			if (opt_num(opt, v, 0, 3600, &n) < 0)
+				return 2;
+			o->stop_time = (int)n;
 		} else if (!strcmp(opt, "--theme")) {
 			snprintf(o->theme, sizeof o->theme, "%s", v);
 		} else if (!strcmp(opt, "--readonly")) {

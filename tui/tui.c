@@ -110,8 +110,20 @@ static void draw_status(struct tui *t)
 	bool bytes = false;
 	char label[256], res[300];
 	bool finished = false, failed = false;
-	if (worker_progress(t->worker, &done, &total, &bytes, label, sizeof label,
-			    &finished, &failed, res, sizeof res)) {
+	bool busy = worker_progress(t->worker, &done, &total, &bytes, label,
+				    sizeof label, &finished, &failed, res, sizeof res);
+	if (busy && tui_now_ms() < t->busy_note_until_ms) {
+		/* a key was refused: say so, with what it waits for */
+		char line[400];
+		if (bytes)
+			snprintf(line, sizeof line, "busy: %s - key ignored until it is done", label);
+		else
+			snprintf(line, sizeof line, "busy: %zu/%zu %s - key ignored until it is done",
+				 done, total, label);
+		wattrset(w, theme_attr(R_ERROR));
+		mvwaddnstr(w, 0, 0, line, t->cols);
+		wattrset(w, theme_attr(R_NORMAL));
+	} else if (busy) {
 		/* [#####.....] 37/100 label, or 1.2M/3.4M for bytes */
 		int barw = t->cols / 3;
 		int fill = total ? (int)((double)barw * (double)done / (double)total) : 0;
@@ -132,6 +144,7 @@ static void draw_status(struct tui *t)
 			wprintw(w, "] %zu/%zu %s", done, total, label);
 		}
 	} else if (finished) {
+		t->busy_note_until_ms = 0;
 		tui_message(t, failed, "%s", res);
 		/* show the result of the work now, not at the next tick */
 		tui_sample(t);
@@ -187,7 +200,9 @@ void tui_sample(struct tui *t)
 
 /* ---- input ----------------------------------------------------------- */
 
-int tui_getkey(struct tui *t, WINDOW *win, bool *is_key)
+/* tick: return ERR after each refresh tick (views that show more than
+ * the sample, like the log, redraw themselves then). */
+static int getkey(struct tui *t, WINDOW *win, bool *is_key, bool tick)
 {
 	static long next_tick;
 	for (;;) {
@@ -217,6 +232,8 @@ int tui_getkey(struct tui *t, WINDOW *win, bool *is_key)
 				wnoutrefresh(win);
 				doupdate();
 			}
+			if (tick && rc == ERR)
+				return ERR;
 		} else if (rc == ERR && win != t->w_status &&
 			   (!t->fctx || !strcmp(t->fctx, "dialog")) &&
 			   t->w_status) {
@@ -236,6 +253,16 @@ int tui_getkey(struct tui *t, WINDOW *win, bool *is_key)
 		*is_key = rc == KEY_CODE_YES;
 		return (int)ch;
 	}
+}
+
+int tui_getkey(struct tui *t, WINDOW *win, bool *is_key)
+{
+	return getkey(t, win, is_key, false);
+}
+
+int tui_getkey_tick(struct tui *t, WINDOW *win, bool *is_key)
+{
+	return getkey(t, win, is_key, true);
 }
 
 static void move_sel(struct tui *t, int to)
@@ -395,6 +422,7 @@ int tui_main(struct cli *c, int argc, char **argv)
 	struct tui t = {0};
 	t.cli = c;
 	t.o.delay = 10;
+	t.o.stop_time = 10;
 	t.o.graph = GRAPH_BRAILLE;
 	t.o.lower = LOWER_GRAPHS;
 	setup_load_rc(&t.o);
@@ -415,6 +443,8 @@ int tui_main(struct cli *c, int argc, char **argv)
 		return 1;
 	}
 	t.worker = worker_new();
+	if (t.worker)
+		worker_set_grace(t.worker, t.o.stop_time);
 	t.last_signal = SIGTERM;
 	t.sort_col = COL_NAME;
 

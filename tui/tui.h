@@ -33,6 +33,7 @@ struct worker;  /* worker.c */
 
 struct tui_opts {
 	int delay;              /* tenths of a second */
+	int stop_time;          /* -t: seconds a stop waits before SIGKILL */
 	long max_iter;          /* -n: refreshes before exit, 0 = forever */
 	bool readonly;
 	bool ascii;             /* --ascii: no braille, block or line drawing */
@@ -71,6 +72,7 @@ struct tui {
 	char msg[300];
 	bool msg_err;
 	long msg_until_ms;
+	long busy_note_until_ms;        /* a key was refused: the worker is busy */
 
 	int lines, cols;
 	WINDOW *w_header, *w_list, *w_lower, *w_status, *w_fkeys;
@@ -101,6 +103,8 @@ const struct box_stat_row *tui_selected(struct tui *t);
  * the screen underneath while waiting.  Returns the key (KEY_* or a wide
  * char) and sets *is_key for function keys. */
 int tui_getkey(struct tui *t, WINDOW *win, bool *is_key);
+/* The same, returning ERR after each refresh tick too. */
+int tui_getkey_tick(struct tui *t, WINDOW *win, bool *is_key);
 void tui_sample(struct tui *t);
 /* Run an action on the tagged containers (else the selected one) in the
  * worker: op chosen per row by pick, or a fixed op. */
@@ -114,6 +118,13 @@ void tui_act_op(struct tui *t, const char *label, enum worker_op op, int sig);
 bool tui_may_act(struct tui *t);
 /* false (with a message) in --readonly mode or while the worker is busy */
 bool tui_writable(struct tui *t);
+/* worker_run* refused: say why on the status line (busy, else no thread). */
+void tui_worker_refused(struct tui *t);
+/* "N tagged: a, b, c, ..." or the one name, of the rows an action would
+ * take (tui_targets); false when there is none. */
+size_t tui_targets(struct tui *t, struct worker_task **out);
+void tui_targets_text(struct tui *t, const struct worker_task *tk, size_t n,
+		      char *buf, size_t len);
 void tui_act_startstop(struct tui *t);  /* s */
 void tui_act_freeze(struct tui *t);     /* p */
 void tui_remove_selected(struct tui *t);        /* x, Delete */
@@ -186,6 +197,8 @@ void dialog_import(struct tui *t);      /* i: image_dialog.c */
 /* worker.c */
 struct worker *worker_new(void);
 void worker_free(struct worker *w);
+/* Seconds a stop (s, r, Stop all) waits after SIGTERM before SIGKILL. */
+void worker_set_grace(struct worker *w, int secs);
 bool worker_busy(struct worker *w);
 /* Start tasks (copied) in a thread with its own box_ctx on root. */
 int worker_run(struct worker *w, const char *root, const char *label,

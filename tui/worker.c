@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STOP_GRACE 10
-
 struct worker {
 	pthread_mutex_t mu;
 	pthread_t th;
 	bool running, joined, finished, failed;
+	int grace;              /* seconds a stop waits before SIGKILL */
 	/* the job */
 	char root[4096];
 	char label[96];
@@ -42,8 +41,14 @@ struct worker *worker_new(void)
 	if (w) {
 		pthread_mutex_init(&w->mu, NULL);
 		w->joined = true;
+		w->grace = 10;
 	}
 	return w;
+}
+
+void worker_set_grace(struct worker *w, int secs)
+{
+	w->grace = secs;
 }
 
 static void reap(struct worker *w)
@@ -101,18 +106,103 @@ static int do_task(struct box_ctx *ctx, struct worker *w,
 		   const struct worker_task *tk, struct box_err *err)
 {
 	switch (tk->op) {
-	case OP_START: return box_start(ctx, tk->name, err);
-	case OP_STOP: return box_stop(ctx, tk->name, STOP_GRACE, err);
-	case OP_RESTART:
-		if (box_stop(ctx, tk->name, STOP_GRACE, err) < 0)
-			return -1;
+	case OP_START:
+	case OP_RESTART: /* stopped already, with the others */
 		return box_start(ctx, tk->name, err);
 	case OP_FREEZE: return box_freeze(ctx, tk->name, err);
 	case OP_THAW: return box_thaw(ctx, tk->name, err);
 	case OP_KILL: return box_kill(ctx, tk->name, w->sig, err);
-	case OP_REMOVE: return box_remove(ctx, tk->name, true, err);
 	default: return 0;
 	}
+}
+
+/* "a, b, c" (cut short with ", ...") for the progress line. */
+static void join_names(char *buf, size_t len, char *const *names, size_t n)
+{
+	size_t off = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		int k = snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				 names[i]);
+		if (k < 0 || (size_t)k >= len - off) {
+			snprintf(buf + (off < len - 6 ? off : len - 6), 6, ", ...");
+			return;
+		}
+		off += (size_t)k;
+	}
+}
+
+/* The tasks of one op that are done all at once, as the CLI does
+ * (box_stop_each, box_remove_each): a stop of N waits one grace period,
+ * not N.  failed[] marks the ones that failed (a restart then does not
+ * start).  Returns how many tasks are done with that (restarts are not:
+ * they start next). */
+static size_t run_many(struct box_ctx *ctx, struct worker *w, bool stop,
+		       bool *failed, size_t done)
+{
+	char **names = calloc(w->n + 1, sizeof *names);
+	size_t *at = calloc(w->n + 1, sizeof *at);
+	struct box_err *errs = calloc(w->n + 1, sizeof *errs);
+	size_t k = 0, finished = 0;
+	if (!names || !at || !errs) {
+		struct box_err err;
+		box_fail(&err, BOX_ESYS, ENOMEM, "%s", w->label);
+		fail(w, &err);
+		for (size_t i = 0; i < w->n; i++)
+			failed[i] = true;
+	}
+	for (size_t i = 0; names && at && errs && i < w->n; i++) {
+		enum worker_op op = w->tasks[i].op;
+		if (stop ? op == OP_STOP || op == OP_RESTART : op == OP_REMOVE) {
+			at[k] = i;
+			names[k++] = w->tasks[i].name;
+			finished += op != OP_RESTART;
+		}
+	}
+	if (k) {
+		char cur[128];
+		join_names(cur, sizeof cur, names, k);
+		progress(w, done, w->n, cur);
+		if (stop)
+			box_stop_each(ctx, names, k, w->grace, errs);
+		else
+			box_remove_each(ctx, names, k, true, errs);
+		for (size_t j = 0; j < k; j++)
+			if (errs[j].kind != BOX_EOK) {
+				failed[at[j]] = true;
+				fail(w, &errs[j]);
+			}
+	}
+	free(names);
+	free(at);
+	free(errs);
+	return finished;
+}
+
+static void run_tasks(struct box_ctx *ctx, struct worker *w)
+{
+	bool *failed = calloc(w->n + 1, sizeof *failed);
+	if (!failed) {
+		struct box_err err;
+		box_fail(&err, BOX_ESYS, ENOMEM, "%s", w->label);
+		fail(w, &err);
+		return;
+	}
+	size_t done = run_many(ctx, w, true, failed, 0);
+	done += run_many(ctx, w, false, failed, done);
+	for (size_t i = 0; i < w->n; i++) {
+		enum worker_op op = w->tasks[i].op;
+		if (op == OP_STOP || op == OP_REMOVE ||
+		    (op == OP_RESTART && failed[i]))
+			continue;
+		struct box_err err = {0};
+		progress(w, done, w->n, w->tasks[i].name);
+		if (do_task(ctx, w, &w->tasks[i], &err) < 0)
+			fail(w, &err);
+		done++;
+	}
+	free(failed);
+	progress(w, w->n, w->n, "");
 }
 
 static void *run(void *arg)
@@ -140,12 +230,7 @@ static void *run(void *arg)
 			fail(w, &err);
 		progress(w, w->create_start ? 2 : 1, w->create_start ? 2 : 1, w->o_name);
 	} else {
-		for (size_t i = 0; i < w->n; i++) {
-			progress(w, i, w->n, w->tasks[i].name);
-			if (do_task(ctx, w, &w->tasks[i], &err) < 0)
-				fail(w, &err);
-		}
-		progress(w, w->n, w->n, "");
+		run_tasks(ctx, w);
 	}
 	box_close(ctx);
 	pthread_mutex_lock(&w->mu);
@@ -153,6 +238,9 @@ static void *run(void *arg)
 	if (!w->n_failed && w->import)
 		snprintf(w->result, sizeof w->result, "image %s imported",
 			 w->o_name);
+	else if (!w->n_failed && w->create) /* one container, two steps */
+		snprintf(w->result, sizeof w->result, "%s: %s", w->o_name,
+			 w->create_start ? "created and started" : "created");
 	else if (!w->n_failed)
 		snprintf(w->result, sizeof w->result, "%s: done (%zu)", w->label,
 			 total);

@@ -276,12 +276,12 @@ eq "declined Stop all changes nothing" "$(bt ls --json | jq '[.[] | select(.stat
 keys /; keys C-u; keys -l t-dlg; keys Enter
 wait_screen "select t-dlg" '^t-dlg +running'
 keys s
-wait_screen "progress bar during a long stop" '^\[.*\] 0/1 start/stop t-dlg'
+wait_screen "progress bar during a long stop" '^\[.*\] 0/1 stop t-dlg'
 keys h
 wait_screen "keys work while the worker runs" 'boxtop - keys'
 keys q
 if wait_for 30 status_is t-dlg stopped; then pass "long stop finishes"; else fail "long stop finishes" "$(status_of t-dlg)"; fi
-wait_screen "stop result reported" 'start/stop: done'
+wait_screen "stop result reported" 'stop: done'
 keys Escape
 
 # help and quit
