@@ -4,6 +4,7 @@
 #include "console.h"
 #include "spawn.h"
 #include "store.h"
+#include "userns.h"
 #include "util.h"
 
 #include <errno.h>
@@ -36,6 +37,11 @@ static void __attribute__((noreturn))
 exec_child(const struct spec *s, char *const argv[], int sock, int errfd)
 {
 	char msg[512] = "";
+	/* The container's user and no groups of ours: in a user namespace
+	 * host root's ids are no ids there (and would still own what host
+	 * root owns); first, so that the pty below is the user's. */
+	if (userns_become(s->uid, s->gid, msg, sizeof msg) < 0)
+		goto fail;
 	if (sock >= 0) {
 		/* The pty comes from the container's own devpts, so the
 		 * command sees a /dev/pts/N that exists in there. */

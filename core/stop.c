@@ -7,6 +7,7 @@
 #include "monitor.h"
 #include "net.h"
 #include "spare.h"
+#include "userns.h"
 #include "util.h"
 
 #include <errno.h>
@@ -231,9 +232,17 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 		json_decref(config);
 	}
 	net_release(ctx, name, NULL);
+	/* its slice of ids (--userns auto) goes only with its config: a
+	 * container that stays keeps it */
+	struct userns_ids ids;
+	json_t *own = config ? NULL : store_load_config(ctx, name, NULL);
+	bool userns = userns_config_get(config ? config : own, &ids);
+	json_decref(own);
 	int rc = spare_retire(ctx, name, err);
 	if (rc == 0)
 		store_run_remove(ctx, name);
+	if (rc == 0 && userns)
+		userns_release(ctx, name, &ids);
 	if (threaded)
 		pthread_join(t, NULL);
 	store_unlock(lock);

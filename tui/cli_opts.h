@@ -15,7 +15,7 @@ enum {
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
 	OPT_ENTRYPOINT, OPT_WORKDIR, OPT_USER, OPT_ENV_FILE,
 	OPT_DEVICE, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED,
-	OPT_TAIL,
+	OPT_TAIL, OPT_USERNS,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -41,7 +41,8 @@ enum {
 	{"device", required_argument, 0, OPT_DEVICE},                         \
 	{"cap-add", required_argument, 0, OPT_CAP_ADD},                       \
 	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
-	{"privileged", no_argument, 0, OPT_PRIVILEGED}
+	{"privileged", no_argument, 0, OPT_PRIVILEGED},                       \
+	{"userns", required_argument, 0, OPT_USERNS}
 
 /* --help of create, run, batch and profile create: every create option. */
 #define CREATE_OPTIONS_HELP \
@@ -68,7 +69,8 @@ enum {
 "  -u, --user UID[:GID]   run as (numbers)\n" \
 "  --device HOST[:CT][:rwm]  pass a host device (repeatable)\n" \
 "  --cap-add CAP, --cap-drop CAP|ALL  change the capability set\n" \
-"  --privileged           every capability and device (loudly unsafe)\n"
+"  --privileged           every capability and device (loudly unsafe)\n" \
+"  --userns auto|host     auto: root is an unprivileged slice of host ids\n"
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {
