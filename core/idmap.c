@@ -10,15 +10,16 @@
 
 #define KERNEL_HINT "idmapped overlay layers need Linux 6.15 or later"
 
-/* A detached clone of the tree at path, idmapped to userns_fd. */
+/* A detached clone of the tree at path, idmapped to userns_fd, with the
+ * attributes extra. */
 static int idmapped_clone(const char *path, bool recursive, int userns_fd,
-			  struct box_err *err)
+			  uint64_t extra, struct box_err *err)
 {
 	unsigned rec = recursive ? AT_RECURSIVE : 0;
 	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 	if (fd < 0)
 		return box_fail(err, BOX_ESYS, errno, "clone %s", path);
-	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP,
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP | extra,
 			       .userns_fd = (uint64_t)userns_fd};
 	if (mount_setattr(fd, "", AT_EMPTY_PATH | rec, &a, sizeof a) < 0) {
 		int e = errno;
@@ -71,7 +72,7 @@ static int add_lowers(int fs, char *list, int userns_fd, struct layers *l,
 			l->fd = v;
 			l->cap = cap;
 		}
-		int fd = idmapped_clone(p, false, userns_fd, err);
+		int fd = idmapped_clone(p, false, userns_fd, 0, err);
 		if (fd < 0)
 			return -1;
 		l->fd[l->n++] = fd;
@@ -113,7 +114,10 @@ static int overlay_root(const struct spec *s, int userns_fd, struct box_err *err
 	int mnt = -1;
 	if (!rc && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		rc = overlay_fail(fs, errno, "mount the overlay; " KERNEL_HINT, err);
-	if (!rc && (mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0)) < 0)
+	/* nodev, as the kernel makes every mount of a user namespace: a
+	 * device node in a layer (an imported image's, one planted in
+	 * upper/) opens nothing */
+	if (!rc && (mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV)) < 0)
 		rc = box_fail(err, BOX_ESYS, errno, "mount the overlay");
 	layers_close(&l);
 	return rc < 0 ? -1 : mnt;
@@ -124,6 +128,7 @@ int idmap_root(const struct spec *s, int userns_fd, struct box_err *err)
 	/* a root that is a plain directory (no image): itself, idmapped,
 	 * with what is mounted below it */
 	if (!s->overlay_data)
-		return idmapped_clone(s->rootfs, true, userns_fd, err);
+		return idmapped_clone(s->rootfs, true, userns_fd,
+				      MOUNT_ATTR_NODEV, err);
 	return overlay_root(s, userns_fd, err);
 }

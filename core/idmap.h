@@ -7,8 +7,9 @@
  * inside it its files belong to the container's root.  The overlay takes
  * the clones by fd (fsconfig "lowerdir+"), its writable layer being the
  * container's own upper/ (owned by the mapped root since create).
- * Nothing is chowned or copied.  Linux 6.15 or later (overlay layers
- * given by fd, detached layer mounts). */
+ * Nothing is chowned or copied.  The root is nodev, as any mount made in
+ * a user namespace is.  Linux 6.15 or later (overlay layers given by fd,
+ * detached layer mounts). */
 #ifndef BOX_IDMAP_H
 #define BOX_IDMAP_H
 
