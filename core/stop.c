@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 struct victim {
@@ -192,6 +193,24 @@ static void *cleanup_cgroup_job(void *arg)
 	return NULL;
 }
 
+/* The slice of ids of a container with a user namespace, from its config.
+ * Only one whose writable layer is not root's (its root's, since create)
+ * or that has none can have one: the others are told by a stat instead of
+ * reading their config (rm of many). */
+static bool slice_of(struct box_ctx *ctx, const char *name, json_t *config,
+		     struct userns_ids *ids)
+{
+	char upper[PATH_MAX];
+	struct stat st;
+	if (!config && store_dir(ctx, name, "upper", upper, sizeof upper, NULL) == 0 &&
+	    stat(upper, &st) == 0 && st.st_uid == 0)
+		return false;
+	json_t *own = config ? NULL : store_load_config(ctx, name, NULL);
+	bool has = userns_config_get(config ? config : own, ids);
+	json_decref(own);
+	return has;
+}
+
 /* Remove a container whose init is gone.  discard: `run --rm` reaped it
  * itself, so what a monitor releases (network links) goes here too.
  * config: its config if the caller has it (borrowed), else NULL. */
@@ -235,9 +254,7 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 	/* its slice of ids (--userns auto) goes only with its config: a
 	 * container that stays keeps it */
 	struct userns_ids ids;
-	json_t *own = config ? NULL : store_load_config(ctx, name, NULL);
-	bool userns = userns_config_get(config ? config : own, &ids);
-	json_decref(own);
+	bool userns = slice_of(ctx, name, config, &ids);
 	int rc = spare_retire(ctx, name, err);
 	if (rc == 0)
 		store_run_remove(ctx, name);

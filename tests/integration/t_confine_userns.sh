@@ -124,6 +124,11 @@ eq "... same slice" "$(awk '/^Uid:/ {print $2}' "/proc/$(pid_of ub-1)/status")" 
 eq "--read-only with --userns auto" "$(bt run ur --rm --read-only --userns auto -- sh -c 'id -u; touch /x 2>&1 | grep -c Read-only')" "0
 1"
 ok "rm the batch" bt rm -f ub-1 ub-2
+eq "... frees their slices" "$(claim_of ub-1)$(claim_of ub-2)" ""
+bt create uro --read-only --userns auto -- true >/dev/null
+[ -n "$(claim_of uro)" ] && pass "--read-only: claimed" || fail "--read-only: claimed"
+bt rm uro >/dev/null
+eq "--read-only: rm frees it (no layer to tell it by)" "$(claim_of uro)" ""
 
 # ---- commit would make an image of the mapped ids: refused
 err_is "commit refused with a user namespace" 1 "^boxtop: commit u2: it has a user namespace" bt commit u2 img-u2
