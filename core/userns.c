@@ -128,7 +128,10 @@ static int link_lock(const char *file, struct box_err *err)
 	int n = snprintf(pidtext, sizeof pidtext, "%d", (int)getpid());
 	long holder = 0;
 	for (int i = 0; i < 1500; i++) {
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		/* ours alone: the pid names it, the mutex keeps our threads
+		 * apart (one a dead process of the same pid left is reused) */
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+				      O_CLOEXEC, 0600);
 		if (fd < 0)
 			return box_fail(err, BOX_ESYS, errno, "lock %s: create %s",
 					file, tmp);
@@ -574,7 +577,8 @@ int userns_launch(pid_t pid, const struct spec *s, int sock, int *netns,
 		else
 			root = idmap_root(s, us, err);
 		if (root < 0) {
-			close(*netns);
+			if (*netns >= 0)
+				close(*netns);
 			*netns = -1;
 			return -1;
 		}
