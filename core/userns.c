@@ -102,13 +102,20 @@ bool subid_place(const char *a, const char *b, uint32_t min, uint32_t want,
  * conflicts with it), then <file>.lock made by link(2), holding the pid.
  * lckpwdf itself is not used: it waits with SIGALRM, not something to
  * do in a threaded program. */
-static int pwd_lock(struct box_err *err)
+/* Tries, 10 ms apart, for a lock another process holds. */
+static unsigned tries(const struct subid_files *f)
 {
-	int fd = open("/etc/.pwd.lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	return (f->wait_ms ? f->wait_ms : 15000) / 10;
+}
+
+static int pwd_lock(const struct subid_files *f, struct box_err *err)
+{
+	const char *path = f->pwd_lock;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return box_fail(err, BOX_ESYS, errno, "open /etc/.pwd.lock");
+		return box_fail(err, BOX_ESYS, errno, "open %s", path);
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-	for (int i = 0; i < 1500; i++) { /* 15 s, lckpwdf's patience */
+	for (unsigned i = 0; i < tries(f); i++) {
 		if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
 			return fd;
 		if (errno != EAGAIN && errno != EACCES)
@@ -117,17 +124,18 @@ static int pwd_lock(struct box_err *err)
 	}
 	int e = errno;
 	close(fd);
-	return box_fail(err, BOX_ESYS, e, "lock /etc/.pwd.lock");
+	return box_fail(err, BOX_ESYS, e, "lock %s", path);
 }
 
-static int link_lock(const char *file, struct box_err *err)
+static int link_lock(const struct subid_files *f, const char *file,
+		     struct box_err *err)
 {
 	char lock[PATH_MAX], tmp[PATH_MAX], pidtext[32];
 	snprintf(lock, sizeof lock, "%s.lock", file);
 	snprintf(tmp, sizeof tmp, "%s.%d", file, (int)getpid());
 	int n = snprintf(pidtext, sizeof pidtext, "%d", (int)getpid());
 	long holder = 0;
-	for (int i = 0; i < 1500; i++) {
+	for (unsigned i = 0; i < tries(f); i++) {
 		/* ours alone: the pid names it, the mutex keeps our threads
 		 * apart (one a dead process of the same pid left is reused) */
 		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
@@ -189,32 +197,29 @@ static int add_entry(const char *path, const char *text, uint32_t start,
 	return rc;
 }
 
-struct pool {
-	uint32_t ustart, ucount, gstart, gcount;
-};
-
 /* Threads of one process (a batch creates on two) take turns here; the
  * file locks are for other processes. */
 static pthread_mutex_t subid_mutex = PTHREAD_MUTEX_INITIALIZER;
 
 /* Both entries, made under the locks if either is missing. */
-static int pool_make(struct pool *p, struct box_err *err)
+static int pool_make(const struct subid_files *f, struct subid_pool *p,
+		     struct box_err *err)
 {
 	pthread_mutex_lock(&subid_mutex);
-	int rc = -1, pwd = pwd_lock(err);
+	int rc = -1, pwd = pwd_lock(f, err);
 	bool ulock = false, glock = false;
 	char *u = NULL, *g = NULL;
+	char lock[PATH_MAX];
 	if (pwd < 0)
 		goto out;
-	if (link_lock(USERNS_SUBUID, err) < 0)
+	if (link_lock(f, f->subuid, err) < 0)
 		goto out;
 	ulock = true;
-	if (link_lock(USERNS_SUBGID, err) < 0)
+	if (link_lock(f, f->subgid, err) < 0)
 		goto out;
 	glock = true;
 	/* again, under the locks: another boxtop may have made them */
-	if (!(u = read_subid(USERNS_SUBUID, err)) ||
-	    !(g = read_subid(USERNS_SUBGID, err)))
+	if (!(u = read_subid(f->subuid, err)) || !(g = read_subid(f->subgid, err)))
 		goto out;
 	bool hu = subid_find(u, USERNS_OWNER, &p->ustart, &p->ucount);
 	bool hg = subid_find(g, USERNS_OWNER, &p->gstart, &p->gcount);
@@ -223,25 +228,25 @@ static int pool_make(struct pool *p, struct box_err *err)
 	    !subid_place(u, g, SUBID_MIN, POOL_WANT, &start, &count)) {
 		box_fail(err, BOX_ESYS, 0,
 			 "no free range of %u ids left above the entries of %s and %s",
-			 USERNS_SLICE, USERNS_SUBUID, USERNS_SUBGID);
+			 USERNS_SLICE, f->subuid, f->subgid);
 		goto out;
 	}
 	if (!hu) {
-		if (add_entry(USERNS_SUBUID, u, start, count, err) < 0)
+		if (add_entry(f->subuid, u, start, count, err) < 0)
 			goto out;
 		p->ustart = start, p->ucount = count;
 	}
 	if (!hg) {
-		if (add_entry(USERNS_SUBGID, g, start, count, err) < 0)
+		if (add_entry(f->subgid, g, start, count, err) < 0)
 			goto out;
 		p->gstart = start, p->gcount = count;
 	}
 	rc = 0;
 out:
-	if (glock)
-		unlink(USERNS_SUBGID ".lock");
-	if (ulock)
-		unlink(USERNS_SUBUID ".lock");
+	if (glock && snprintf(lock, sizeof lock, "%s.lock", f->subgid) < (int)sizeof lock)
+		unlink(lock);
+	if (ulock && snprintf(lock, sizeof lock, "%s.lock", f->subuid) < (int)sizeof lock)
+		unlink(lock);
 	if (pwd >= 0)
 		close(pwd);
 	free(u);
@@ -250,20 +255,21 @@ out:
 	return rc;
 }
 
-/* boxtop's range in each file; made at first use. */
-static int pool_get(struct pool *p, struct box_err *err)
+int subid_pool(const struct subid_files *f, struct subid_pool *p,
+	       struct box_err *err)
 {
-	char *u = read_subid(USERNS_SUBUID, err);
-	char *g = u ? read_subid(USERNS_SUBGID, err) : NULL;
+	char *u = read_subid(f->subuid, err);
+	char *g = u ? read_subid(f->subgid, err) : NULL;
 	if (!g) {
 		free(u);
 		return -1;
 	}
+	/* made once: then every create finds both without a lock */
 	bool have = subid_find(u, USERNS_OWNER, &p->ustart, &p->ucount) &&
 		    subid_find(g, USERNS_OWNER, &p->gstart, &p->gcount);
 	free(u);
 	free(g);
-	return have ? 0 : pool_make(p, err);
+	return have ? 0 : pool_make(f, p, err);
 }
 
 /* ---- claims ---------------------------------------------------------- */
@@ -343,7 +349,7 @@ static void sweep_stale(void)
 }
 
 /* Which slices of the pool are claimed: a bit each. */
-static uint8_t *claimed_slices(const struct pool *p, uint32_t nslices,
+static uint8_t *claimed_slices(const struct subid_pool *p, uint32_t nslices,
 			       struct box_err *err)
 {
 	uint8_t *used = calloc((nslices + 7) / 8, 1);
@@ -372,7 +378,7 @@ static uint8_t *claimed_slices(const struct pool *p, uint32_t nslices,
 
 /* Claim the lowest free slice: 1 done, 0 none free, -1 error. */
 static int claim_free(struct box_ctx *ctx, const char *name,
-		      const struct pool *p, struct userns_ids *out,
+		      const struct subid_pool *p, struct userns_ids *out,
 		      struct box_err *err)
 {
 	uint32_t nslices = (p->ucount < p->gcount ? p->ucount : p->gcount) /
@@ -411,8 +417,10 @@ static int claim_free(struct box_ctx *ctx, const char *name,
 int userns_alloc(struct box_ctx *ctx, const char *name,
 		 struct userns_ids *out, struct box_err *err)
 {
-	struct pool p;
-	if (pool_get(&p, err) < 0)
+	static const struct subid_files etc = {USERNS_SUBUID, USERNS_SUBGID,
+					       "/etc/.pwd.lock", 0};
+	struct subid_pool p;
+	if (subid_pool(&etc, &p, err) < 0)
 		return box_err_wrap(err, "user namespace");
 	if (util_mkdir_p(USERNS_CLAIMS, 0700, err) < 0)
 		return box_err_wrap(err, "user namespace");

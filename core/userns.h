@@ -64,6 +64,20 @@ int userns_enter(struct spec *s, int sock, char *msg, size_t len);
  * (a forked child of a threaded process must not use glibc's). */
 int userns_become(uid_t uid, gid_t gid, char *msg, size_t len);
 
+/* boxtop's range in each file (the first "boxtop:" entry), both entries
+ * made when either is missing: under shadow's locks (pwd_lock, then
+ * <file>.lock), placed above every other entry, each file replaced
+ * atomically with its mode kept. */
+struct subid_files {
+	const char *subuid, *subgid, *pwd_lock;
+	unsigned wait_ms;   /* for a lock another holds; 0: 15 s (lckpwdf's) */
+};
+struct subid_pool {
+	uint32_t ustart, ucount, gstart, gcount;
+};
+int subid_pool(const struct subid_files *f, struct subid_pool *p,
+	       struct box_err *err);
+
 /* The pure parts, for the unit tests. */
 /* An "owner:start:count" line of text for owner: true and its range. */
 bool subid_find(const char *text, const char *owner, uint32_t *start,

@@ -5,8 +5,126 @@
 #include "box.h"
 #include "userns.h"
 
+#include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *slurp(const char *path)
+{
+	static char buf[4096];
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The entries made in files of a temporary directory, as in /etc. */
+static void test_pool(void)
+{
+	char dir[] = "/tmp/test_userns.XXXXXX";
+	if (!mkdtemp(dir)) {
+		CHECK("pool: temporary directory", 0);
+		return;
+	}
+	char u[256], g[256], lk[256], ulock[300];
+	snprintf(u, sizeof u, "%s/subuid", dir);
+	snprintf(g, sizeof g, "%s/subgid", dir);
+	snprintf(lk, sizeof lk, "%s/.pwd.lock", dir);
+	snprintf(ulock, sizeof ulock, "%s.lock", u);
+	struct subid_files f = {u, g, lk, 200};
+	struct subid_pool p;
+	struct box_err err = {0};
+	put(u, "alice:100000:65536\nbob:165536:65536");  /* no final newline */
+	chmod(u, 0640);
+	put(g, "alice:100000:65536\n");
+	/* a lock left by a process that is gone is stale */
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	waitpid(dead, NULL, 0);
+	char pid[32];
+	snprintf(pid, sizeof pid, "%d", (int)dead);
+	put(ulock, pid);
+	CHECK("pool: made", subid_pool(&f, &p, &err) == 0);
+	CHECK("pool: above both files' entries, aligned",
+	      p.ustart == 262144 && p.gstart == 262144 && p.ucount == (1u << 30) &&
+		      p.gcount == (1u << 30));
+	CHECK_STR("pool: subuid appended after its last line", slurp(u),
+		  "alice:100000:65536\nbob:165536:65536\nboxtop:262144:1073741824\n");
+	CHECK_STR("pool: subgid appended", slurp(g),
+		  "alice:100000:65536\nboxtop:262144:1073741824\n");
+	struct stat st;
+	CHECK("pool: the file's mode kept", stat(u, &st) == 0 && (st.st_mode & 07777) == 0640);
+	CHECK("pool: the stale lock gone, ours too", access(ulock, F_OK) < 0);
+	char glock[300];
+	snprintf(glock, sizeof glock, "%s.lock", g);
+	CHECK("pool: no lock left on subgid", access(glock, F_OK) < 0);
+	CHECK("pool: a second time", subid_pool(&f, &p, &err) == 0 && p.ustart == 262144);
+	CHECK_STR("pool: ... adds nothing", slurp(u),
+		  "alice:100000:65536\nbob:165536:65536\nboxtop:262144:1073741824\n");
+	/* an entry an administrator made is used as it is */
+	put(u, "boxtop:1000000:131072\n");
+	put(g, "boxtop:2000000:65536\n");
+	CHECK("pool: an existing entry", subid_pool(&f, &p, &err) == 0 &&
+						  p.ustart == 1000000 && p.ucount == 131072 &&
+						  p.gstart == 2000000 && p.gcount == 65536);
+	/* only subgid lacks one: made above both, subuid left alone */
+	put(g, "carol:500000:65536\n");
+	CHECK("pool: one missing", subid_pool(&f, &p, &err) == 0 && p.ustart == 1000000 &&
+					   p.gstart == 1179648);
+	CHECK_STR("pool: ... subuid unchanged", slurp(u), "boxtop:1000000:131072\n");
+	/* a lock held by a live process: waited for, then refused */
+	unlink(g);
+	put(g, "");
+	snprintf(pid, sizeof pid, "%d", (int)getppid());
+	put(glock, pid);
+	CHECK("pool: a live lock holder refuses", subid_pool(&f, &p, &err) < 0);
+	CHECK("pool: ... saying who", strstr(err.msg, "is held by process") != NULL);
+	CHECK_STR("pool: ... nothing written", slurp(g), "");
+	unlink(glock);
+	/* lckpwdf's lock (a classic fcntl lock) held by another process,
+	 * as useradd holds it: waited for, then refused */
+	int ready[2];
+	if (pipe(ready) == 0) {
+		pid_t holder = fork();
+		if (holder == 0) {
+			int fd = open(lk, O_WRONLY | O_CREAT, 0600);
+			struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+			if (fd >= 0 && fcntl(fd, F_SETLKW, &fl) == 0 &&
+			    write(ready[1], "x", 1) == 1)
+				pause();
+			_exit(1);
+		}
+		char c;
+		bool held = read(ready[0], &c, 1) == 1;
+		CHECK("pool: lckpwdf's lock held elsewhere refuses",
+		      held && subid_pool(&f, &p, &err) < 0 &&
+			      strstr(err.msg, ".pwd.lock") != NULL);
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+		close(ready[0]);
+		close(ready[1]);
+		CHECK("pool: ... and goes on once it is free",
+		      subid_pool(&f, &p, &err) == 0 && p.gstart == 1179648);
+	}
+	unlink(u);
+	unlink(g);
+	unlink(lk);
+	rmdir(dir);
+}
 
 static void test_find(void)
 {
@@ -94,6 +212,7 @@ int main(void)
 {
 	test_find();
 	test_place();
+	test_pool();
 	test_config();
 	test_parse();
 	UNIT_DONE();
