@@ -7,6 +7,7 @@
 #include "net_link.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -294,6 +295,67 @@ static int make_devices(int rootfd, bool bind_host, char *msg, size_t len)
 	return 0;
 }
 
+/* The host's node of that type and number under /dev (one level of
+ * subdirectories: /dev/net/tun, /dev/dri/card0) into host, or -1. */
+static int host_node(mode_t type, dev_t dev, char *host, size_t len)
+{
+	DIR *d = opendir("/dev");
+	if (!d)
+		return -1;
+	struct dirent *de;
+	int found = -1;
+	while (found < 0 && (de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.' ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if ((st.st_mode & S_IFMT) == type && st.st_rdev == dev) {
+			snprintf(host, len, "/dev/%s", de->d_name);
+			found = 0;
+		} else if (S_ISDIR(st.st_mode)) {
+			auto_fd sub = openat(dirfd(d), de->d_name,
+					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
+			if (sd)
+				sub = -1; /* the DIR has it */
+			struct dirent *se;
+			while (sd && found < 0 && (se = readdir(sd))) {
+				if (se->d_name[0] != '.' &&
+				    fstatat(dirfd(sd), se->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    (st.st_mode & S_IFMT) == type && st.st_rdev == dev) {
+					snprintf(host, len, "/dev/%s/%s", de->d_name, se->d_name);
+					found = 0;
+				}
+			}
+			if (sd)
+				closedir(sd);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* In a user namespace a --device node cannot be made: the host's own is
+ * bound on an empty file instead (as rootless podman does), keeping the
+ * host's mode and owner. */
+static int bind_host_node(int parent, const char *leaf, const struct dev_node *d,
+			  char *msg, size_t len)
+{
+	char host[PATH_MAX];
+	errno = 0;
+	if (host_node(d->mode & S_IFMT, d->dev, host, sizeof host) < 0)
+		FAIL("device %s: no host node %u:%u under /dev to bind (a user "
+		     "namespace cannot make one)", d->path, major(d->dev), minor(d->dev));
+	int f = openat(parent, leaf, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (f < 0)
+		FAIL("device %s", d->path);
+	close(f);
+	auto_fd tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || move_mount(tree, "", parent, leaf, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		FAIL("device %s: bind %s", d->path, host);
+	return 0;
+}
+
 /* The config's extra nodes (linux.devices, `--device`), each made where the
  * container names it, resolved inside the root, after the mounts (a /dev
  * tmpfs would hide it).  One an earlier start left in the writable layer
@@ -313,6 +375,11 @@ static int make_nodes(int rootfd, const struct spec *s, char *msg, size_t len)
 		auto_fd parent = open_in_root(rootfd, *dir ? dir : "/", false);
 		if (parent < 0)
 			FAIL("device %s: its directory", d->path);
+		if (s->userns && (S_ISCHR(d->mode) || S_ISBLK(d->mode))) {
+			if (bind_host_node(parent, leaf, d, msg, len) < 0)
+				return -1;
+			continue;
+		}
 		if (mknodat(parent, leaf, d->mode, d->dev) < 0 &&
 		    (errno != EEXIST || unlinkat(parent, leaf, 0) < 0 ||
 		     mknodat(parent, leaf, d->mode, d->dev) < 0))

@@ -81,6 +81,10 @@ if [ -n "$loop" ]; then
 else
 	skip "devices" "no loop device"
 fi
+# --device: no node can be made in a user namespace: the host's is bound
+out=$(bt run ud --rm --userns auto --device /dev/null:/dev/mynull -- sh -c 'echo x >/dev/mynull && echo wrote; ls -l /dev/mynull')
+has "--device: the host's node, bound" "$out" "wrote"
+has "--device: a char device 1, 3" "$out" "1,   3"
 eq "/dev/null works (the host's, bound)" "$(bt exec u2 -- sh -c 'echo x >/dev/null && head -c 4 /dev/zero | wc -c')" 4
 eq "/dev/null is a char device" "$(bt exec u2 -- sh -c 'ls -l /dev/null' | cut -c1-10)" "crw-rw-rw-"
 
@@ -100,6 +104,11 @@ eq "a new file in / is the slice's root on the host" "$(stat -c %u:%g "$up/newfi
 eq "a copied-up file too" "$(stat -c %u:%g "$up/etc/hostname")" "$base:$gbase"
 eq "uid 1000 inside is base+1000 on the host" "$(stat -c %u:%g "$up/d")" "$((base + 1000)):$((gbase + 1000))"
 eq "upper/ itself is the container root's" "$(stat -c %u:%g "$up")" "$base:$gbase"
+# cp into it: what it makes is the container root's, not host root's
+echo cp-in >"$T_ROOT/cpfile"
+ok "cp into it" bt cp "$T_ROOT/cpfile" u1:/cpfile
+eq "cp: root's inside" "$(bt exec u1 -- stat -c %u:%g /cpfile)" "0:0"
+eq "cp: the slice's root on the host" "$(stat -c %u:%g "$up/cpfile")" "$base:$gbase"
 eq "the image's file unchanged" "$(cat "$layer/etc/hostname")" "$(bt run u5 --rm -- cat /etc/hostname)"
 
 # ---- every container its own slice; rm gives it back
