@@ -94,6 +94,15 @@ struct box_device_opt {
 	const char *access;
 };
 
+/* Whose ids a container's processes and files have (--userns). */
+enum box_userns {
+	BOX_USERNS_UNSET = 0,   /* a profile's choice, else host */
+	BOX_USERNS_HOST,        /* the host's: container root is host root */
+	/* a user namespace: container ids 0..65535 are a slice of boxtop's
+	 * range in /etc/subuid and /etc/subgid, its own (unprivileged) */
+	BOX_USERNS_AUTO,
+};
+
 /* Options for create/run/batch.  Zero means "not set" for every number. */
 struct box_create_opts {
 	const char *name;
@@ -141,6 +150,7 @@ struct box_create_opts {
 	/* --security-opt seccomp=: NULL the default profile (Docker's),
 	 * "unconfined" none, else a Docker JSON profile file */
 	const char *seccomp;
+	enum box_userns userns;
 };
 
 struct box_info {
@@ -168,6 +178,10 @@ struct box_info {
 	unsigned restart_count; /* starts by the monitor's policy */
 	bool restarting;        /* stopped, its monitor waits to start it */
 	char seccomp[32];       /* "default", "unconfined", "custom (N rules)" */
+	/* a user namespace: container ids from 0 are host ids from
+	 * uid_base/gid_base, userns_size of them (false: the host's ids) */
+	bool userns;
+	uint32_t uid_base, gid_base, userns_size;
 };
 
 int box_create(struct box_ctx *ctx, const struct box_create_opts *opts,
@@ -292,6 +306,8 @@ int box_seccomp_check(const char *value, struct box_err *err);
 /* Parse "512M", "1G", "1048576", "64k" (binary units).  */
 int box_parse_size(const char *s, int64_t *out, struct box_err *err);
 int box_check_name(const char *name, struct box_err *err);
+/* "auto" or "host" (--userns). */
+int box_parse_userns(const char *s, enum box_userns *out, struct box_err *err);
 /* A container of that name exists in this root. */
 bool box_exists(struct box_ctx *ctx, const char *name);
 

@@ -19,6 +19,7 @@
 #include "image.h"
 #include "spec.h"
 #include "store.h"
+#include "userns.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -38,6 +39,11 @@
 
 struct copy {
 	bool to_host;      /* set-uid/set-gid bits dropped */
+	/* into a container with a user namespace: what is made becomes its
+	 * root's (host ids uid, gid), not host root's (nobody's in there) */
+	bool chown;
+	uid_t uid;
+	gid_t gid;
 	char msg[512];     /* the first error */
 };
 
@@ -88,7 +94,8 @@ static int copy_dir(struct copy *c, int sdir, const char *sname, int ddir,
 		errno = ELOOP;
 		return fail(c, "copy", sname);
 	}
-	if (mkdirat(ddir, dname, 0700) < 0 && errno != EEXIST)
+	bool made = mkdirat(ddir, dname, 0700) == 0;
+	if (!made && errno != EEXIST)
 		return fail(c, "mkdir", dname);
 	auto_fd src = openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 					 O_CLOEXEC);
@@ -111,6 +118,8 @@ static int copy_dir(struct copy *c, int sdir, const char *sname, int ddir,
 		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 			rc = copy_entry(c, src, e->d_name, dst, e->d_name, depth + 1);
 	closedir(d);
+	if (rc == 0 && made && c->chown && fchown(dst, c->uid, c->gid) < 0)
+		return fail(c, "chown", dname);
 	if (rc == 0 && fchmod(dst, mode & (c->to_host ? 01777 : 07777)) < 0)
 		return fail(c, "chmod", dname);
 	return rc;
@@ -123,12 +132,19 @@ static int copy_file(struct copy *c, int sdir, const char *sname, int ddir,
 	if (in < 0)
 		return fail(c, "open", sname);
 	/* an existing file is replaced in place; a symlink is never followed */
-	auto_fd out = openat(ddir, dname, O_WRONLY | O_CREAT | O_TRUNC |
+	auto_fd out = openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL |
 					  O_NOFOLLOW | O_CLOEXEC, 0600);
+	bool made = out >= 0;
+	if (!made && errno == EEXIST)
+		out = openat(ddir, dname, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
 	if (out < 0)
 		return fail(c, "create", dname);
 	if (copy_bytes(in, out) < 0)
 		return fail(c, "copy", sname);
+	/* one it made (an existing one keeps its owner), before the mode:
+	 * a chown clears set-id bits */
+	if (made && c->chown && fchown(out, c->uid, c->gid) < 0)
+		return fail(c, "chown", dname);
 	if (fchmod(out, mode & (c->to_host ? 01777 : 07777)) < 0)
 		return fail(c, "chmod", dname);
 	return 0;
@@ -153,12 +169,18 @@ static int copy_entry(struct copy *c, int sdir, const char *sname, int ddir,
 		unlinkat(ddir, dname, 0);
 		if (symlinkat(target, ddir, dname) < 0)
 			return fail(c, "symlink", dname);
+		if (c->chown && fchownat(ddir, dname, c->uid, c->gid,
+					 AT_SYMLINK_NOFOLLOW) < 0)
+			return fail(c, "chown", dname);
 		return 0;
 	}
 	if (S_ISFIFO(st.st_mode)) {
 		if (mknodat(ddir, dname, S_IFIFO | (st.st_mode & 0777), 0) < 0 &&
 		    errno != EEXIST)
 			return fail(c, "mkfifo", dname);
+		if (c->chown && fchownat(ddir, dname, c->uid, c->gid,
+					 AT_SYMLINK_NOFOLLOW) < 0)
+			return fail(c, "chown", dname);
 		return 0;
 	}
 	errno = EPERM; /* devices and sockets stay where they are */
@@ -297,6 +319,12 @@ int box_cp(struct box_ctx *ctx, const char *name, const char *src,
 		return -1;
 	}
 	bool live = status == BOX_RUNNING || status == BOX_PAUSED;
+	struct copy c = {.to_host = !to_container};
+	struct userns_ids ids;
+	json_t *config = to_container ? store_load_config(ctx, name, NULL) : NULL;
+	if (config && userns_config_get(config, &ids))
+		c.chown = true, c.uid = ids.uid, c.gid = ids.gid;
+	json_decref(config);
 	if (live) /* a running one: its start is long past */
 		store_unlock(lock), lock = -1;
 	int ep[2];
@@ -308,7 +336,6 @@ int box_cp(struct box_ctx *ctx, const char *name, const char *src,
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(ep[0]);
-		struct copy c = {.to_host = !to_container};
 		int root = container_root(ctx, name, &st, live, c.msg, sizeof c.msg);
 		if (root >= 0)
 			copy_run(&c, root, src, !to_container, dst, to_container);

@@ -7,6 +7,7 @@
 #include "seccomp_filter.h"
 #include "spec.h"
 #include "spare.h"
+#include "userns.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -171,7 +172,8 @@ static int create_applied(struct box_ctx *ctx,
 
 	char dir[PATH_MAX], path[PATH_MAX], cg[256];
 	json_t *config = NULL;
-	bool made_dir = false, net_done = false;
+	bool made_dir = false, net_done = false, claimed = false;
+	struct userns_ids ids;
 	int lock = -1;
 	if (store_dir(ctx, o->name, NULL, dir, sizeof dir, err) < 0 ||
 	    ctx_cgroup(ctx, o->name, cg, sizeof cg, err) < 0)
@@ -192,12 +194,28 @@ static int create_applied(struct box_ctx *ctx,
 			goto fail;
 		}
 	}
+	/* --userns auto: a slice of ids of its own, and its writable layer
+	 * (the root directory of the container's /) owned by its root */
+	if (o->userns == BOX_USERNS_AUTO) {
+		if (userns_alloc(ctx, o->name, &ids, err) < 0)
+			goto fail;
+		claimed = true;
+		for (size_t i = 0; !o->read_only && i < ARRAY_LEN(subdirs); i++) {
+			if (store_dir(ctx, o->name, subdirs[i], path, sizeof path, err) < 0)
+				goto fail;
+			if (chown(path, ids.uid, ids.gid) < 0) {
+				box_fail(err, BOX_ESYS, errno, "chown %s", path);
+				goto fail;
+			}
+		}
+	}
 	/* the integrity check's reference hashes, from the image as it is */
 	if (verify_record(ctx, o->name, img.lowerdir, o->verify, o->n_verify,
 			  err) < 0)
 		goto fail;
 	config = config_build(o, image, &img, cg, err);
-	if (!config || seccomp_config_compiles(ctx, config, err) < 0)
+	if (!config || seccomp_config_compiles(ctx, config, err) < 0 ||
+	    (claimed && userns_config_set(config, &ids, err) < 0))
 		goto fail;
 	if (net_prepare(ctx, o->name, o, config, err) < 0)
 		goto fail;
@@ -228,6 +246,8 @@ fail:
 		util_rm_rf(dir, NULL);
 		store_run_remove(ctx, o->name);
 	}
+	if (claimed)
+		userns_release(ctx, o->name, &ids);
 	image_unpin(pin);
 	store_unlock(lock);
 	return box_err_wrap(err, "create %s", o->name);

@@ -7,6 +7,7 @@
 #include "exec_helper.h"
 #include "stdio_relay.h"
 #include "store.h"
+#include "userns.h"
 #include "util.h"
 
 #include <errno.h>

@@ -27,6 +27,7 @@
  * monitor does, for as long as the container runs); a monitor killed by
  * hand while no other boxtop runs would leave that open. */
 #include "exec_helper.h"
+#include "userns.h"
 #include "spawn.h"
 #include "util.h"
 
@@ -85,6 +86,16 @@ exec_child(const struct spec *s, const struct seccomp_prog *filter,
 	   char *const argv[], int sock, int errfd)
 {
 	char msg[512] = "";
+	/* the bounding set while we are still host root (CAP_SETPCAP), the
+	 * early filter while we may still load one without no_new_privs */
+	if (caps_drop_bounding(s->caps, msg, sizeof msg) < 0 ||
+	    spawn_seccomp(s, filter, false, msg, sizeof msg) < 0)
+		goto fail;
+	/* The container's user and no groups of ours: in a user namespace
+	 * host root's ids are no ids there (and would still own what host
+	 * root owns); before the pty, so that it is the user's. */
+	if (userns_become(s->uid, s->gid, msg, sizeof msg) < 0)
+		goto fail;
 	if (sock >= 0) {
 		/* The pty comes from the container's own devpts, so the
 		 * command sees a /dev/pts/N that exists in there. */
@@ -105,9 +116,7 @@ exec_child(const struct spec *s, const struct seccomp_prog *filter,
 			dup2(sl, i);
 		close(sl);
 	}
-	/* the same filter as the container's init, at the same points */
-	if (spawn_seccomp(s, filter, false, msg, sizeof msg) < 0 ||
-	    caps_apply(s->caps, msg, sizeof msg) < 0)
+	if (caps_set(s->caps, msg, sizeof msg) < 0)
 		goto fail;
 	if (s->no_new_privs)
 		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

@@ -23,6 +23,15 @@ int box_commit(struct box_ctx *ctx, const char *container, const char *image,
 	struct box_info info;
 	if (box_info_get(ctx, container, &info, err) < 0)
 		return box_err_wrap(err, "commit");
+	/* Its layer's files belong to its mapped ids (--userns auto): in an
+	 * image they would be nobody's.  Shifting them back while copying is
+	 * not done (yet): refused rather than a wrong image. */
+	if (info.userns)
+		return box_fail(err, BOX_EINVAL, 0,
+				"commit %s: it has a user namespace (--userns auto): "
+				"its layer's files are owned by host ids %u and up; "
+				"commit does not map them back",
+				container, info.uid_base);
 	char base_name[256], upper[PATH_MAX];
 	if (istore_container_image(ctx, container, base_name,
 				   sizeof base_name, err) < 0 ||

@@ -51,6 +51,13 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 	json_object_set_new(j, "hostname", json_string(i.hostname));
 	json_object_set_new(j, "read_only", json_boolean(i.read_only));
 	json_object_set_new(j, "seccomp", json_string(i.seccomp));
+	/* the maps as config.json records them (OCI containerID, hostID,
+	 * size); null: the host's ids */
+	json_t *linux_ = json_object_get(config, "linux");
+	json_object_set(j, "uid_map", i.userns ? json_object_get(linux_, "uidMappings")
+					       : json_null());
+	json_object_set(j, "gid_map", i.userns ? json_object_get(linux_, "gidMappings")
+					       : json_null());
 	json_object_set_new(j, "cgroup", json_string(i.cgroup));
 	/* where its files are: config and writable layer on disk, runtime
 	 * state in memory (what a class is shown, what a script inspects) */
@@ -73,7 +80,8 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 	static const struct {
 		const char *oci, *proc;
 	} names[] = {{"pid", "pid"}, {"mount", "mnt"}, {"uts", "uts"},
-		     {"ipc", "ipc"}, {"network", "net"}, {"cgroup", "cgroup"}};
+		     {"ipc", "ipc"}, {"network", "net"}, {"cgroup", "cgroup"},
+		     {"user", "user"}};
 	json_array_foreach(json_object_get(json_object_get(config, "linux"),
 					   "namespaces"),
 			   k, ns)

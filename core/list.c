@@ -6,6 +6,7 @@
 #include "net.h"
 #include "seccomp_filter.h"
 #include "spec.h"
+#include "userns.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -67,6 +68,12 @@ static int info_get(struct box_ctx *ctx, const char *name,
 	out->read_only = json_is_true(
 		json_object_get(json_object_get(config, "root"), "readonly"));
 	seccomp_describe(config, out->seccomp, sizeof out->seccomp);
+	struct userns_ids ids;
+	if ((out->userns = userns_config_get(config, &ids))) {
+		out->uid_base = ids.uid;
+		out->gid_base = ids.gid;
+		out->userns_size = ids.size;
+	}
 	s = json_string_value(json_object_get(json_object_get(config, "linux"),
 					      "cgroupsPath"));
 	snprintf(out->cgroup, sizeof out->cgroup, "%s", s ? s : "");

@@ -49,6 +49,9 @@ int box_profile_save(struct box_ctx *ctx, const char *name,
 		json_object_set_new(p, "tty", json_true());
 	if (o->read_only)
 		json_object_set_new(p, "read_only", json_true());
+	if (o->userns)
+		json_object_set_new(p, "userns",
+				    json_string(o->userns == BOX_USERNS_AUTO ? "auto" : "host"));
 	if (o->n_env) {
 		json_t *a = json_array();
 		for (size_t i = 0; i < o->n_env; i++) {
@@ -226,6 +229,15 @@ int profile_apply(struct box_ctx *ctx, const struct box_create_opts *in,
 		out->tty = json_is_true(json_object_get(p, "tty"));
 	if (!out->read_only)
 		out->read_only = json_is_true(json_object_get(p, "read_only"));
+	/* one written by hand may say anything: refused with the others'
+	 * words, never silently the host's ids */
+	json_t *userns = json_object_get(p, "userns");
+	if (!out->userns && userns &&
+	    box_parse_userns(json_string_value(userns), &out->userns, err) < 0) {
+		profile_release(h);
+		*hold = NULL;
+		return box_err_wrap(err, "profile %s", in->profile);
+	}
 
 	/* env: the profile's, less keys given explicitly, then the
 	 * explicit ones (later entries win in the container anyway) */

@@ -7,6 +7,7 @@
 #include "net_link.h"
 #include "util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -138,8 +139,10 @@ static int bind_at(const struct spec_mount *m, int target, char *msg,
 		   size_t len)
 {
 	unsigned rec = m->flags & MS_REC ? AT_RECURSIVE : 0;
-	auto_fd tree = open_tree(AT_FDCWD, m->src,
-				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	/* in a user namespace the tree was cloned already (userns_enter) */
+	auto_fd tree = m->tree >= 0 ? m->tree
+				    : open_tree(AT_FDCWD, m->src,
+						OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
 	if (tree < 0)
 		FAIL("bind %s on %s", m->src, m->dst);
 	struct mount_attr a = {0};
@@ -165,13 +168,30 @@ static int bind_at(const struct spec_mount *m, int target, char *msg,
 	return 0;
 }
 
-static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
-		    size_t len)
+/* A sysfs belongs to a network namespace: in a user namespace that does
+ * not own its network namespace (the host's) the kernel refuses a new
+ * one, and the host's is bound instead, read-only all the way down (as
+ * crun does for rootless containers). */
+static int bind_host_sysfs(int target)
+{
+	auto_fd tree = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE |
+				 OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+					   MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	if (tree < 0 ||
+	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0)
+		return -1;
+	return move_mount(tree, "", target, "",
+			  MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int do_mount(int rootfd, const struct spec_mount *m, bool userns,
+		    char *msg, size_t len)
 {
 	struct stat st;
 	bool file = false;
 	if (m->bind) {
-		if (stat(m->src, &st) < 0)
+		if ((m->tree >= 0 ? fstat(m->tree, &st) : stat(m->src, &st)) < 0)
 			FAIL("bind mount source %s", m->src);
 		file = !S_ISDIR(st.st_mode);
 	}
@@ -185,7 +205,9 @@ static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
 		if (bind_at(m, fd, msg, len) < 0)
 			return -1;
 	} else if (mount(m->src, target, m->type, flags,
-			 *m->data ? m->data : NULL) < 0) {
+			 *m->data ? m->data : NULL) < 0 &&
+		   !(userns && errno == EPERM && !strcmp(m->type, "sysfs") &&
+		     bind_host_sysfs(fd) == 0)) {
 		FAIL("mount %s on %s", m->type, m->dst);
 	}
 	if (m->propagation) {
@@ -198,8 +220,25 @@ static int do_mount(int rootfd, const struct spec_mount *m, char *msg,
 	return 0;
 }
 
+/* In a user namespace no device node can be made (mknod needs host
+ * root): the host's own node is bound on an empty file, as runc and crun
+ * do for rootless containers. */
+static int bind_host_device(int devdir, const char *name)
+{
+	char host[64];
+	snprintf(host, sizeof host, "/dev/%s", name);
+	int f = openat(devdir, name, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (f < 0)
+		return -1;
+	close(f);
+	auto_fd tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return -1;
+	return move_mount(tree, "", devdir, name, MOVE_MOUNT_F_EMPTY_PATH);
+}
+
 /* The device nodes the OCI spec requires in every container. */
-static int make_devices(int rootfd, char *msg, size_t len)
+static int make_devices(int rootfd, bool bind_host, char *msg, size_t len)
 {
 	static const struct {
 		const char *name;
@@ -222,6 +261,13 @@ static int make_devices(int rootfd, char *msg, size_t len)
 	 * was already there (a /dev that is no fresh tmpfs) gets a chmod. */
 	mode_t old_umask = umask(0);
 	for (size_t i = 0; i < ARRAY_LEN(devs); i++) {
+		if (bind_host) {
+			if (bind_host_device(devdir, devs[i].name) < 0) {
+				umask(old_umask);
+				FAIL("bind /dev/%s", devs[i].name);
+			}
+			continue;
+		}
 		if (mknodat(devdir, devs[i].name, S_IFCHR | devs[i].mode,
 			    makedev(devs[i].maj, devs[i].min)) == 0)
 			continue;
@@ -249,6 +295,67 @@ static int make_devices(int rootfd, char *msg, size_t len)
 	return 0;
 }
 
+/* The host's node of that type and number under /dev (one level of
+ * subdirectories: /dev/net/tun, /dev/dri/card0) into host, or -1. */
+static int host_node(mode_t type, dev_t dev, char *host, size_t len)
+{
+	DIR *d = opendir("/dev");
+	if (!d)
+		return -1;
+	struct dirent *de;
+	int found = -1;
+	while (found < 0 && (de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.' ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if ((st.st_mode & S_IFMT) == type && st.st_rdev == dev) {
+			snprintf(host, len, "/dev/%s", de->d_name);
+			found = 0;
+		} else if (S_ISDIR(st.st_mode)) {
+			auto_fd sub = openat(dirfd(d), de->d_name,
+					     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			DIR *sd = sub >= 0 ? fdopendir(sub) : NULL;
+			if (sd)
+				sub = -1; /* the DIR has it */
+			struct dirent *se;
+			while (sd && found < 0 && (se = readdir(sd))) {
+				if (se->d_name[0] != '.' &&
+				    fstatat(dirfd(sd), se->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    (st.st_mode & S_IFMT) == type && st.st_rdev == dev) {
+					snprintf(host, len, "/dev/%s/%s", de->d_name, se->d_name);
+					found = 0;
+				}
+			}
+			if (sd)
+				closedir(sd);
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/* In a user namespace a --device node cannot be made: the host's own is
+ * bound on an empty file instead (as rootless podman does), keeping the
+ * host's mode and owner. */
+static int bind_host_node(int parent, const char *leaf, const struct dev_node *d,
+			  char *msg, size_t len)
+{
+	char host[PATH_MAX];
+	errno = 0;
+	if (host_node(d->mode & S_IFMT, d->dev, host, sizeof host) < 0)
+		FAIL("device %s: no host node %u:%u under /dev to bind (a user "
+		     "namespace cannot make one)", d->path, major(d->dev), minor(d->dev));
+	int f = openat(parent, leaf, O_CREAT | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (f < 0)
+		FAIL("device %s", d->path);
+	close(f);
+	auto_fd tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || move_mount(tree, "", parent, leaf, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		FAIL("device %s: bind %s", d->path, host);
+	return 0;
+}
+
 /* The config's extra nodes (linux.devices, `--device`), each made where the
  * container names it, resolved inside the root, after the mounts (a /dev
  * tmpfs would hide it).  One an earlier start left in the writable layer
@@ -268,6 +375,11 @@ static int make_nodes(int rootfd, const struct spec *s, char *msg, size_t len)
 		auto_fd parent = open_in_root(rootfd, *dir ? dir : "/", false);
 		if (parent < 0)
 			FAIL("device %s: its directory", d->path);
+		if (s->userns && (S_ISCHR(d->mode) || S_ISBLK(d->mode))) {
+			if (bind_host_node(parent, leaf, d, msg, len) < 0)
+				return -1;
+			continue;
+		}
 		if (mknodat(parent, leaf, d->mode, d->dev) < 0 &&
 		    (errno != EEXIST || unlinkat(parent, leaf, 0) < 0 ||
 		     mknodat(parent, leaf, d->mode, d->dev) < 0))
@@ -341,7 +453,12 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		FAIL("make / private");
-	if (s->overlay_data) {
+	if (s->userns) {
+		/* made by the parent over idmapped layers (idmap.h) */
+		if (move_mount(s->root_tree, "", s->root_at, "",
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			FAIL("attach the root on %s", s->rootfs);
+	} else if (s->overlay_data) {
 		if (mount("overlay", s->rootfs, "overlay", 0, s->overlay_data) < 0 &&
 		    !(errno == EINVAL && s->overlay_volatile &&
 		      mount_not_volatile(s) == 0))
@@ -349,7 +466,9 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 	} else if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
 		FAIL("bind rootfs %s", s->rootfs);
 	}
-	auto_fd rootfd = open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* in a user namespace the path is no longer ours to walk */
+	auto_fd rootfd = s->userns ? fcntl(s->root_tree, F_DUPFD_CLOEXEC, 3)
+				   : open(s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		FAIL("open rootfs %s", s->rootfs);
 	bool dev_done = false;
@@ -358,7 +477,7 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 		/* /dev must be filled before mounts below it hide nothing. */
 		if (!dev_done && strncmp(m->dst, "/dev", 4) == 0 &&
 		    strcmp(m->dst, "/dev") != 0) {
-			if (make_devices(rootfd, msg, len) < 0)
+			if (make_devices(rootfd, s->userns, msg, len) < 0)
 				return -1;
 			dev_done = true;
 		}
@@ -367,12 +486,12 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 		    !strcmp(m->type, "sysfs") &&
 		    join_netns(&net_sock, msg, len) < 0)
 			return -1;
-		if (do_mount(rootfd, m, msg, len) < 0)
+		if (do_mount(rootfd, m, s->userns, msg, len) < 0)
 			return -1;
 	}
 	if (net_sock >= 0 && join_netns(&net_sock, msg, len) < 0)
 		return -1;
-	if (!dev_done && make_devices(rootfd, msg, len) < 0)
+	if (!dev_done && make_devices(rootfd, s->userns, msg, len) < 0)
 		return -1;
 	if (make_nodes(rootfd, s, msg, len) < 0)
 		return -1;
@@ -385,7 +504,7 @@ int rootfs_prepare(const struct spec *s, int console_sock, int *console_slave,
 int rootfs_pivot(const struct spec *s, char *msg, size_t len)
 {
 	errno = 0;
-	if (chdir(s->rootfs) < 0)
+	if ((s->userns ? fchdir(s->root_tree) : chdir(s->rootfs)) < 0)
 		FAIL("chdir %s", s->rootfs);
 	/* pivot_root(".", "."): the old root ends up stacked on the new
 	 * one and is detached right away; no directory is needed for it. */

@@ -4,6 +4,7 @@
 #include "net_link.h"
 #include "console.h"
 #include "rootfs.h"
+#include "userns.h"
 #include "util.h"
 
 #include <errno.h>
@@ -171,6 +172,15 @@ child_main(const struct spec *s, const struct seccomp_prog *filter,
 	if (setsid() < 0) {
 		snprintf(msg, sizeof msg, "setsid: %s", strerror(errno));
 		goto fail;
+	}
+	/* In a user namespace: our maps and root first (userns.h); what it
+	 * fills in is ours, in this copy. */
+	struct spec own;
+	if (s->userns) {
+		own = *s;
+		s = &own;
+		if (userns_enter(&own, syncfd, msg, sizeof msg) < 0)
+			goto fail;
 	}
 	if ((s->ns_flags & CLONE_NEWNS) &&
 	    (rootfs_prepare(s, io->console ? consock : -1, &slave,
@@ -349,10 +359,14 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	}
 	/* The network namespace is the costly one to make (~0.3 ms here):
 	 * we make it on this CPU while the child builds its root on the
-	 * other, and hand it over before the child mounts sysfs. */
-	bool late_net = s->ns_flags & CLONE_NEWNET;
+	 * other, and hand it over before the child mounts sysfs.  Not with
+	 * a user namespace: the network namespace must belong to that one
+	 * (a sysfs of it, and the container's root may configure it), so it
+	 * is made with it at clone. */
+	bool late_net = (s->ns_flags & CLONE_NEWNET) && !s->userns;
 	bool in_unified;
-	pid_t pid = spawn_fork_into(cg, s->cgroup, s->ns_flags & ~CLONE_NEWNET,
+	pid_t pid = spawn_fork_into(cg, s->cgroup,
+				    late_net ? s->ns_flags & ~CLONE_NEWNET : s->ns_flags,
 				    &in_unified);
 	if (pid < 0) {
 		int e = errno;
@@ -379,6 +393,7 @@ pid_t spawn_container(struct box_ctx *ctx, const char *name, json_t *config,
 	bool child_first = false;
 	auto_fd netns = late_net ? give_netns(syncp[1], err) : -1;
 	if ((late_net && netns < 0) ||
+	    (s->userns && userns_launch(pid, s, syncp[1], &netns, err) < 0) ||
 	    cg_create(cg, s->cgroup, &s->limits, err) < 0 ||
 	    (!devs_early && cg_devices_apply(cg, s->cgroup, s->dev_rules,
 					     s->n_dev_rules, err) < 0) ||

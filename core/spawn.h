@@ -6,7 +6,9 @@
  * mounted), its cgroups and its network; then the parent says go, the
  * child joins its cgroups and execs.  Exec failure or any setup error
  * comes back as text on a CLOEXEC error pipe, so a clean EOF means exec
- * succeeded. */
+ * succeeded.  With a user namespace the network namespace is made with it
+ * at clone, and the parent first writes the maps and sends the root it
+ * made (userns.h). */
 #ifndef BOX_SPAWN_H
 #define BOX_SPAWN_H
 

@@ -1,6 +1,7 @@
 /* spec.c - parse an OCI runtime-spec config.json into what spawn needs
  * (struct spec), before clone: the child only walks arrays. */
 #include "spec.h"
+#include "userns.h"
 #include "util.h"
 
 #include <errno.h>
@@ -107,6 +108,7 @@ static int parse_mount(json_t *m, struct spec_mount *out, struct box_err *err)
 	if (!strcmp(out->type, "bind"))
 		out->flags |= MS_BIND;
 	out->bind = out->flags & MS_BIND;
+	out->tree = -1;
 	out->data = strdup(data);
 	if (!out->dst || !out->src || !out->type || !out->data)
 		return box_fail(err, BOX_ESYS, ENOMEM, "config.json mounts");
@@ -119,7 +121,7 @@ static const struct {
 } ns_types[] = {
 	{"pid", CLONE_NEWPID}, {"mount", CLONE_NEWNS}, {"uts", CLONE_NEWUTS},
 	{"ipc", CLONE_NEWIPC}, {"network", CLONE_NEWNET},
-	{"cgroup", CLONE_NEWCGROUP},
+	{"cgroup", CLONE_NEWCGROUP}, {"user", CLONE_NEWUSER},
 };
 
 static const struct {
@@ -232,6 +234,10 @@ int spec_from_config(json_t *config, const char *bundle, const char *lowerdir,
 			goto fail;
 		}
 	}
+	s->userns = s->ns_flags & CLONE_NEWUSER;
+	s->root_tree = s->root_at = -1;
+	if (s->userns && userns_spec(linux_, s, err) < 0)
+		goto fail;
 
 	/* mounts */
 	json_t *mounts = json_object_get(config, "mounts");
@@ -317,7 +323,8 @@ int spec_add_bind(struct spec *s, const char *src, const char *dst,
 	m = &s->mounts[s->n_mounts];
 	*m = (struct spec_mount){.dst = strdup(dst), .src = strdup(src),
 				 .type = strdup("bind"), .data = strdup(""),
-				 .flags = MS_BIND | MS_REC, .bind = true};
+				 .flags = MS_BIND | MS_REC, .bind = true,
+				 .tree = -1};
 	s->n_mounts++; /* spec_free frees what is there */
 	if (!m->dst || !m->src || !m->type || !m->data)
 		return box_fail(err, BOX_ESYS, ENOMEM, "mount %s", dst);
@@ -369,5 +376,7 @@ void spec_free(struct spec *s)
 	free(s->rlimits);
 	free(s->dev_rules);
 	dev_nodes_free(s->dev_nodes, s->n_dev_nodes);
+	free(s->uid_map);
+	free(s->gid_map);
 	memset(s, 0, sizeof *s);
 }

@@ -18,6 +18,9 @@ struct spec_mount {
 	unsigned long flags;  /* MS_* */
 	unsigned long propagation; /* MS_PRIVATE/MS_SLAVE/... or 0 */
 	bool bind;
+	/* the init's, in a user namespace: src cloned (open_tree) while it
+	 * still had host root's ids (userns_enter); -1 otherwise */
+	int tree;
 };
 
 struct spec_rlimit {
@@ -55,6 +58,15 @@ struct spec {
 	size_t n_dev_rules;
 	struct dev_node *dev_nodes;
 	size_t n_dev_nodes;
+	/* A user namespace ("user" in linux.namespaces; its CLONE_NEWUSER is
+	 * in ns_flags): the maps the parent writes, as /proc/<pid>/uid_map
+	 * takes them (userns.h). */
+	bool userns;
+	char *uid_map, *gid_map;
+	/* the init's, in a user namespace: the root the parent made
+	 * (idmap.h) and its mountpoint, opened before host ids were given
+	 * up (userns_enter) */
+	int root_tree, root_at;
 };
 
 /* Build the OCI config.json for a new container. */

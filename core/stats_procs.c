@@ -50,9 +50,27 @@ static bool passwd_name(const char *passwd, unsigned uid, char *buf, size_t len)
 	return false;
 }
 
-/* From /proc/<pid>/status: the user (named by the container's passwd),
- * the parent, and the pid inside the container (NSpid's last field). */
-static void proc_status(struct box_proc *bp, const char *passwd)
+/* uid as the container knows it: through its user namespace's map
+ * ("inside host count" lines of /proc/<pid>/uid_map, which is "0 0
+ * 4294967295" without one); a host id outside the map as it is. */
+static unsigned inside_uid(const char *map, unsigned uid)
+{
+	for (const char *l = map; l && *l;) {
+		unsigned in, host, count;
+		if (sscanf(l, "%u %u %u", &in, &host, &count) == 3 &&
+		    uid >= host && uid - host < count)
+			return in + (uid - host);
+		l = strchr(l, '\n');
+		l = l ? l + 1 : NULL;
+	}
+	return uid;
+}
+
+/* From /proc/<pid>/status: the user (named by the container's passwd,
+ * through its uid map), the parent, and the pid inside the container
+ * (NSpid's last field). */
+static void proc_status(struct box_proc *bp, const char *passwd,
+			const char *map)
 {
 	char p[64], text[2048];
 	snprintf(p, sizeof p, "/proc/%d/status", (int)bp->pid);
@@ -63,6 +81,7 @@ static void proc_status(struct box_proc *bp, const char *passwd)
 		snprintf(bp->user, sizeof bp->user, "?");
 		return;
 	}
+	uid = inside_uid(map, uid);
 	if (!passwd_name(passwd, uid, bp->user, sizeof bp->user))
 		snprintf(bp->user, sizeof bp->user, "%u", uid);
 	const char *pp = strstr(text, "\nPPid:");
@@ -138,6 +157,13 @@ int box_stats_procs(struct box_stats *st, const char *name,
 	long page = sysconf(_SC_PAGESIZE);
 	/* one read per sample: its processes share the root */
 	char *passwd = np ? container_passwd(pids[0]) : NULL;
+	/* and its user namespace (--userns auto) */
+	char map[512] = "", mp[64];
+	if (np) {
+		snprintf(mp, sizeof mp, "/proc/%d/uid_map", (int)pids[0]);
+		if (util_read_at(AT_FDCWD, mp, map, sizeof map) < 0)
+			map[0] = '\0';
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < np; i++) {
 		char p[64], text[1024];
@@ -158,7 +184,7 @@ int box_stats_procs(struct box_stats *st, const char *name,
 				bp->cpu_pct = 100.0 *
 					      (double)(ticks - st->pprev[j].ticks) /
 					      (double)hz / secs;
-		proc_status(bp, passwd);
+		proc_status(bp, passwd, map);
 		proc_cmdline(pids[i], bp->command, sizeof bp->command, text);
 		prev[k] = (struct proc_prev){pids[i], start, ticks};
 		k++;

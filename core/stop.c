@@ -7,6 +7,7 @@
 #include "monitor.h"
 #include "net.h"
 #include "spare.h"
+#include "userns.h"
 #include "util.h"
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 struct victim {
@@ -236,6 +238,31 @@ static void *cleanup_cgroup_job(void *arg)
 	return NULL;
 }
 
+/* The slice of ids of a container with a user namespace, from its config.
+ * Only one whose writable layer is not root's (its root's, since create)
+ * or that has none can have one: the others are told by a stat instead of
+ * reading their config (rm of many).  A removal finished after its config
+ * went (see remove_rest) knows the slice by that layer's owner. */
+static bool slice_of(struct box_ctx *ctx, const char *name, json_t *config,
+		     struct userns_ids *ids)
+{
+	char upper[PATH_MAX];
+	struct stat st;
+	bool have_upper = !config &&
+		store_dir(ctx, name, "upper", upper, sizeof upper, NULL) == 0 &&
+		stat(upper, &st) == 0;
+	if (have_upper && st.st_uid == 0)
+		return false;
+	json_t *own = config ? NULL : store_load_config(ctx, name, NULL);
+	bool has = userns_config_get(config ? config : own, ids);
+	json_decref(own);
+	if (!has && have_upper) {
+		*ids = (struct userns_ids){st.st_uid, st.st_gid, USERNS_SLICE};
+		has = true;
+	}
+	return has;
+}
+
 /* The rest of a removal, once config.json is gone (the container no
  * longer exists, it is "removing"): each step undoes what create or start
  * made and may be done again, so a removal interrupted anywhere is finished
@@ -266,10 +293,16 @@ static int remove_rest(struct box_ctx *ctx, const char *name, bool discard,
 	 * it goes before the directory does */
 	net_release(ctx, name, NULL);
 	util_crash_point("rm-released");
+	/* its slice of ids (--userns auto) goes only with its directory: a
+	 * container that stays keeps it */
+	struct userns_ids ids;
+	bool userns = slice_of(ctx, name, config, &ids);
 	store_run_remove(ctx, name);
 	/* the directory last: while it is there, the container is listed
 	 * as removing and the next rm finishes it */
 	int rc = spare_retire(ctx, name, err);
+	if (rc == 0 && userns)
+		userns_release(ctx, name, &ids);
 	if (threaded)
 		pthread_join(t, NULL);
 	return rc;

@@ -1,5 +1,6 @@
 /* validate.c - checks on user input shared by every front end. */
 #include "box.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -91,4 +92,19 @@ const char *box_status_name(enum box_status s)
 	case BOX_REMOVING: return "removing";
 	}
 	return "unknown";
+}
+
+int box_parse_userns(const char *s, enum box_userns *out, struct box_err *err)
+{
+	if (s && !strcmp(s, "auto"))
+		*out = BOX_USERNS_AUTO;
+	else if (s && !strcmp(s, "host"))
+		*out = BOX_USERNS_HOST;
+	else {
+		char shown[40];
+		return box_fail(err, BOX_EINVAL, 0,
+				"invalid userns '%s': expected auto or host",
+				util_printable(s ? s : "", shown, sizeof shown));
+	}
+	return 0;
 }

@@ -516,6 +516,11 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 	if (i.read_only)
 		printf("Root:      read-only\n");
 	printf("Seccomp:   %s\n", i.seccomp);
+	if (i.userns && i.gid_base == i.uid_base)
+		printf("Userns:    0->%u (%u)\n", i.uid_base, i.userns_size);
+	else if (i.userns)
+		printf("Userns:    uid 0->%u, gid 0->%u (%u)\n", i.uid_base,
+		       i.gid_base, i.userns_size);
 	if (i.memory_limit)
 		printf("Memory:    %lld bytes\n", (long long)i.memory_limit);
 	if (i.cpus > 0)

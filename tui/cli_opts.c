@@ -152,6 +152,12 @@ int create_opt(struct create_args *a, int opt, const char *arg,
 	case OPT_TTY: o->tty = true; return 1;
 	case OPT_READ_ONLY: o->read_only = true; return 1;
 	case OPT_SECURITY_OPT: return security_opt(o, arg, cmd);
+	case OPT_USERNS:
+		if (box_parse_userns(arg, &o->userns, &err) < 0) {
+			fprintf(stderr, "boxtop: %s: --userns: %s\n", cmd, err.msg);
+			return -1;
+		}
+		return 1;
 	case OPT_MEMORY:
 		if (box_parse_size(arg, &o->memory, &err) < 0) {
 			fprintf(stderr, "boxtop: %s: --memory: %s\n", cmd, err.msg);

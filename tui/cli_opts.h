@@ -15,7 +15,7 @@ enum {
 	OPT_ATTACH, OPT_INTERACTIVE, OPT_FORMAT, OPT_DETACH, OPT_NO_STREAM,
 	OPT_ENTRYPOINT, OPT_WORKDIR, OPT_USER, OPT_ENV_FILE,
 	OPT_DEVICE, OPT_CAP_ADD, OPT_CAP_DROP, OPT_PRIVILEGED,
-	OPT_TAIL, OPT_RESTART, OPT_BOOT, OPT_SECURITY_OPT,
+	OPT_TAIL, OPT_RESTART, OPT_BOOT, OPT_SECURITY_OPT, OPT_USERNS,
 };
 
 #define CREATE_LONG_OPTS                                                      \
@@ -43,7 +43,8 @@ enum {
 	{"cap-add", required_argument, 0, OPT_CAP_ADD},                       \
 	{"cap-drop", required_argument, 0, OPT_CAP_DROP},                     \
 	{"privileged", no_argument, 0, OPT_PRIVILEGED},                       \
-	{"security-opt", required_argument, 0, OPT_SECURITY_OPT}
+	{"security-opt", required_argument, 0, OPT_SECURITY_OPT},             \
+	{"userns", required_argument, 0, OPT_USERNS}
 
 /* --help of create, run, batch and profile create: every create option. */
 #define CREATE_OPTIONS_HELP \
@@ -75,7 +76,8 @@ enum {
 "  --security-opt seccomp=unconfined|PROFILE.json\n" \
 "                         no seccomp filter, or a Docker JSON profile\n" \
 "                         instead of Docker's default\n" \
-"  --restart POLICY       no, on-failure[:N], always, unless-stopped\n"
+"  --restart POLICY       no, on-failure[:N], always, unless-stopped\n" \
+"  --userns auto|host     auto: root is an unprivileged slice of host ids\n"
 
 /* Options being collected; free with create_opts_free. */
 struct create_args {

@@ -140,6 +140,12 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 	kv(k, "hostname", "%s", in->hostname[0] ? in->hostname : in->name);
 	if (in->read_only)
 		kv(k, "root", "read-only");
+	/* whose ids its root has on the host (--userns auto) */
+	if (in->userns && in->gid_base == in->uid_base)
+		kv(k, "userns", "0->%u (%u)", in->uid_base, in->userns_size);
+	else if (in->userns)
+		kv(k, "userns", "uid 0->%u gid 0->%u (%u)", in->uid_base,
+		   in->gid_base, in->userns_size);
 	if (in->memory_limit)
 		fmt_size(a, sizeof a, (double)in->memory_limit);
 	else

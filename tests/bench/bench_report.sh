@@ -114,6 +114,8 @@ for n in 100 500; do
 	row tuirss$n "6. TUI at $n: RSS (kB)" htop max 16384 "≤ 16 MB"
 done
 row kill "7. kill a container of 1000 processes until its cgroup is empty (ms)" "" max 50 "≤ 50 ms"
+row userns "8. run to exit \`/bin/true\` with \`--userns auto\` (reference) and without (boxtop), back to back (ms)" boxtop-userns none 0 "-"
+row usernscpu "8. CPU time of the same runs (ms)" boxtop-userns none 0 "-"
 
 echo
 echo "n (runs) per row: $(awk -F'\t' '$2 == "boxtop" && $6 > 0 { printf "%s=%s ", $1, $6 }' "$ROWS")"

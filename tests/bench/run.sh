@@ -7,7 +7,7 @@
 # `make check`.  Everything it starts lives under one temporary directory
 # (own boxtop root, crun/runc --root, lxc -P) and is removed at the end.
 #
-#   tests/bench/run.sh [ITEM...]     items: run batch monitor stats tui kill
+#   tests/bench/run.sh [ITEM...]     items: run batch monitor stats tui kill userns
 #   BENCH_RUNS=5 tests/bench/run.sh  fewer runs for a quick look (default 20)
 #   BENCH_TUI_SECS=60                how long the TUI is watched
 set -u
@@ -158,7 +158,7 @@ else echo "lxc not installed" >"$BENCH_WORK/peer-skip.lxc"; fi
 probe floor unshare --fork --pid --mount --uts --ipc --net true
 
 # --- the measurements ------------------------------------------------------
-items=${*:-run batch monitor stats tui kill}
+items=${*:-run batch monitor stats tui kill userns}
 # The setup's writes (rootfs copies, the 3 GB loop filesystem) go to disk
 # now, not under the first measurement.
 sync
