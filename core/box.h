@@ -314,9 +314,14 @@ bool box_exists(struct box_ctx *ctx, const char *name);
 /* ---- stats (sampling for the TUI) -------------------------------------- */
 /* (owned by the stats module: core/stats.c) */
 
-/* History kept per container: BOX_STATS_HIST samples (6 minutes at the
- * default 1 s refresh). */
-#define BOX_STATS_HIST 360
+/* History kept per container, in two rings: the newest BOX_STATS_HIST
+ * samples as taken (3 minutes at the default 1 s refresh), and before
+ * them BOX_STATS_COARSE means of BOX_STATS_COARSE_S seconds each (16
+ * minutes whatever the refresh): about 9 KB a container. */
+#define BOX_STATS_HIST 180
+#define BOX_STATS_COARSE_S 5
+#define BOX_STATS_COARSE 192
+#define BOX_STATS_KEEP_S (BOX_STATS_COARSE_S * BOX_STATS_COARSE)
 
 enum box_metric {
 	BOX_M_CPU,      /* % of one CPU */
@@ -328,16 +333,27 @@ enum box_metric {
 	BOX_M_COUNT
 };
 
+/* Where a container's disk I/O figures come from. */
+enum box_io_src {
+	BOX_IO_NONE,    /* nothing counts it: show n/a, never 0 */
+	BOX_IO_CGROUP,  /* the cgroup's io.stat (cgroup2 io controller) */
+	BOX_IO_PROCS,   /* its processes' /proc/<pid>/io (box_stats_focus) */
+};
+
 /* One container as of the last sample.  Rates are 0 on the first sample. */
 struct box_stat_row {
 	struct box_info info;   /* status, pid, ip, image, limits, ... */
 	bool sampled;           /* counters below are valid (running/paused) */
-	double cpu_pct;
+	double cpu_pct;         /* % of one CPU (info.cpus: its limit) */
 	uint64_t mem_bytes, mem_limit;
 	uint64_t pids;
 	double net_rx_bps, net_tx_bps;
-	double blk_rd_bps, blk_wr_bps;
+	double blk_rd_bps, blk_wr_bps;  /* valid when io_src is not NONE */
 	uint64_t net_rx_bytes, net_tx_bytes;    /* totals since start */
+	/* disk totals: the cgroup's since start, or its living processes'
+	 * (a reaped child's are its parent's) */
+	uint64_t blk_rd_bytes, blk_wr_bytes;
+	enum box_io_src io_src;
 	uint64_t oom_kills;
 };
 
@@ -378,14 +394,24 @@ size_t box_stats_rows(struct box_stats *st, const struct box_stat_row **rows);
 const struct box_host_stats *box_stats_host(struct box_stats *st);
 /* Copy up to max samples of a metric, oldest first, into out; name NULL:
  * host totals (BOX_M_CPU is then host busy % of all CPUs, BOX_M_MEM host
- * memory used, the rates sums over containers).  Returns the count. */
+ * memory used, the rates sums over containers).  Returns the count.  A
+ * value not measured (disk I/O nothing counts, a missed tick) is NaN. */
 size_t box_stats_history(struct box_stats *st, const char *name,
 			 enum box_metric m, float *out, size_t max);
+/* The last span_s seconds (up to BOX_STATS_KEEP_S) of a metric as n
+ * points, oldest first, each the time-weighted mean of the samples in its
+ * n-th of the span (older ones from the coarse ring); NaN where nothing
+ * was measured.  Returns n, 0 for an unknown name. */
+size_t box_stats_history_span(struct box_stats *st, const char *name,
+			      enum box_metric m, double span_s, float *out,
+			      size_t n);
 /* The container the screen graphs (NULL: none).  Where the cgroup cannot
- * count its disk I/O (cgroup v1: blkio counts only throttled I/O on
- * current kernels), that container's read/write rates come from its
- * processes' /proc/<pid>/io instead (reaped children's I/O is added to
- * their parent's, so the sum over the living ones keeps it). */
+ * count its disk I/O (no cgroup2 io controller: v1 blkio counts no
+ * buffered write, and nothing at all unless a throttle rule is set on the
+ * device), that container's figures come from its processes'
+ * /proc/<pid>/io instead (reaped children's I/O is added to their
+ * parent's, so the sum over the living ones keeps it); the others' are
+ * BOX_IO_NONE. */
 void box_stats_focus(struct box_stats *st, const char *name);
 /* The processes in a running container (malloc'd array, free()).  CPU %
  * is measured since the previous call for the same container. */

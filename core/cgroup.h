@@ -55,6 +55,14 @@ struct cg_counters {
 	uint64_t pids;          /* current tasks */
 	uint64_t blk_read;      /* bytes */
 	uint64_t blk_write;
+	/* blk_read/blk_write are what the kernel charged to the cgroup,
+	 * every kind of write included: cgroup2 io.stat (it charges
+	 * writeback to the page's owner).  v1 blkio's counts (still parsed)
+	 * are not: a buffered write reaches the disk from the flusher,
+	 * charged to the root, and since Linux 5.x blk-throttle counts a bio
+	 * at all only on a device some cgroup set a throttle rule on
+	 * (blk_should_throtl), so they read 0 while the container writes. */
+	bool io_counts;
 	uint64_t oom_kills;
 };
 
@@ -195,5 +203,8 @@ int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
  * also clears a pending EPOLLPRI on frz_fd. */
 int cg_handle_frozen(struct cg_handle *h);
 void cg_close(struct cg_handle *h);
+/* Close v1 blkio's file (see io_counts): a sampler need not read what
+ * does not count. */
+void cg_handle_drop_v1_io(struct cg_handle *h);
 
 #endif

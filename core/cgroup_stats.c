@@ -171,6 +171,7 @@ int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
 		out->blk_write = h->io_wr;
 	} else if (reread(h->fd[CGF_IO], buf, sizeof buf) >= 0) {
 		parse_io(buf, h->v2[CGF_IO], &out->blk_read, &out->blk_write);
+		out->io_counts = h->v2[CGF_IO];
 		h->io_known = cpu_read;
 		h->io_cpu_ns = out->cpu_ns;
 		h->io_rd = out->blk_read;
@@ -179,6 +180,14 @@ int cg_handle_read(struct cg_handle *h, struct cg_counters *out,
 	if (!any)
 		return box_fail(err, BOX_ESYS, errno, "read cgroup counters");
 	return 0;
+}
+
+void cg_handle_drop_v1_io(struct cg_handle *h)
+{
+	if (h->fd[CGF_IO] >= 0 && !h->v2[CGF_IO]) {
+		close(h->fd[CGF_IO]);
+		h->fd[CGF_IO] = -1;
+	}
 }
 
 int cg_handle_frozen(struct cg_handle *h)

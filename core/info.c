@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -68,6 +69,23 @@ char *box_info_json(struct box_ctx *ctx, const char *name,
 		json_object_set_new(j, "rundir", json_string(run));
 	}
 	json_object_set_new(j, "error", json_string(i.error));
+	/* every interface it has, eth0 and what `net connect` added (ip and
+	 * net above are only what it was created with) */
+	struct box_net_iface *ifs = NULL;
+	size_t nif = 0;
+	if (box_net_ifaces(ctx, name, 0, &ifs, &nif, err) < 0) {
+		json_decref(j);
+		json_decref(config);
+		return NULL;
+	}
+	json_t *ja = json_array();
+	for (size_t f = 0; f < nif; f++)
+		json_array_append_new(
+			ja, json_pack("{s:s, s:s, s:s, s:s}", "ifname",
+				      ifs[f].ifname, "network", ifs[f].net, "ip",
+				      ifs[f].ip, "mac", ifs[f].mac));
+	free(ifs);
+	json_object_set_new(j, "interfaces", ja);
 	json_object_set_new(
 		j, "limits",
 		json_pack("{s:I, s:f, s:I}", "memory", (json_int_t)i.memory_limit,

@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,25 +320,25 @@ static double rate(uint64_t cur, uint64_t prev, double secs)
 	return cur >= prev && secs > 0 ? (double)(cur - prev) / secs : 0;
 }
 
-/* The focused container on cgroup v1: its disk I/O from its processes
- * (box_stats_focus).  A switch between the two sources restarts its rates:
- * the two counts are not comparable. */
-static void io_from_procs(struct box_stats *st, struct entry *e,
-			  const char *cg, bool ok, struct cg_counters *c)
+/* Where the container's disk I/O comes from this sample: the cgroup's
+ * io.stat where it exists (cgroup2 io controller), else, for the focused
+ * container (box_stats_focus), its processes' /proc/<pid>/io, else
+ * nowhere: n/a, not 0 (see io_counts in cgroup.h). */
+static enum box_io_src io_source(struct box_stats *st, struct entry *e,
+				 const char *cg, bool ok, struct cg_counters *c)
 {
-	const struct cg_layout *l = &st->ctx->cg;
-	bool want = ok && l->blkio >= 0 && !l->hier[l->blkio].v2 &&
-		    !strcmp(st->focus, e->name);
+	if (!ok)
+		return BOX_IO_NONE;
+	if (c->io_counts)
+		return BOX_IO_CGROUP;
 	uint64_t rd, wr;
-	if (want && stats_procs_io(st, cg, &rd, &wr) == 0) {
+	if (!strcmp(st->focus, e->name) &&
+	    stats_procs_io(st, cg, &rd, &wr) == 0) {
 		c->blk_read = rd;
 		c->blk_write = wr;
-	} else {
-		want = false;
+		return BOX_IO_PROCS;
 	}
-	if (want != e->io_procs)
-		e->io_switched = true;
-	e->io_procs = want;
+	return BOX_IO_NONE;
 }
 
 static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
@@ -346,13 +347,14 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 	enum box_status s = r->info.status;
 	bool live = (s == BOX_RUNNING || s == BOX_PAUSED) && r->info.pid > 0;
 	if (!e->hist) {
-		e->hist = calloc(BOX_M_COUNT, sizeof *e->hist);
+		e->hist = calloc(1, sizeof *e->hist);
 		if (!e->hist)
 			return;
 	}
 	struct cg_counters c = {0};
 	uint64_t rx = 0, tx = 0;
 	bool ok = false;
+	enum box_io_src io = BOX_IO_NONE;
 	if (live && st->ctx->cg_ok) {
 		struct box_err err;
 		char rel[256];
@@ -363,6 +365,8 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 			e->cgh_open = cg_open(&st->ctx->cg, cg, &e->cgh, &err) == 0;
 			e->slow = 0; /* first read is a full one */
 			e->frozen = -1;
+			if (e->cgh_open)
+				cg_handle_drop_v1_io(&e->cgh);
 			struct epoll_event ev = {.events = EPOLLPRI, .data.ptr = e};
 			if (e->cgh_open && e->cgh.frz_notifies &&
 			    (st->frz_ep < 0 ||
@@ -391,15 +395,17 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		else /* out of descriptors: open and close each time */
 			ok = cg_read_counters(&st->ctx->cg, cg, &c, &err) == 0;
 		read_net(st, e, r->info.pid, &rx, &tx);
-		io_from_procs(st, e, cg, ok, &c);
+		io = io_source(st, e, cg, ok, &c);
 	}
 	if (!ok) {
 		entry_close(st, e);
 		r->sampled = false;
 		r->cpu_pct = r->net_rx_bps = r->net_tx_bps = 0;
 		r->blk_rd_bps = r->blk_wr_bps = 0;
+		r->blk_rd_bytes = r->blk_wr_bytes = 0;
 		r->mem_bytes = r->pids = 0;
 		e->have_prev = false;
+		r->io_src = BOX_IO_NONE;
 	} else {
 		double secs = e->have_prev ? (double)(t - e->prev_ns) / 1e9 : 0;
 		r->sampled = true;
@@ -408,10 +414,14 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 				     : 0;
 		r->net_rx_bps = e->have_prev ? rate(rx, e->prev_rx, secs) : 0;
 		r->net_tx_bps = e->have_prev ? rate(tx, e->prev_tx, secs) : 0;
-		bool io_prev = e->have_prev && !e->io_switched;
+		/* a change of source restarts the rates: the two counts are
+		 * not comparable */
+		bool io_prev = e->have_prev && io == e->io_src;
 		r->blk_rd_bps = io_prev ? rate(c.blk_read, e->prev_rd, secs) : 0;
 		r->blk_wr_bps = io_prev ? rate(c.blk_write, e->prev_wr, secs) : 0;
-		e->io_switched = false;
+		r->blk_rd_bytes = c.blk_read;
+		r->blk_wr_bytes = c.blk_write;
+		r->io_src = io;
 		r->mem_bytes = c.mem_bytes;
 		r->mem_limit = c.mem_limit;
 		r->pids = c.pids;
@@ -426,11 +436,16 @@ static void sample_counters(struct box_stats *st, struct entry *e, uint64_t t)
 		e->prev_wr = c.blk_write;
 		e->have_prev = true;
 	}
-	const double v[BOX_M_COUNT] = {r->cpu_pct, (double)r->mem_bytes,
-				       r->net_rx_bps, r->net_tx_bps,
-				       r->blk_rd_bps, r->blk_wr_bps};
-	for (int m = 0; m < BOX_M_COUNT; m++)
-		stats_ring_push(&e->hist[m], (float)v[m]);
+	e->io_src = r->io_src;
+	/* unknown disk I/O is a gap in the graph, not a 0 (a container that
+	 * does not run does none: that 0 is true) */
+	float io_rd = (float)r->blk_rd_bps, io_wr = (float)r->blk_wr_bps;
+	if (r->io_src == BOX_IO_NONE && live)
+		io_rd = io_wr = NAN;
+	const float v[BOX_M_COUNT] = {(float)r->cpu_pct, (float)r->mem_bytes,
+				      (float)r->net_rx_bps, (float)r->net_tx_bps,
+				      io_rd, io_wr};
+	stats_hist_push(e->hist, &st->clock, v);
 }
 
 /* Bring the entry list in line with the directory: add new names, drop
@@ -578,6 +593,7 @@ int box_stats_sample(struct box_stats *st, struct box_err *err)
 		st->rows_cap = st->n;
 	}
 	uint64_t t = stats_now_ns();
+	stats_clock_tick(&st->clock, t);
 	size_t nrows = 0;
 	poll_freezers(st);
 	if (st->net)
@@ -604,12 +620,10 @@ int box_stats_sample(struct box_stats *st, struct box_err *err)
 		st->rows[nrows++] = *r;
 	}
 	sample_host(st);
-	const double hv[BOX_M_COUNT] = {h->cpu_pct, (double)h->mem_used,
-					h->net_rx_bps, h->net_tx_bps,
-					h->blk_rd_bps, h->blk_wr_bps};
-	for (int m = 0; m < BOX_M_COUNT; m++)
-		stats_ring_push(&st->host_hist[m], (float)hv[m]);
-	st->tick++;
+	const float hv[BOX_M_COUNT] = {(float)h->cpu_pct, (float)h->mem_used,
+				       (float)h->net_rx_bps, (float)h->net_tx_bps,
+				       (float)h->blk_rd_bps, (float)h->blk_wr_bps};
+	stats_hist_push(&st->host_hist, &st->clock, hv);
 	h->sample_us = (double)(stats_now_ns() - t0) / 1000.0;
 	st->nrows = nrows;
 	return 0;
@@ -626,15 +640,30 @@ const struct box_host_stats *box_stats_host(struct box_stats *st)
 	return &st->host;
 }
 
+/* The history of name (NULL: the host's), NULL if there is none. */
+static const struct stats_hist *hist_of(struct box_stats *st, const char *name)
+{
+	if (!name)
+		return &st->host_hist;
+	struct entry *e = stats_find(st, name);
+	return e ? e->hist : NULL;
+}
+
 size_t box_stats_history(struct box_stats *st, const char *name,
 			 enum box_metric m, float *out, size_t max)
 {
-	if (m >= BOX_M_COUNT)
+	const struct stats_hist *h = hist_of(st, name);
+	if (m >= BOX_M_COUNT || !h)
 		return 0;
-	if (!name)
-		return stats_ring_copy(&st->host_hist[m], out, max);
-	struct entry *e = stats_find(st, name);
-	if (!e || !e->hist)
+	return stats_hist_recent(h, (int)m, out, max);
+}
+
+size_t box_stats_history_span(struct box_stats *st, const char *name,
+			      enum box_metric m, double span_s, float *out,
+			      size_t n)
+{
+	const struct stats_hist *h = hist_of(st, name);
+	if (m >= BOX_M_COUNT || !h || !(span_s > 0))
 		return 0;
-	return stats_ring_copy(&e->hist[m], out, max);
+	return stats_hist_span(h, &st->clock, (int)m, span_s, out, n);
 }

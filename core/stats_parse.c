@@ -1,5 +1,5 @@
-/* stats_parse.c - the sampler's pure parts: parsers of /proc text and the
- * history ring buffers (unit tested). */
+/* stats_parse.c - the sampler's pure parts: parsers of /proc text (unit
+ * tested; the history rings are in stats_hist.c). */
 #include "stats.h"
 #include "net_stats.h"
 
@@ -70,22 +70,3 @@ int stats_parse_pidstat(const char *text, char *state, uint64_t *ticks,
 	*rss_pages = rss;
 	return 0;
 }
-
-void stats_ring_push(struct stats_ring *r, float v)
-{
-	r->v[r->head] = v;
-	r->head = (r->head + 1) % BOX_STATS_HIST;
-	if (r->n < BOX_STATS_HIST)
-		r->n++;
-}
-
-size_t stats_ring_copy(const struct stats_ring *r, float *out, size_t max)
-{
-	size_t n = r->n < max ? r->n : max;
-	/* the newest n, oldest first */
-	unsigned start = (r->head + BOX_STATS_HIST - (unsigned)n) % BOX_STATS_HIST;
-	for (size_t i = 0; i < n; i++)
-		out[i] = r->v[(start + i) % BOX_STATS_HIST];
-	return n;
-}
-

@@ -34,9 +34,8 @@ struct entry {
 	bool cgh_open;
 	int frozen;             /* last freezer state read, -1 unknown */
 	bool frz_changed;       /* the kernel signalled a change since */
-	struct stats_ring *hist; /* BOX_M_COUNT rings, allocated on first sample */
-	bool io_procs;          /* prev_rd/prev_wr are its processes' sums */
-	bool io_switched;       /* ... since this sample: no rate yet */
+	struct stats_hist *hist; /* allocated on its first sample */
+	enum box_io_src io_src; /* where prev_rd/prev_wr came from */
 };
 
 struct proc_prev {
@@ -52,7 +51,8 @@ struct box_stats {
 	struct box_stat_row *rows;      /* the snapshot handed out */
 	size_t nrows, rows_cap;
 	struct box_host_stats host;
-	struct stats_ring host_hist[BOX_M_COUNT];
+	struct stats_hist host_hist;
+	struct stats_clock clock;       /* when each sample was taken */
 	int stat_fd, mem_fd;    /* /proc/stat, /proc/meminfo */
 	int ino_fd;             /* inotify, -1 without */
 	int frz_ep;             /* epoll over the cgroup.events kept open */
@@ -62,7 +62,6 @@ struct box_stats {
 	bool names_dirty;       /* a container directory came or went */
 	char dir[PATH_MAX];
 	uint64_t prev_busy, prev_total;
-	unsigned tick;
 	char focus[BOX_NAME_MAX + 1]; /* box_stats_focus */
 	/* processes of the container last asked for, for per-process CPU % */
 	char procs_name[BOX_NAME_MAX + 1];

@@ -508,11 +508,23 @@ static int cmd_info(struct cli *c, int argc, char **argv)
 		strftime(created, sizeof created, "%Y-%m-%d %H:%M:%S", localtime(&i.created));
 	if (i.started)
 		strftime(started, sizeof started, "%Y-%m-%d %H:%M:%S", localtime(&i.started));
+	struct box_net_iface *ifs = NULL;
+	size_t nif = 0;
+	if (box_net_ifaces(ctx, argv[optind], 0, &ifs, &nif, &err) < 0)
+		return cli_fail(&err);
 	printf("Name:      %s\nStatus:    %s\nPID:       %d\nImage:     %s\n"
-	       "Command:   %s\nHostname:  %s\nNetwork:   %s %s\nCgroup:    %s\n"
-	       "Created:   %s\nStarted:   %s\n",
+	       "Command:   %s\nHostname:  %s\n",
 	       i.name, box_status_name(i.status), (int)i.pid, i.image, i.command,
-	       i.hostname, i.net, i.ip, i.cgroup, created, started);
+	       i.hostname);
+	/* every interface, eth0 and what `net connect` added */
+	if (!nif)
+		printf("Network:   %s%s%s\n", i.net, *i.ip ? " " : "", i.ip);
+	for (size_t f = 0; f < nif; f++)
+		printf("%s%s %s %s %s\n", f ? "           " : "Network:   ",
+		       ifs[f].ifname, ifs[f].net, ifs[f].ip, ifs[f].mac);
+	free(ifs);
+	printf("Cgroup:    %s\nCreated:   %s\nStarted:   %s\n", i.cgroup,
+	       created, started);
 	if (i.read_only)
 		printf("Root:      read-only\n");
 	printf("Seccomp:   %s\n", i.seccomp);

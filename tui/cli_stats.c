@@ -25,15 +25,25 @@ static bool named(const char *name, char **names, int n)
 	return n == 0;
 }
 
+/* Block rates: null where nothing counts them (never a false 0). */
+static json_t *io_rate(const struct box_stat_row *r, double v)
+{
+	return r->io_src == BOX_IO_NONE ? json_null() : json_real(v);
+}
+
 static json_t *row_json(const struct box_stat_row *r)
 {
-	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:f, s:f}",
+	static const char *const src[] = {
+		[BOX_IO_NONE] = NULL, [BOX_IO_CGROUP] = "cgroup",
+		[BOX_IO_PROCS] = "processes"};
+	return json_pack("{s:s, s:s, s:f, s:I, s:I, s:I, s:f, s:f, s:o, s:o, s:s?}",
 			 "name", r->info.name, "status",
 			 box_status_name(r->info.status), "cpu_pct", r->cpu_pct,
 			 "mem_bytes", (json_int_t)r->mem_bytes, "mem_limit",
 			 (json_int_t)r->mem_limit, "pids", (json_int_t)r->pids,
 			 "net_rx_bps", r->net_rx_bps, "net_tx_bps", r->net_tx_bps,
-			 "blk_rd_bps", r->blk_rd_bps, "blk_wr_bps", r->blk_wr_bps);
+			 "blk_rd_bps", io_rate(r, r->blk_rd_bps), "blk_wr_bps",
+			 io_rate(r, r->blk_wr_bps), "io_source", src[r->io_src]);
 }
 
 static void print_rows(const struct box_stat_row *rows, size_t n,
@@ -66,7 +76,10 @@ static void print_rows(const struct box_stat_row *rows, size_t n,
 		char memcol[24], netcol[24], blkcol[24];
 		snprintf(memcol, sizeof memcol, "%s / %s", mem, lim);
 		snprintf(netcol, sizeof netcol, "%s / %s", rx, tx);
-		snprintf(blkcol, sizeof blkcol, "%s / %s", rd, wr);
+		if (r->io_src == BOX_IO_NONE)
+			snprintf(blkcol, sizeof blkcol, "n/a");
+		else
+			snprintf(blkcol, sizeof blkcol, "%s / %s", rd, wr);
 		printf("%-20s %7.1f %17s %7s %17s %17s %6llu\n", r->info.name,
 		       r->cpu_pct, memcol, pct, netcol, blkcol,
 		       (unsigned long long)r->pids);
@@ -110,6 +123,10 @@ int cli_stats(struct cli *c, int argc, char **argv)
 		return cli_fail(&err);
 	int rc = 0;
 	bool tty = isatty(1);
+	/* one container asked for: its disk I/O is measured even where the
+	 * cgroup cannot count it (box_stats_focus) */
+	if (nn == 1)
+		box_stats_focus(st, names[0]);
 	if (box_stats_sample(st, &err) < 0)
 		goto fail;
 	for (;;) {

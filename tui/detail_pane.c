@@ -34,6 +34,7 @@ static void detail_refresh(struct tui *t, const struct box_stat_row *r)
 	bool changed = strcmp(t->detail_name, r->info.name) != 0;
 	if (changed) {
 		detail_forget(t);
+		t->detail_scroll = 0;
 		snprintf(t->detail_name, sizeof t->detail_name, "%s", r->info.name);
 	}
 	struct box_err err = {0};
@@ -58,18 +59,37 @@ static void detail_refresh(struct tui *t, const struct box_stat_row *r)
 	}
 }
 
+/* The config side is collected as lines first, then drawn: a value too
+ * long for its column wraps (between words where it can), and what does
+ * not fit the pane ends in a line saying how much more there is.  Nothing
+ * is cut silently. */
+#define KEY_W 11                /* "namespaces" and a space */
+#define KV_LINES 96
+#define KV_WRAP 4               /* lines one value may take */
+
 struct kvw {
 	WINDOW *w;
-	int y, x, wd, h;
+	int y, x, wd, h;        /* first row, column, width, rows */
+	int n;                  /* lines collected */
+	char key[KV_LINES][16];
+	char text[KV_LINES][320];
 };
+
+static void kv_line(struct kvw *k, const char *key, const char *text,
+		    size_t len)
+{
+	if (k->n >= KV_LINES)
+		return;
+	snprintf(k->key[k->n], sizeof k->key[0], "%s", key);
+	snprintf(k->text[k->n], sizeof k->text[0], "%.*s", (int)len, text);
+	k->n++;
+}
 
 static void kv(struct kvw *k, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void kv(struct kvw *k, const char *key, const char *fmt, ...)
 {
-	if (k->y >= k->h)
-		return;
-	char val[512];
+	char val[1024];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof val, fmt, ap);
@@ -77,13 +97,73 @@ static void kv(struct kvw *k, const char *key, const char *fmt, ...)
 	for (char *p = val; *p; p++)
 		if (*p == '\n' || *p == '\t')
 			*p = ' ';
-	wattrset(k->w, theme_attr(R_PANE_TITLE));
-	mvwaddnstr(k->w, k->y, k->x, key, k->wd);
+	int vw = k->wd - KEY_W;
+	if (vw < 4)
+		vw = 4;
+	const char *p = val;
+	for (int i = 0; i < KV_WRAP; i++) {
+		const char *next;
+		size_t len = fmt_wrap(p, vw, &next);
+		if (i == KV_WRAP - 1 && *next) {
+			/* the last line it may take: the rest, marked */
+			char fit[320];
+			fmt_fit(fit, sizeof fit, p, vw, FMT_CUT_END);
+			kv_line(k, i ? "" : key, fit, strlen(fit));
+			return;
+		}
+		kv_line(k, i ? "" : key, p, len);
+		p = next;
+		if (!*p)
+			return;
+	}
+}
+
+/* Draw the lines collected into rows rows from k->y, from line *scroll
+ * on (clamped here); lines above or below what fits are not dropped
+ * silently: the first or last row says how many, and that [ and ] scroll.
+ * Returns the rows used. */
+static int kv_flush(struct kvw *k, int rows, int *scroll)
+{
+	if (rows <= 0)
+		return 0;
+	int top = 0, vis = k->n;
+	if (k->n > rows) {
+		/* the furthest down: a marker on top, the last line at the end */
+		int max = k->n - (rows - 1);
+		if (*scroll > max)
+			*scroll = max;
+		top = *scroll;
+		vis = rows - (top > 0);
+		if (top + vis < k->n)
+			vis--;
+	} else {
+		*scroll = 0;
+	}
+	int y = k->y;
+	char note[96], fit[160];
+	if (top > 0) {
+		snprintf(note, sizeof note, "%s %d line%s above ([ scrolls up)",
+			 fmt_ellipsis(), top, top > 1 ? "s" : "");
+		fmt_fit(fit, sizeof fit, note, k->wd, FMT_CUT_END);
+		wattrset(k->w, theme_attr(R_PANE_TITLE));
+		mvwaddstr(k->w, y++, k->x, fit);
+	}
+	for (int i = top; i < top + vis; i++, y++) {
+		wattrset(k->w, theme_attr(R_PANE_TITLE));
+		mvwaddnstr(k->w, y, k->x, k->key[i], KEY_W - 1);
+		wattrset(k->w, theme_attr(R_NORMAL));
+		mvwaddstr(k->w, y, k->x + KEY_W, k->text[i]);
+	}
+	int below = k->n - top - vis;
+	if (below > 0) {
+		snprintf(note, sizeof note, "%s %d more line%s (] scrolls down)",
+			 fmt_ellipsis(), below, below > 1 ? "s" : "");
+		fmt_fit(fit, sizeof fit, note, k->wd, FMT_CUT_END);
+		wattrset(k->w, theme_attr(R_PANE_TITLE));
+		mvwaddstr(k->w, y++, k->x, fit);
+	}
 	wattrset(k->w, theme_attr(R_NORMAL));
-	int kw = 11;
-	if (k->wd > kw)
-		mvwaddnstr(k->w, k->y, k->x + kw, val, k->wd - kw);
-	k->y++;
+	return y - k->y;
 }
 
 /* The stored text is config.json, or {"config": ..., "state": ...}. */
@@ -160,7 +240,6 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 	else
 		snprintf(c, sizeof c, "none");
 	kv(k, "limits", "mem %s  cpus %s  pids %s", a, b, c);
-	kv(k, "cgroup", "%s", in->cgroup[0] ? in->cgroup : "-");
 	/* one line per interface (eth0 and what `net connect` added) */
 	if (!t->nifaces)
 		kv(k, "network", "%s", in->net[0] ? in->net : "-");
@@ -172,7 +251,19 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 		fmt_size(b, sizeof b, (double)r->net_tx_bytes);
 		kv(k, "traffic", "rx %s  tx %s  oom kills %llu", a, b,
 		   (unsigned long long)r->oom_kills);
+		/* disk totals and where they come from; n/a, never a 0
+		 * nothing measured */
+		fmt_size(a, sizeof a, (double)r->blk_rd_bytes);
+		fmt_size(b, sizeof b, (double)r->blk_wr_bytes);
+		if (r->io_src == BOX_IO_CGROUP)
+			kv(k, "disk", "read %s  written %s  (cgroup io.stat)", a, b);
+		else if (r->io_src == BOX_IO_PROCS)
+			kv(k, "disk", "read %s  written %s  (its processes' /proc/PID/io)",
+			   a, b);
+		else
+			kv(k, "disk", "n/a (no counter for its disk I/O here)");
 	}
+	kv(k, "cgroup", "%s", in->cgroup[0] ? in->cgroup : "-");
 	if (!t->detail_cfg)
 		return;
 	json_error_t jerr;
@@ -200,7 +291,7 @@ static void draw_config(struct tui *t, struct kvw *k, const struct box_stat_row 
 static void draw_procs(struct tui *t, WINDOW *w, int y, int x, int h, int wd)
 {
 	wattrset(w, theme_attr(R_COLTITLE));
-	char line[512];
+	char line[512], fit[1024];
 	snprintf(line, sizeof line, "%7s %-8s %5s %6s %-*s", "PID", "USER", "CPU%",
 		 "RSS", wd > 31 ? wd - 31 : 1, "COMMAND");
 	mvwaddnstr(w, y, x, line, wd);
@@ -209,17 +300,26 @@ static void draw_procs(struct tui *t, WINDOW *w, int y, int x, int h, int wd)
 		mvwaddnstr(w, y + 1, x, " (no processes: not running)", wd);
 		return;
 	}
-	for (size_t i = 0; i < t->nprocs && (int)i < h - 1; i++) {
+	/* rows under the title; when they are too few, the last says how
+	 * many processes are not shown instead of covering one */
+	int rows = h - 1;
+	int shown = (int)t->nprocs <= rows ? (int)t->nprocs : rows - 1;
+	for (int i = 0; i < shown; i++) {
 		const struct box_proc *p = &t->procs[i];
-		char rss[16];
+		char rss[16], user[64];
 		fmt_size(rss, sizeof rss, (double)p->rss);
-		snprintf(line, sizeof line, "%7d %-8.8s %5.1f %6s %s", (int)p->pid,
-			 p->user, p->cpu_pct, rss, p->command);
-		mvwaddnstr(w, y + 1 + (int)i, x, line, wd);
+		fmt_fit(user, sizeof user, p->user, 8, FMT_CUT_MID);
+		int pad = 8 - fmt_cols(user);
+		snprintf(line, sizeof line, "%7d %s%*s %5.1f %6s %s", (int)p->pid,
+			 user, pad > 0 ? pad : 0, "", p->cpu_pct, rss, p->command);
+		fmt_fit(fit, sizeof fit, line, wd, FMT_CUT_END);
+		mvwaddstr(w, y + 1 + i, x, fit);
 	}
-	if ((int)t->nprocs > h - 1) {
-		snprintf(line, sizeof line, " ... %zu processes", t->nprocs);
-		mvwaddnstr(w, y + h - 1, x, line, wd);
+	if (shown < (int)t->nprocs && rows > 0) {
+		snprintf(line, sizeof line, " %s %zu more processes (%zu in all)",
+			 fmt_ellipsis(), t->nprocs - (size_t)shown, t->nprocs);
+		fmt_fit(fit, sizeof fit, line, wd, FMT_CUT_END);
+		mvwaddstr(w, y + 1 + shown, x, fit);
 	}
 }
 
@@ -230,23 +330,38 @@ void detail_draw(struct tui *t, WINDOW *w)
 	getmaxyx(w, h, wd);
 	tui_hline(t, w, 0, 0, wd);
 	const struct box_stat_row *r = tui_selected(t);
+	char name[256], title[320];
+	const char *rest = "  (Tab: none) ";
+	fmt_fit(name, sizeof name, r ? r->info.name : "-",
+		wd - 4 - (int)strlen(" detail: ") - (int)strlen(rest), FMT_CUT_MID);
+	snprintf(title, sizeof title, " detail: %s%s", name, rest);
 	wattrset(w, theme_attr(R_PANE_TITLE));
-	mvwprintw(w, 0, 2, " detail: %s  (Tab: none) ", r ? r->info.name : "-");
+	mvwaddstr(w, 0, 2, title);
 	if (!r) {
 		wattrset(w, theme_attr(R_NORMAL));
 		return;
 	}
 	detail_refresh(t, r);
-	/* wide: config left, processes right; narrow: config, then processes */
-	struct kvw k = {w, 1, 1, wd - 2, h};
+	/* wide: config left, processes right; narrow: config, then processes
+	 * (at least a third of the pane, when there are any) */
+	static struct kvw k;
+	k = (struct kvw){.w = w, .y = 1, .x = 1, .wd = wd - 2, .h = h - 1};
 	if (wd >= 100) {
 		k.wd = wd / 2 - 2;
 		draw_config(t, &k, r);
+		kv_flush(&k, h - 1, &t->detail_scroll);
 		draw_procs(t, w, 1, wd / 2, h - 1, wd - wd / 2);
 	} else {
-		k.h = h - (h - 1) / 3;
+		/* the processes take the rows they need, up to a third */
 		draw_config(t, &k, r);
-		int py = k.y < k.h ? k.y : k.h;
+		int prows = (int)t->nprocs + 1;
+		if (prows < 2)
+			prows = 2;
+		if (prows > (h - 1) / 3)
+			prows = (h - 1) / 3;
+		int cap = h - 1 - prows;
+		int used = kv_flush(&k, k.n < cap ? k.n : cap, &t->detail_scroll);
+		int py = 1 + used;
 		if (h - py >= 2)
 			draw_procs(t, w, py, 1, h - py, wd - 2);
 	}

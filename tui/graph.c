@@ -1,6 +1,7 @@
 /* graph.c - braille, block and ASCII rendering of a history series. */
 #include "graph.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const style_names[] = {"braille", "block", "ascii"};
@@ -127,4 +128,31 @@ int graph_band(int r, int rows)
 	int from_bottom = rows - 1 - r;
 	int b = from_bottom * 3 / rows;
 	return b > 2 ? 2 : b;
+}
+
+int graph_span_secs(int i)
+{
+	static const int spans[GRAPH_SPANS] = {60, 300, 900};
+	i %= GRAPH_SPANS;
+	return spans[i < 0 ? i + GRAPH_SPANS : i];
+}
+
+void graph_span_label(int secs, char *buf, size_t len)
+{
+	if (secs < 120 || secs % 60)
+		snprintf(buf, len, "-%ds", secs);
+	else
+		snprintf(buf, len, "-%dm", secs / 60);
+}
+
+double graph_cpu_scale(double cpus, int ncpu, char *label, size_t len)
+{
+	if (ncpu < 1)
+		ncpu = 1;
+	if (cpus > 0) {
+		snprintf(label, len, "%g CPU", cpus);
+		return 100.0 * cpus;
+	}
+	snprintf(label, len, "%d CPU", ncpu);
+	return 100.0 * ncpu;
 }

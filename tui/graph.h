@@ -4,6 +4,7 @@
 #ifndef TUI_GRAPH_H
 #define TUI_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum graph_style { GRAPH_BRAILLE, GRAPH_BLOCK, GRAPH_ASCII, GRAPH_STYLE_COUNT };
@@ -28,6 +29,18 @@ void graph_render(const float *v, size_t n, float max, enum graph_style st,
 /* A round upper bound for auto-scaled graphs (net, I/O): 1, 2, 5 x 10^k
  * at or above peak; min_max when peak is smaller. */
 float graph_nice_max(float peak, float min_max);
+
+/* The time spans the graphs show, z cycling them: 1, 5, 15 minutes. */
+#define GRAPH_SPANS 3
+int graph_span_secs(int i);
+/* The left end of the time axis: "-60s", "-5m", "-15m". */
+void graph_span_label(int secs, char *buf, size_t len);
+
+/* The full scale of a container's CPU graph in % of one CPU: its limit
+ * (cpus > 0, e.g. 0.5 -> 50) or else every CPU of the host (ncpu x 100),
+ * so the scale never moves with the value; *label says it ("0.5 CPU",
+ * "2 CPU"). */
+double graph_cpu_scale(double cpus, int ncpu, char *label, size_t len);
 
 /* Level 0..2 (low/mid/high) for the colour gradient of line r of rows. */
 int graph_band(int r, int rows);

@@ -20,7 +20,8 @@ static const struct col_def col_defs[COL_COUNT] = {
 	[COL_STATUS] = {"STATUS", 7, 7, 0, false, false},
 	[COL_PID] = {"PID", 5, 7, 2, true, false},
 	[COL_IP] = {"IP", 9, 15, 2, false, false},
-	[COL_CPU] = {"CPU%", 5, 5, 1, true, false},
+	/* "49.8/50": used/limit in % of one CPU, as MEM's used/limit */
+	[COL_CPU] = {"CPU%", 7, 7, 1, true, false},
 	[COL_MEM] = {"MEM", 5, 11, 1, true, false},
 	[COL_NET] = {"NET", 9, 11, 2, true, false},
 	[COL_IO] = {"IO", 9, 11, 3, true, false},
@@ -186,12 +187,27 @@ void list_draw_header(struct tui *t)
 	snprintf(seg[5], sizeof seg[5], "%u created", h->n_created);
 	static const int order[6] = {0, 5, 1, 2, 4, 3};      /* on screen */
 	static const int importance[6] = {0, 1, 2, 5, 3, 4}; /* kept first */
+	/* the filter and the tag count, right-aligned, have their room
+	 * first: the segments fit in what is left, so neither covers the
+	 * other; a long filter is cut, marked, to half the width */
+	char extra[200] = "";
+	if (t->filter[0] || t->ntags) {
+		char f[160] = "";
+		if (t->filter[0])
+			fmt_fit(f, sizeof f, t->filter, t->cols / 2 - 8, FMT_CUT_MID);
+		int n = t->filter[0] ? snprintf(extra, sizeof extra, " filter:%s", f)
+				     : 0;
+		if (t->ntags && n >= 0 && (size_t)n < sizeof extra)
+			snprintf(extra + n, sizeof extra - (size_t)n, " tagged:%zu",
+				 t->ntags);
+	}
+	int room = t->cols - fmt_cols(extra);
 	bool used[6] = {false};
 	int len = 0;
 	for (int k = 0; k < 6; k++) {
 		int i = importance[k];
-		int l = (int)strlen(seg[i]) + 3;
-		if (len + l <= t->cols) {
+		int l = (int)strlen(seg[i]) + (len ? 2 : 0);
+		if (len + l <= room) {
 			used[i] = true;
 			len += l;
 		}
@@ -208,17 +224,10 @@ void list_draw_header(struct tui *t)
 			off += (size_t)n;
 	}
 	mvwaddnstr(w, 0, 0, line, t->cols);
-	if (t->filter[0] || t->ntags) {
-		char extra[120] = "";
-		int n = 0;
-		if (t->filter[0])
-			n = snprintf(extra, sizeof extra, " filter:%s", t->filter);
-		if (t->ntags && n >= 0 && (size_t)n < sizeof extra)
-			snprintf(extra + n, sizeof extra - (size_t)n, " tagged:%zu",
-				 t->ntags);
+	if (extra[0]) {
 		wattrset(w, theme_attr(R_TAGGED));
-		int x = t->cols - (int)strlen(extra);
-		mvwaddnstr(w, 0, x > 0 ? x : 0, extra, t->cols);
+		int x = t->cols - fmt_cols(extra);
+		mvwaddstr(w, 0, x > 0 ? x : 0, extra);
 	}
 
 	/* column titles */
@@ -307,7 +316,14 @@ static void cell_text(const struct tui *t, const struct box_stat_row *r,
 			snprintf(buf, len, "-");
 		break;
 	case COL_IP: snprintf(buf, len, "%s", in->ip[0] ? in->ip : "-"); break;
-	case COL_CPU: snprintf(buf, len, "%.1f", r->cpu_pct); break;
+	case COL_CPU:
+		/* % of one CPU, against the limit when there is one */
+		snprintf(buf, len, r->cpu_pct < 100 ? "%.1f" : "%.0f", r->cpu_pct);
+		if (in->cpus > 0) {
+			size_t n = strlen(buf);
+			snprintf(buf + n, len - n, "/%g", 100.0 * in->cpus);
+		}
+		break;
 	case COL_MEM:
 		if (r->mem_limit && r->mem_limit < (1ull << 60))
 			size_pair(buf, len, (double)r->mem_bytes,
@@ -316,7 +332,12 @@ static void cell_text(const struct tui *t, const struct box_stat_row *r,
 			fmt_size(buf, len, (double)r->mem_bytes);
 		break;
 	case COL_NET: size_pair(buf, len, r->net_rx_bps, r->net_tx_bps); break;
-	case COL_IO: size_pair(buf, len, r->blk_rd_bps, r->blk_wr_bps); break;
+	case COL_IO:
+		if (r->io_src == BOX_IO_NONE) /* nothing counts it: not 0 */
+			snprintf(buf, len, "n/a");
+		else
+			size_pair(buf, len, r->blk_rd_bps, r->blk_wr_bps);
+		break;
 	case COL_PIDS:
 		snprintf(buf, len, "%llu", (unsigned long long)r->pids);
 		break;

@@ -408,6 +408,15 @@ static void handle_key(struct tui *t, int ch, bool fkey)
 		tui_message(t, false, "display %s", t->frozen_display ? "paused (Z resumes)" : "running");
 		break;
 	case '\t': t->o.lower = (t->o.lower + 1) % LOWER_COUNT; tui_layout(t); break;
+	case '[': if (t->detail_scroll > 0) t->detail_scroll--; break;
+	case ']': t->detail_scroll++; break; /* clamped where drawn */
+	case 'z': {
+		char l[16];
+		t->span = (t->span + 1) % GRAPH_SPANS;
+		graph_span_label(graph_span_secs(t->span), l, sizeof l);
+		tui_message(t, false, "graphs: the last %s", l + 1);
+		break;
+	}
 	case 'g':
 		t->o.graph = (t->o.graph + 1) % GRAPH_STYLE_COUNT;
 		tui_message(t, false, "graphs: %s", graph_style_name(t->o.graph));
@@ -455,6 +464,7 @@ int tui_main(struct cli *c, int argc, char **argv)
 	/* a non-UTF-8 locale cannot show braille or blocks */
 	if (!t.utf8 || t.o.ascii)
 		t.o.graph = GRAPH_ASCII;
+	fmt_set_ascii(!t.utf8 || t.o.ascii); /* what marks cut text */
 	/* ncurses: no Escape wait, no signals eaten */
 	set_escdelay(25);
 	/* newterm, not initscr: an unknown TERM is an error we report, not an

@@ -52,6 +52,7 @@ struct tui {
 	bool color;             /* colour pairs in use */
 	bool utf8;              /* the locale is UTF-8 */
 	bool frozen_display;    /* Z */
+	int span;               /* z: the graphs' time span, graph_span_secs */
 	bool quit;
 	const char *fctx;       /* function bar context in front, NULL: main */
 
@@ -89,6 +90,7 @@ struct tui {
 	long procs_ms;
 	struct box_net_iface *ifaces;   /* box_net_ifaces, with the config */
 	size_t nifaces;
+	int detail_scroll;      /* [ ]: first config line shown */
 };
 
 /* tui.c */

@@ -2,6 +2,7 @@
 #include "graph.h"
 #include "unit.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static char lines[8][GRAPH_LINE_BYTES(40)];
@@ -71,6 +72,36 @@ int main(void)
 	CHECK("nice max 1-2-5", graph_nice_max(1300, 1) == 2000);
 	CHECK("nice max exact", graph_nice_max(5000, 1) == 5000);
 	CHECK("nice max 5", graph_nice_max(4100, 1) == 5000);
+
+	/* an unmeasured point (NaN) is a gap, not a value */
+	float gap[] = {100, NAN, 100};
+	render(gap, 3, 100, GRAPH_ASCII, 1, 3);
+	CHECK_STR("NaN is a gap", lines[0], "# #");
+
+	/* CPU scale: the limit, else every CPU; labelled; fixed */
+	char l[32];
+	CHECK("cpu scale: the limit", graph_cpu_scale(0.5, 2, l, sizeof l) == 50);
+	CHECK_STR("cpu scale label: the limit", l, "0.5 CPU");
+	CHECK("cpu scale: no limit, all CPUs", graph_cpu_scale(0, 2, l, sizeof l) == 200);
+	CHECK_STR("cpu scale label: all CPUs", l, "2 CPU");
+	CHECK("cpu scale: 1.5 of 4", graph_cpu_scale(1.5, 4, l, sizeof l) == 150);
+	CHECK_STR("cpu scale label: 1.5", l, "1.5 CPU");
+	/* a value just over the limit clips at the top, the scale stays */
+	float over[] = {50.4f};
+	render(over, 1, (float)graph_cpu_scale(0.5, 2, l, sizeof l), GRAPH_ASCII, 1, 1);
+	CHECK_STR("cpu over the limit clips", lines[0], "#");
+
+	/* zoom spans and their labels */
+	CHECK("spans 1, 5, 15 min", graph_span_secs(0) == 60 &&
+					   graph_span_secs(1) == 300 &&
+					   graph_span_secs(2) == 900 &&
+					   graph_span_secs(3) == 60);
+	graph_span_label(60, l, sizeof l);
+	CHECK_STR("span label 60s", l, "-60s");
+	graph_span_label(300, l, sizeof l);
+	CHECK_STR("span label 5m", l, "-5m");
+	graph_span_label(900, l, sizeof l);
+	CHECK_STR("span label 15m", l, "-15m");
 
 	/* gradient: top high, bottom low */
 	CHECK("band top", graph_band(0, 6) == 2);

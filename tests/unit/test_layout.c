@@ -3,6 +3,8 @@
 #include "layout.h"
 #include "unit.h"
 
+#include <string.h>
+
 static const struct col_def cols[] = {
 	{"NAME", 6, 12, 0, false, true},
 	{"STATUS", 4, 7, 0, false, false},
@@ -22,6 +24,41 @@ static int sum(const int *w)
 			s++;
 		}
 	return t + s - 1;
+}
+
+/* Text cut to a width is marked, and names keep their end. */
+static void test_fit(void)
+{
+	char b[256], a2[256];
+	const char *n1 = "web-frontend-production-europe-west-replica-set-0001-abcdefgh-01";
+	const char *n2 = "web-frontend-production-europe-west-replica-set-0001-abcdefgh-02";
+	fmt_cell(b, sizeof b, n1, 20, 0);
+	fmt_cell(a2, sizeof a2, n2, 20, 0);
+	CHECK("two long names differing at the end look different", strcmp(b, a2));
+	CHECK("a cut cell is as wide as its column", fmt_cols(b) == 20);
+	CHECK("a cut name keeps its end", strstr(b, "-01") && strstr(b, "\xe2\x80\xa6"));
+	fmt_fit(b, sizeof b, "hello world", 8, FMT_CUT_END);
+	CHECK_STR("cut at the end keeps the head", b, "hello w\xe2\x80\xa6");
+	fmt_fit(b, sizeof b, "short", 8, FMT_CUT_END);
+	CHECK_STR("what fits is left alone", b, "short");
+	fmt_set_ascii(true);
+	fmt_fit(b, sizeof b, "abcdefgh", 5, FMT_CUT_MID);
+	CHECK_STR("ascii screens mark with ~", b, "ab~gh");
+	fmt_set_ascii(false);
+	fmt_fit(b, sizeof b, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 3, FMT_CUT_MID);
+	CHECK_STR("utf8 cut by characters", b, "\xc3\xa9\xe2\x80\xa6\xc3\xa9");
+
+	const char *next;
+	const char *mac = "eth0   10.77.0.2       02:b0:12:34:56:78  lab";
+	size_t l = fmt_wrap(mac, 30, &next);
+	CHECK("wrap breaks between words", l == strlen("eth0   10.77.0.2"));
+	CHECK("wrap: the next line starts at the next word", !strcmp(next, "02:b0:12:34:56:78  lab"));
+	l = fmt_wrap(next, 30, &next);
+	CHECK("wrap: the rest fits whole", l == 22 && !*next);
+	l = fmt_wrap("abcdefghij", 4, &next);
+	CHECK("wrap: a long word is split", l == 4 && !strcmp(next, "efghij"));
+	l = fmt_wrap("", 4, &next);
+	CHECK("wrap: empty", l == 0 && !*next);
 }
 
 int main(void)
@@ -88,10 +125,11 @@ int main(void)
 	fmt_duration(b, sizeof b, 5 * 86400 + 2 * 3600);
 	CHECK_STR("dur d", b, "5d02h");
 	fmt_cell(b, sizeof b, "abcdef", 4, 0);
-	CHECK_STR("cell cut", b, "abcd");
+	CHECK_STR("cell cut: marked, head and tail kept", b, "ab\xe2\x80\xa6" "f");
 	fmt_cell(b, sizeof b, "ab", 4, 1);
 	CHECK_STR("cell right", b, "  ab");
 	fmt_cell(b, sizeof b, "\xc3\xa9t\xc3\xa9", 4, 0);
 	CHECK_STR("cell utf8", b, "\xc3\xa9t\xc3\xa9 ");
+	test_fit();
 	UNIT_DONE();
 }

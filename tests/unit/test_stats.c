@@ -6,7 +6,9 @@
 #include "unit.h"
 #include "util.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* Leases and a fed "dump" in, counters and where they come from out. */
@@ -69,6 +71,108 @@ static void test_net_sample(void)
 	box_close(ctx);
 }
 
+/* ---- history rings ------------------------------------------------------ */
+
+#define SEC 1000000000ull
+static struct stats_clock clk;
+static struct stats_hist hist;
+
+/* One tick at t seconds; CPU value v (NaN: the container missed it). */
+static void tick_at(double t, float v)
+{
+	stats_clock_tick(&clk, (uint64_t)(t * 1e9));
+	if (v == v) {
+		float vals[BOX_M_COUNT] = {v, v, v, v, v, v};
+		stats_hist_push(&hist, &clk, vals);
+	}
+}
+
+static bool near(float a, float b)
+{
+	return a - b < 0.01f && b - a < 0.01f;
+}
+
+static void hist_reset(void)
+{
+	memset(&clk, 0, sizeof clk);
+	memset(&hist, 0, sizeof hist);
+}
+
+static void test_hist(void)
+{
+	static float out[1000];
+	hist_reset();
+	CHECK("hist: empty has no recent samples",
+	      stats_hist_recent(&hist, BOX_M_CPU, out, 10) == 0);
+	CHECK("hist: empty span is all unmeasured",
+	      stats_hist_span(&hist, &clk, BOX_M_CPU, 60, out, 4) == 4 &&
+		      out[0] != out[0] && out[3] != out[3]);
+
+	/* 1 s ticks: recent samples oldest first, a missed tick is NaN */
+	for (int k = 0; k < 5; k++)
+		tick_at(1000 + k, (float)k);
+	tick_at(1005, NAN);
+	tick_at(1006, 6);
+	size_t n = stats_hist_recent(&hist, BOX_M_CPU, out, 10);
+	CHECK("hist: recent count counts the gap", n == 7);
+	CHECK("hist: recent oldest first", out[0] == 0 && out[4] == 4 && out[6] == 6);
+	CHECK("hist: a missed tick is NaN", out[5] != out[5]);
+	CHECK("hist: recent newest only",
+	      stats_hist_recent(&hist, BOX_M_CPU, out, 2) == 2 &&
+		      out[0] != out[0] && out[1] == 6);
+	/* span: one point per second, each the sample of its second */
+	CHECK("hist: span 7 s in 7 points",
+	      stats_hist_span(&hist, &clk, BOX_M_CPU, 7, out, 7) == 7);
+	CHECK("hist: span points are the samples", near(out[1], 1) &&
+							  near(out[4], 4) &&
+							  near(out[6], 6));
+	CHECK("hist: span keeps the gap and what came before history",
+	      out[5] != out[5] && out[0] != out[0]);
+	/* half as many points: each the mean of two samples */
+	stats_hist_span(&hist, &clk, BOX_M_CPU, 6, out, 3);
+	CHECK("hist: wider points average", near(out[0], 1.5f) &&
+						    near(out[1], 3.5f) &&
+						    near(out[2], 6));
+
+	/* the fine ring wraps: only the newest BOX_STATS_HIST */
+	hist_reset();
+	for (int k = 0; k < BOX_STATS_HIST + 7; k++)
+		tick_at(1000 + k, (float)k);
+	n = stats_hist_recent(&hist, BOX_M_CPU, out, 1000);
+	CHECK("hist: fine ring full", n == BOX_STATS_HIST);
+	CHECK("hist: fine ring order",
+	      out[0] == 7 && out[n - 1] == BOX_STATS_HIST + 6);
+
+	/* 20 minutes of 1 s samples alternating 0 and 10: 15 minutes are
+	 * there, the older part from the coarse ring, every 10 s point the
+	 * mean 5 */
+	hist_reset();
+	for (int k = 0; k < 1200; k++)
+		tick_at(1000 + k, (float)(k % 2 ? 10 : 0));
+	stats_hist_span(&hist, &clk, BOX_M_CPU, 900, out, 90);
+	bool all5 = true;
+	for (int i = 0; i < 90; i++)
+		all5 &= near(out[i], 5);
+	CHECK("hist: 15 minutes kept, older samples averaged", all5);
+	CHECK("hist: at least 15 minutes", BOX_STATS_KEEP_S >= 900);
+	/* what is older than the coarse ring is not made up */
+	stats_hist_span(&hist, &clk, BOX_M_CPU, 1200, out, 120);
+	CHECK("hist: nothing before what is kept",
+	      out[0] != out[0] && near(out[119], 5));
+	/* 10 s slices over fine samples at a 0.5 s delay, then 2 s */
+	hist_reset();
+	for (int k = 0; k < 40; k++)
+		tick_at(1000 + k * 0.5, 2);
+	for (int k = 1; k <= 10; k++)
+		tick_at(1019.5 + k * 2, 8);
+	stats_hist_span(&hist, &clk, BOX_M_CPU, 40, out, 4);
+	CHECK("hist: any delay: each point is its time's mean",
+	      near(out[0], 2) && near(out[1], 2) && near(out[2], 8) &&
+		      near(out[3], 8));
+	/* the memory it costs a container */
+	CHECK("hist: about 9 KB a container", sizeof(struct stats_hist) <= 9 * 1024 + 512);
+}
+
 int main(void)
 {
 	const char *netdev =
@@ -103,20 +207,7 @@ int main(void)
 	CHECK("pidstat fields", state == 'S' && ticks == 10 && start == 5555 && rss == 250);
 	CHECK("pidstat bad", stats_parse_pidstat("42 prog S", &state, &ticks, &start, &rss) < 0);
 
-	static struct stats_ring r;
-	float out[BOX_STATS_HIST];
-	CHECK("ring empty", stats_ring_copy(&r, out, 10) == 0);
-	for (int i = 0; i < 5; i++)
-		stats_ring_push(&r, (float)i);
-	CHECK("ring copy n", stats_ring_copy(&r, out, 10) == 5);
-	CHECK("ring oldest first", out[0] == 0 && out[4] == 4);
-	CHECK("ring newest only", stats_ring_copy(&r, out, 2) == 2 && out[0] == 3 && out[1] == 4);
-	for (int i = 0; i < BOX_STATS_HIST + 7; i++)
-		stats_ring_push(&r, (float)i);
-	size_t n = stats_ring_copy(&r, out, BOX_STATS_HIST);
-	CHECK("ring wraps full", n == BOX_STATS_HIST);
-	CHECK("ring wrap order", out[0] == 7 && out[n - 1] == BOX_STATS_HIST + 6);
-	CHECK("five minutes at 1 s", BOX_STATS_HIST >= 300);
+	test_hist();
 	test_net_sample();
 	UNIT_DONE();
 }

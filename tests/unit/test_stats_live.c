@@ -179,9 +179,13 @@ static void test_focused_disk(void)
 	      b("create dio --net none -- sh -c 'while [ ! -e /go ]; do sleep 0.05; done; "
 		"dd if=/dev/zero of=/ddtest bs=64k count=64 conv=fsync; sleep 1000'") == 0 &&
 		      b("start dio") == 0);
+	struct box_stat_row r = row("dio");
+	CHECK("not focused: nothing counts its disk I/O, n/a (not 0)",
+	      r.sampled && r.io_src == BOX_IO_NONE);
 	box_stats_focus(st, "dio");
 	row("dio");
-	struct box_stat_row r = row("dio");
+	r = row("dio");
+	CHECK("focused: counted from its processes", r.io_src == BOX_IO_PROCS);
 	CHECK("focused, before the write: no block traffic",
 	      r.sampled && r.blk_wr_bps == 0);
 	CHECK("go", b("exec dio -- touch /go") == 0);
@@ -191,6 +195,8 @@ static void test_focused_disk(void)
 		usleep(20000);
 	}
 	CHECK("focused: the 4 MB written shows as a write rate", seen);
+	CHECK("focused: the 4 MB are in its total",
+	      row("dio").blk_wr_bytes >= 64 * 65536);
 	box_stats_focus(st, NULL);
 	CHECK("rm dio", b("rm --force dio") == 0);
 }
