@@ -116,21 +116,7 @@ exec_child(const struct spec *s, const struct seccomp_prog *filter,
 			dup2(sl, i);
 		close(sl);
 	}
-	if (caps_set(s->caps, msg, sizeof msg) < 0)
-		goto fail;
-	if (s->no_new_privs)
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (chdir(s->cwd) < 0 && chdir("/") < 0) {
-		snprintf(msg, sizeof msg, "chdir '%s': %s", s->cwd, strerror(errno));
-		goto fail;
-	}
-	if (spawn_check_cwd(s->cwd, msg, sizeof msg) < 0)
-		goto fail;
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	spawn_reset_signals();
-	if (spawn_seccomp(s, filter, true, msg, sizeof msg) < 0)
-		goto fail;
-	spawn_exec_in_path(argv, s->env, msg, sizeof msg);
+	spawn_exec_final(s, filter, argv, msg, sizeof msg);
 fail:
 	(void)!write(errfd, msg, strlen(msg));
 	_exit(127);

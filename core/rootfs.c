@@ -20,15 +20,7 @@
 #include <unistd.h>
 #include <sys/sysmacros.h>
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		int e_ = errno;                                               \
-		int n_ = snprintf(msg, len, __VA_ARGS__);                     \
-		if (e_ && n_ >= 0 && (size_t)n_ < len)                        \
-			snprintf(msg + n_, len - (size_t)n_, ": %s",          \
-				 strerror(e_));                               \
-		return -1;                                                    \
-	} while (0)
+#include "child_msg.h"
 
 /* Open (creating when missing) path under root without ever leaving it:
  * RESOLVE_IN_ROOT makes "..", absolute symlinks and absolute paths resolve

@@ -125,6 +125,31 @@ static void default_action(int sig)
 	syscall(SYS_rt_sigaction, sig, &ksa, NULL, sizeof ksa.mask);
 }
 
+int spawn_exec_final(const struct spec *s, const struct seccomp_prog *filter,
+		     char *const argv[], char *msg, size_t len)
+{
+	if (caps_set(s->caps, msg, len) < 0)
+		return -1;
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(msg, len, "no_new_privs: %s", strerror(errno));
+		return -1;
+	}
+	if (chdir(s->cwd) < 0) {
+		snprintf(msg, len, "chdir '%s': %s", s->cwd, strerror(errno));
+		return -1;
+	}
+	if (spawn_check_cwd(s->cwd, msg, len) < 0)
+		return -1;
+	/* Nothing of ours may leak into the container: every fd above 2 is
+	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
+	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+	spawn_reset_signals();
+	if (spawn_seccomp(s, filter, true, msg, len) < 0)
+		return -1;
+	spawn_exec_in_path(argv, s->env, msg, len);
+	return -1;
+}
+
 void spawn_reset_signals(void)
 {
 	/* exec sets caught signals back to the default itself; only the
@@ -270,37 +295,9 @@ child_main(const struct spec *s, const struct seccomp_prog *filter,
 	 * has one thread: it would wait forever. */
 	if (caps_drop_bounding(s->caps, msg, sizeof msg) < 0)
 		goto fail;
-	if (syscall(SYS_setgroups, 0, NULL) < 0 ||
-	    syscall(SYS_setresgid, s->gid, s->gid, s->gid) < 0) {
-		snprintf(msg, sizeof msg, "set gid %u: %s", s->gid, strerror(errno));
+	if (userns_become(s->uid, s->gid, msg, sizeof msg) < 0)
 		goto fail;
-	}
-	if (s->uid) {
-		prctl(PR_SET_KEEPCAPS, 1);
-		if (syscall(SYS_setresuid, s->uid, s->uid, s->uid) < 0) {
-			snprintf(msg, sizeof msg, "set uid %u: %s", s->uid, strerror(errno));
-			goto fail;
-		}
-	}
-	if (caps_set(s->caps, msg, sizeof msg) < 0)
-		goto fail;
-	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		snprintf(msg, sizeof msg, "no_new_privs: %s", strerror(errno));
-		goto fail;
-	}
-	if (chdir(s->cwd) < 0) {
-		snprintf(msg, sizeof msg, "chdir '%s': %s", s->cwd, strerror(errno));
-		goto fail;
-	}
-	if (spawn_check_cwd(s->cwd, msg, sizeof msg) < 0)
-		goto fail;
-	/* Nothing of ours may leak into the container: every fd above 2 is
-	 * closed by exec, the error pipe included (its EOF says "exec ok"). */
-	syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
-	spawn_reset_signals();
-	if (spawn_seccomp(s, filter, true, msg, sizeof msg) < 0)
-		goto fail;
-	spawn_exec_in_path(s->argv, s->env, msg, sizeof msg);
+	spawn_exec_final(s, filter, s->argv, msg, sizeof msg);
 fail:
 	if (write(errfd, msg, strlen(msg)) < 0)
 		_exit(126);

@@ -48,6 +48,12 @@ void spawn_exec_in_path(char *const argv[], char *const envp[], char *msg,
  * image's WorkingDir: CVE-2024-21626) may not: getcwd then fails, as the
  * kernel calls its path "(unreachable)". */
 int spawn_check_cwd(const char *cwd, char *msg, size_t len);
+/* The last steps of a container process, init or exec'd, once it is its
+ * user: its capability sets, no_new_privs, its cwd (inside the root),
+ * only fds 0-2, default signals, the late seccomp filter, execve of argv.
+ * Returns only on failure, msg saying why. */
+int spawn_exec_final(const struct spec *s, const struct seccomp_prog *filter,
+		     char *const argv[], char *msg, size_t len);
 
 /* Every signal back to its default action and none blocked: dispositions
  * set to "ignore" by the monitor would survive exec otherwise. */

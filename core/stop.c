@@ -269,7 +269,8 @@ static bool slice_of(struct box_ctx *ctx, const char *name, json_t *config,
  * by the next one, from here.  Caller holds the lock.  config: for
  * discard's network teardown, or NULL. */
 static int remove_rest(struct box_ctx *ctx, const char *name, bool discard,
-		       json_t *config, struct box_err *err)
+		       json_t *config, const struct userns_ids *slice,
+		       struct box_err *err)
 {
 	/* A cgroup still there (rmdir in each hierarchy) and the files
 	 * (inodes freed on disk) are both kernel work of ~0.4 ms here and
@@ -295,8 +296,8 @@ static int remove_rest(struct box_ctx *ctx, const char *name, bool discard,
 	util_crash_point("rm-released");
 	/* its slice of ids (--userns auto) goes only with its directory: a
 	 * container that stays keeps it */
-	struct userns_ids ids;
-	bool userns = slice_of(ctx, name, config, &ids);
+	struct userns_ids ids = slice ? *slice : (struct userns_ids){0};
+	bool userns = slice ? slice->size > 0 : slice_of(ctx, name, config, &ids);
 	store_run_remove(ctx, name);
 	/* the directory last: while it is there, the container is listed
 	 * as removing and the next rm finishes it */
@@ -335,13 +336,18 @@ static int remove_gone(struct box_ctx *ctx, const char *name, bool discard,
 				: store_load_config(ctx, name, NULL);
 	/* The commit point: from here the container is gone, whatever
 	 * stops the rest (ENOENT: an interrupted one, being finished). */
+	/* its slice of ids, known by its config while there is one (a
+	 * read-only root has no layer to tell it by afterwards) */
+	struct userns_ids slice = {0};
+	if (!slice_of(ctx, name, config, &slice))
+		slice.size = 0;
 	char path[PATH_MAX];
 	int rc = store_dir(ctx, name, "config.json", path, sizeof path, err);
 	if (rc == 0 && unlink(path) < 0 && errno != ENOENT)
 		rc = box_fail(err, BOX_ESYS, errno, "unlink %s", path);
 	if (rc == 0) {
 		util_crash_point("rm-unlinked");
-		rc = remove_rest(ctx, name, discard, config, err);
+		rc = remove_rest(ctx, name, discard, config, &slice, err);
 	}
 	if (discard)
 		json_decref(config);
@@ -353,7 +359,7 @@ int ct_finish_removal(struct box_ctx *ctx, const char *name,
 		      struct box_err *err)
 {
 	if (box_check_name(name, err) < 0 ||
-	    remove_rest(ctx, name, false, NULL, err) < 0)
+	    remove_rest(ctx, name, false, NULL, NULL, err) < 0)
 		return box_err_wrap(err, "finish removing %s", name);
 	return 0;
 }

@@ -2,6 +2,7 @@
  * boxtop entries of /etc/subuid and /etc/subgid, one claimed slice per
  * container, the maps in config.json, and the two sides of a start (the
  * parent writes the maps, the init takes its ids). */
+#include "child_msg.h"
 #include "userns.h"
 #include "idmap.h"
 #include "net_link.h"
@@ -602,15 +603,6 @@ int userns_launch(pid_t pid, const struct spec *s, int sock, int *netns,
 	return 0;
 }
 
-#define FAIL(...)                                                             \
-	do {                                                                  \
-		int e_ = errno;                                               \
-		int n_ = snprintf(msg, len, __VA_ARGS__);                     \
-		if (e_ && n_ >= 0 && (size_t)n_ < len)                        \
-			snprintf(msg + n_, len - (size_t)n_, ": %s",          \
-				 strerror(e_));                               \
-		return -1;                                                    \
-	} while (0)
 
 int userns_become(uid_t uid, gid_t gid, char *msg, size_t len)
 {
