@@ -464,7 +464,7 @@ static int remove_names(struct box_ctx *ctx, char *const names[], size_t n,
 	}
 	size_t n_live = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct box_state st;
+		struct box_state st = {0}; /* not loaded for a half-made one */
 		enum box_status status;
 		box_err_clear(&one);
 		if (ct_load_live(ctx, names[i], &st, &status, &one) < 0) {
