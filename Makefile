@@ -86,11 +86,11 @@ $(FUZZ_TUI): $(BUILD)/tui/theme.o $(BUILD)/tui/kv.o
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(FUZZ_TUI) $(BUILD)/libboxcore.a
+$(BUILD)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/fuzz_import.h $(FUZZ_TUI) $(BUILD)/libboxcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itui -Itests/fuzz $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(FUZZ_TUI) $(BUILD)/libboxcore.a $(LDLIBS)
 
-$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_TUI) $(BUILD)/libboxcore.a
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/fuzz_import.h $(FUZZ_TUI) $(BUILD)/libboxcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -Itui -Itests/fuzz $(LDFLAGS) -o $@ $< $(FUZZ_TUI) $(BUILD)/libboxcore.a $(LDLIBS)
 

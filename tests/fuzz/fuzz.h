@@ -181,4 +181,17 @@ static FUZZ_UNUSED size_t fuzz_split(const uint8_t *data, size_t size,
 	return n;
 }
 
+/* A boxtop root of the harness's own, made once: root gets its path. */
+static FUZZ_UNUSED struct box_ctx *fuzz_root_open(char root[PATH_MAX])
+{
+	struct box_err err = {0};
+	fuzz_path(root, "%s/root", fuzz_dir());
+	struct box_ctx *c = box_open(root, &err);
+	if (!c) {
+		fprintf(stderr, "%s\n", err.msg);
+		abort();
+	}
+	return c;
+}
+
 #endif

@@ -15,11 +15,7 @@ static void setup(void)
 {
 	struct box_err err = {0};
 	char root[PATH_MAX];
-	fuzz_path(root, "%s/root", fuzz_dir());
-	if (!(ctx = box_open(root, &err))) {
-		fprintf(stderr, "%s\n", err.msg);
-		abort();
-	}
+	ctx = fuzz_root_open(root);
 	/* runtime state in the harness's own directory, not /run */
 	fuzz_path(ctx->run, "%s/run", fuzz_dir());
 	fuzz_path(bundle, "%s/containers/c", root);

@@ -6,8 +6,7 @@
  * the config (written as config.json) and the tag to import (none: the
  * only image).  "@D" in the config becomes the diff_id of layer.tar, the
  * one layer there is (a tar of one file). */
-#include "fuzz.h"
-#include "image_import.h"
+#include "fuzz_import.h"
 
 static struct box_ctx *ctx;
 static char dir[PATH_MAX], diff_id[72];
@@ -16,11 +15,7 @@ static void setup(void)
 {
 	struct box_err err = {0};
 	char root[PATH_MAX];
-	fuzz_path(root, "%s/root", fuzz_dir());
-	if (!(ctx = box_open(root, &err))) {
-		fprintf(stderr, "%s\n", err.msg);
-		abort();
-	}
+	ctx = fuzz_root_open(root);
 	fuzz_path(dir, "%s/save", fuzz_dir());
 	if (util_mkdir_p(dir, 0755, &err) < 0)
 		abort();
@@ -58,15 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool save = docker_is_save(dir);
 	FUZZ_SAY("docker_is_save: %d\n", save);
 	if (save) {
-		struct import_job job;
-		struct box_err err = {0};
-		job_init(&job, ctx, "fuzz");
-		int rc = docker_import(&job, dir, tag, &err);
-		FUZZ_SAY("docker_import: %d %s\n", rc, err.msg);
-		FUZZ_ASSERT(rc == 0 || (rc == -1 && err.msg[0]));
-		if (rc == 0)
-			FUZZ_ASSERT(job.meta.n_layers >= 1);
-		job_free(&job);
+		fuzz_import(ctx, dir, tag, docker_import, "docker_import");
 	}
 	free(tag);
 	return 0;

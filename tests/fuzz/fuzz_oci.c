@@ -8,8 +8,7 @@
  * config "@D" becomes the layer's diff_id, in the manifest "@C"/"@c" the
  * config blob's digest/size and "@L"/"@l" the layer's, in index.json
  * "@M"/"@m" the manifest's. */
-#include "fuzz.h"
-#include "image_import.h"
+#include "fuzz_import.h"
 
 static struct box_ctx *ctx;
 static char layout[PATH_MAX], blobs[PATH_MAX];
@@ -29,11 +28,7 @@ static void setup(void)
 {
 	struct box_err err = {0};
 	char root[PATH_MAX];
-	fuzz_path(root, "%s/root", fuzz_dir());
-	if (!(ctx = box_open(root, &err))) {
-		fprintf(stderr, "%s\n", err.msg);
-		abort();
-	}
+	ctx = fuzz_root_open(root);
 	fuzz_path(layout, "%s/layout", fuzz_dir());
 	fuzz_path(blobs, "%s/blobs/sha256", layout);
 	if (util_mkdir_p(blobs, 0755, &err) < 0)
@@ -121,15 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write(layout, "index.json", index, len);
 	free(index);
 
-	struct import_job job;
-	struct box_err err = {0};
-	job_init(&job, ctx, "fuzz");
-	int rc = oci_import(&job, layout, tag, &err);
-	FUZZ_SAY("oci_import: %d %s\n", rc, err.msg);
-	FUZZ_ASSERT(rc == 0 || (rc == -1 && err.msg[0]));
-	if (rc == 0)
-		FUZZ_ASSERT(job.meta.n_layers >= 1);
-	job_free(&job);
+	fuzz_import(ctx, layout, tag, oci_import, "oci_import");
 	free(tag);
 	clear_blobs();
 	return 0;
